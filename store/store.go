@@ -1,0 +1,89 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// Errors a store returns; compare with errors.Is.
+var (
+	// ErrConflict means the conversation changed since it was loaded.
+	ErrConflict = errors.New("store: conversation changed concurrently")
+	// ErrDuplicate means the update was already handled.
+	ErrDuplicate = errors.New("store: update already handled")
+	// ErrUnavailable wraps a failure to reach the backend (Redis down,
+	// timeout). The caller apologises and the citizen tries again; nothing
+	// was written.
+	ErrUnavailable = errors.New("store: unavailable")
+)
+
+// Snapshot is a conversation as loaded.
+type Snapshot struct {
+	// Data is the saved conversation, nil when there is none.
+	Data []byte
+	// Version changes on every save; 0 when there is no conversation.
+	Version int64
+	// Seen reports that the update being loaded for was already handled.
+	Seen bool
+}
+
+// Conversations keeps one record per conversation (a chat on a channel,
+// e.g. "tg:123"), each changed atomically.
+type Conversations interface {
+	// Load returns the conversation and whether updateID was already
+	// handled for it. An empty updateID is never seen.
+	Load(ctx context.Context, conv, updateID string) (Snapshot, error)
+	// Commit saves data if the conversation is still at version, and
+	// remembers updateID (for DedupTTL). data nil deletes the conversation.
+	// It returns ErrConflict when the version moved and ErrDuplicate when
+	// updateID was already handled; neither writes anything.
+	Commit(ctx context.Context, conv, updateID string, version int64, data []byte) error
+	// Delete erases the conversation (and nothing else).
+	Delete(ctx context.Context, conv string) error
+}
+
+// Durations the stores share.
+const (
+	// DedupTTL is how long an update id is remembered.
+	DedupTTL = 24 * time.Hour
+	// DefaultIdleTTL is how long an idle conversation is kept.
+	DefaultIdleTTL = 30 * 24 * time.Hour
+)
+
+// maxAttempts bounds the retries of Update under contention.
+const maxAttempts = 50
+
+// Update loads conv, calls fn with its data and commits what fn returns, as
+// one atomic change: when another writer got there first, it loads again and
+// calls fn again, so no update is ever dropped. fn must be free of side
+// effects other than its result, since it may run more than once.
+//
+// It returns ErrDuplicate, without calling fn, when updateID was already
+// handled. fn returning nil deletes the conversation.
+func Update(ctx context.Context, s Conversations, conv, updateID string, fn func(old []byte) (data []byte, err error)) error {
+	var err error
+	for attempt := 0; attempt < maxAttempts; attempt++ {
+		var snap Snapshot
+		snap, err = s.Load(ctx, conv, updateID)
+		if err != nil {
+			return err
+		}
+		if snap.Seen {
+			return ErrDuplicate
+		}
+		var data []byte
+		data, err = fn(snap.Data)
+		if err != nil {
+			return err
+		}
+		err = s.Commit(ctx, conv, updateID, snap.Version, data)
+		if !errors.Is(err, ErrConflict) {
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+	}
+	return err
+}

@@ -1,0 +1,36 @@
+package store
+
+import "time"
+
+// DefaultPrefix starts every Redis key when Options.Prefix is empty.
+const DefaultPrefix = "mc"
+
+// Options configures a store. The zero value is ready to use; both backends
+// take the same Options so that a trial run on the memory store behaves like
+// production on Redis.
+type Options struct {
+	// Prefix starts every Redis key ("mc" when empty). It must not contain
+	// '{' or '}', which would move the hash tag. The memory store ignores it.
+	Prefix string
+	// IdleTTL is how long a conversation is kept after its last commit;
+	// DefaultIdleTTL when zero or negative. Loading does not extend it.
+	IdleTTL time.Duration
+	// Now tells the time (time.Now when nil). The memory store expires
+	// conversations and update ids by it, so tests move a fake clock
+	// instead of sleeping; Redis expires keys by its own clock.
+	Now func() time.Time
+}
+
+// withDefaults returns o with every zero field replaced by its default.
+func (o Options) withDefaults() Options {
+	if o.Prefix == "" {
+		o.Prefix = DefaultPrefix
+	}
+	if o.IdleTTL <= 0 {
+		o.IdleTTL = DefaultIdleTTL
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return o
+}

@@ -1,0 +1,266 @@
+// Package redistest starts a private redis-server for tests, so that no
+// test ever connects to, writes to or flushes a Redis it did not start.
+//
+// Any package's tests may use it:
+//
+//	srv := redistest.Start(t)
+//	client := srv.Client(t)
+//
+// When redis-server is not installed the test is skipped, or fails when the
+// environment variable CI is "true", so that a CI machine without Redis
+// cannot pass by skipping.
+package redistest
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+const (
+	// startAttempts bounds the retries when another process takes the
+	// free port between our probe and redis-server's bind.
+	startAttempts = 5
+	// readyWithin is how long redis-server may take to answer PING.
+	readyWithin = 10 * time.Second
+	// pollEvery is how often readiness is polled.
+	pollEvery = 10 * time.Millisecond
+)
+
+// Server is a redis-server process private to one test.
+type Server struct {
+	bin  string
+	dir  string
+	port int
+
+	mu   sync.Mutex
+	proc *process // nil while stopped
+}
+
+// process is one run of redis-server.
+type process struct {
+	cmd    *exec.Cmd
+	out    *syncBuffer
+	exited chan struct{} // closed when cmd.Wait returns
+}
+
+// Start runs redis-server on a free loopback port, without persistence,
+// waits until it answers PING and stops it when the test ends.
+func Start(t testing.TB) *Server {
+	t.Helper()
+	bin, err := exec.LookPath("redis-server")
+	if err != nil {
+		unavailable(t, "redis-server is not on PATH (%v); install it with: apt-get install redis-server", err)
+	}
+	s := &Server{bin: bin, dir: t.TempDir()}
+	t.Cleanup(s.shutdown)
+	var errs []error
+	for range startAttempts {
+		port, err := freePort()
+		if err != nil {
+			unavailable(t, "redistest: find a free port: %v", err)
+		}
+		s.port = port
+		if err := s.start(); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		return s
+	}
+	unavailable(t, "redistest: redis-server did not start (install it with: apt-get install redis-server): %v", errors.Join(errs...))
+	return nil
+}
+
+// Addr returns the server's address, host:port.
+func (s *Server) Addr() string {
+	return net.JoinHostPort("127.0.0.1", strconv.Itoa(s.port))
+}
+
+// Client returns a client of the server, closed when the test ends.
+func (s *Server) Client(t testing.TB) *redis.Client {
+	t.Helper()
+	c := redis.NewClient(&redis.Options{Addr: s.Addr()})
+	t.Cleanup(func() { _ = c.Close() })
+	return c
+}
+
+// Stop kills the server, as a crash would, and waits for it to exit.
+// Clients see refused connections until Restart.
+func (s *Server) Stop(t testing.TB) {
+	t.Helper()
+	s.shutdown()
+}
+
+// Restart starts the server again on the same port, empty.
+func (s *Server) Restart(t testing.TB) {
+	t.Helper()
+	s.shutdown()
+	if err := s.start(); err != nil {
+		t.Fatalf("redistest: restart on port %d: %v", s.port, err)
+	}
+}
+
+// start runs redis-server on s.port and waits until it answers PING.
+func (s *Server) start() error {
+	out := &syncBuffer{}
+	cmd := exec.Command(s.bin,
+		"--port", strconv.Itoa(s.port),
+		"--bind", "127.0.0.1",
+		"--save", "",
+		"--appendonly", "no",
+		"--dir", s.dir,
+		"--loglevel", "warning",
+	)
+	cmd.Stdout = out
+	cmd.Stderr = out
+	cmd.SysProcAttr = sysProcAttr()
+	if err := cmd.Start(); err != nil {
+		return fmt.Errorf("start %s: %w", s.bin, err)
+	}
+	p := &process{cmd: cmd, out: out, exited: make(chan struct{})}
+	go func() {
+		_ = cmd.Wait()
+		close(p.exited)
+	}()
+	if err := waitReady(s.Addr(), cmd.Process.Pid, p.exited); err != nil {
+		p.kill()
+		return fmt.Errorf("redis-server on port %d: %w; its output: %q", s.port, err, out.String())
+	}
+	s.mu.Lock()
+	s.proc = p
+	s.mu.Unlock()
+	return nil
+}
+
+// shutdown kills the running process, if any, and waits for it.
+func (s *Server) shutdown() {
+	s.mu.Lock()
+	p := s.proc
+	s.proc = nil
+	s.mu.Unlock()
+	if p != nil {
+		p.kill()
+	}
+}
+
+// kill stops the process and waits until it has exited.
+func (p *process) kill() {
+	_ = p.cmd.Process.Kill()
+	<-p.exited
+}
+
+// waitReady polls addr until the redis-server with process id pid answers
+// PING, the process exits or readyWithin passes. Checking the process id
+// makes sure that a server which took the port first is never mistaken for
+// ours.
+func waitReady(addr string, pid int, exited <-chan struct{}) error {
+	deadline := time.NewTimer(readyWithin)
+	defer deadline.Stop()
+	tick := time.NewTicker(pollEvery)
+	defer tick.Stop()
+	for {
+		got, err := serverPID(addr)
+		switch {
+		case err == nil && got == pid:
+			return nil
+		case err == nil:
+			return fmt.Errorf("port answered by another redis-server (pid %d, ours is %d)", got, pid)
+		}
+		select {
+		case <-exited:
+			return errors.New("exited before answering")
+		case <-deadline.C:
+			return fmt.Errorf("no answer within %v: %w", readyWithin, err)
+		case <-tick.C:
+		}
+	}
+}
+
+// serverPID asks the Redis at addr for its process id (INFO server) over a
+// fresh connection.
+func serverPID(addr string) (int, error) {
+	conn, err := net.DialTimeout("tcp", addr, time.Second)
+	if err != nil {
+		return 0, err
+	}
+	defer conn.Close()
+	if err := conn.SetDeadline(time.Now().Add(time.Second)); err != nil {
+		return 0, err
+	}
+	if _, err := conn.Write([]byte("INFO server\r\n")); err != nil {
+		return 0, err
+	}
+	r := bufio.NewReader(conn)
+	head, err := r.ReadString('\n')
+	if err != nil {
+		return 0, err
+	}
+	if !strings.HasPrefix(head, "$") {
+		return 0, fmt.Errorf("INFO answered %q", strings.TrimSpace(head))
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(head[1:]))
+	if err != nil {
+		return 0, fmt.Errorf("INFO answered %q", strings.TrimSpace(head))
+	}
+	body := make([]byte, n)
+	if _, err := io.ReadFull(r, body); err != nil {
+		return 0, err
+	}
+	for line := range strings.Lines(string(body)) {
+		if v, ok := strings.CutPrefix(line, "process_id:"); ok {
+			return strconv.Atoi(strings.TrimSpace(v))
+		}
+	}
+	return 0, errors.New("INFO server has no process_id")
+}
+
+// freePort asks the kernel for a free loopback port. Another process may
+// take it before redis-server binds; Start then tries another.
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// unavailable ends a test that cannot get a Redis: a skip on a developer's
+// machine, a failure in CI.
+func unavailable(t testing.TB, format string, args ...any) {
+	t.Helper()
+	if os.Getenv("CI") == "true" {
+		t.Fatalf(format, args...)
+	}
+	t.Skipf(format+" (the test is skipped; with CI=true it fails)", args...)
+}
+
+// syncBuffer collects the server's output for error messages.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}

@@ -19,7 +19,8 @@ type Flow struct {
 	Hash string `yaml:"-"`
 
 	byID  map[string]*Step
-	index map[string]int // step id → position in Steps
+	index map[string]int     // step id → position in Steps
+	vars  map[string]varInfo // answer names → what they hold
 	pos   positions
 }
 

@@ -1,0 +1,129 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/motcua/motcua/flows"
+	"github.com/motcua/motcua/store"
+)
+
+// Options configures a Service. The zero value of each field has a default.
+type Options struct {
+	// Location is the commune's time zone, for dates and deadlines
+	// (Asia/Ho_Chi_Minh when nil).
+	Location *time.Location
+	// Now tells the time (time.Now when nil).
+	Now func() time.Time
+	// Logger receives what staff need to know (slog.Default when nil).
+	Logger *slog.Logger
+	// Messages are the bot's own words (the shipped ones when nil).
+	Messages *Messages
+	// Retries are the pauses before trying again when the store cannot be
+	// reached (100 ms and 400 ms when nil; empty for none).
+	Retries []time.Duration
+}
+
+// Service turns updates from any channel into replies. It is safe for
+// concurrent use; updates of one chat are kept consistent by the store, not
+// by the caller.
+type Service struct {
+	eng     *flows.Engine
+	store   store.Conversations
+	msg     *Messages
+	loc     *time.Location
+	now     func() time.Time
+	log     *slog.Logger
+	retries []time.Duration
+}
+
+// New returns a service that runs the engine's procedures and keeps
+// conversations in st.
+func New(eng *flows.Engine, st store.Conversations, opts Options) *Service {
+	s := &Service{eng: eng, store: st, msg: opts.Messages, loc: opts.Location, now: opts.Now, log: opts.Logger, retries: opts.Retries}
+	if s.msg == nil {
+		s.msg = DefaultMessages()
+	}
+	if s.loc == nil {
+		s.loc = vietnam()
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	if opts.Retries == nil {
+		s.retries = []time.Duration{100 * time.Millisecond, 400 * time.Millisecond}
+	}
+	return s
+}
+
+// vietnam is Asia/Ho_Chi_Minh, or UTC+7 where the time zone database is
+// missing (Vietnam has no daylight saving time).
+func vietnam() *time.Location {
+	if loc, err := time.LoadLocation("Asia/Ho_Chi_Minh"); err == nil {
+		return loc
+	}
+	return time.FixedZone("ICT", 7*3600)
+}
+
+// Handle answers one update. The reply is always worth sending: when the
+// store cannot be reached it is an apology and err wraps
+// store.ErrUnavailable, so that a channel that can have the update
+// delivered again (a webhook) may ask for that instead. A repeated update
+// gets an empty reply and no error.
+func (s *Service) Handle(ctx context.Context, u Update) (Reply, error) {
+	now := s.now().In(s.loc)
+	var reply Reply
+	update := func(old []byte) ([]byte, error) {
+		conv, err := decodeConversation(old)
+		if err != nil {
+			// A record this version cannot read must not trap the citizen.
+			s.log.Error("unreadable conversation, starting afresh", "chat", u.Chat.ID, "err", err)
+			conv = conversation{}
+		}
+		t := &turn{s: s, u: u, conv: conv, now: now}
+		t.handle()
+		if t.err != nil {
+			return nil, t.err
+		}
+		reply = Reply{Messages: t.out}
+		return t.conv.encode()
+	}
+	err := store.Update(ctx, s.store, u.Chat.ID, u.ID, update)
+	for i := 0; errors.Is(err, store.ErrUnavailable) && i < len(s.retries); i++ {
+		if !sleep(ctx, s.retries[i]) {
+			break
+		}
+		err = store.Update(ctx, s.store, u.Chat.ID, u.ID, update)
+	}
+	switch {
+	case err == nil:
+		return reply, nil
+	case errors.Is(err, store.ErrDuplicate):
+		s.log.Debug("repeated update ignored", "update", u.ID)
+		return Reply{}, nil
+	case errors.Is(err, store.ErrUnavailable):
+		s.log.Warn("store unavailable", "err", err)
+		return Reply{Messages: []Message{{Text: s.msg.StoreDown}}}, fmt.Errorf("handle update: %w", err)
+	default:
+		s.log.Error("handle update", "err", err)
+		return Reply{Messages: []Message{{Text: s.msg.InternalError}}}, fmt.Errorf("handle update: %w", err)
+	}
+}
+
+// sleep waits for d unless ctx ends first.
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}

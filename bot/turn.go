@@ -1,0 +1,342 @@
+package bot
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/motcua/motcua/flows"
+)
+
+// turn is the handling of one update: it reads and changes the
+// conversation and collects the reply. It does no I/O, so it may run again
+// when the store reports a concurrent change.
+type turn struct {
+	s    *Service
+	u    Update
+	conv conversation
+	now  time.Time
+	out  []Message
+	err  error
+
+	bumped bool
+}
+
+func (t *turn) say(text string) { t.out = append(t.out, Message{Text: text}) }
+
+// turnNo returns the turn that buttons sent now carry, moving the
+// conversation's turn on once per update so that older buttons go stale.
+func (t *turn) turnNo() int {
+	if !t.bumped {
+		t.conv.Turn++
+		t.bumped = true
+	}
+	return t.conv.Turn
+}
+
+func (t *turn) button(label, kind, arg string) Button {
+	return Button{Label: label, Data: buttonData(t.turnNo(), kind, arg)}
+}
+
+func (t *turn) handle() {
+	if !t.u.Chat.Private {
+		t.group()
+		return
+	}
+	if t.u.Data != "" {
+		t.press(t.u.Data)
+		return
+	}
+	text := strings.TrimSpace(t.u.Text)
+	if cmd, arg, ok := command(text); ok {
+		t.command(cmd, arg)
+		return
+	}
+	switch flows.Normalize(text) {
+	case "huy", "huy bo", "thoat":
+		t.cancel()
+		return
+	case "quay lai", "tro lai":
+		t.back()
+		return
+	case "menu", "danh sach":
+		t.menu(t.s.msg.MenuTitle)
+		return
+	}
+	switch {
+	case t.conv.Pending == pendingErase:
+		// The buttons read 1. erase, 2. keep.
+		switch yes, ok := flows.ParseYesNo(text); {
+		case ok:
+			t.erase(yes)
+			return
+		case text == "1" || text == "2":
+			t.erase(text == "1")
+			return
+		}
+		t.conv.Pending = ""
+		t.typed(text)
+	default:
+		t.typed(text)
+	}
+}
+
+// command splits "/thutuc khai sinh" into "thutuc" and "khai sinh". A
+// command addressed to a bot ("/start@motcua_bot") loses the address.
+func command(text string) (cmd, arg string, ok bool) {
+	if !strings.HasPrefix(text, "/") {
+		return "", "", false
+	}
+	cmd, arg, _ = strings.Cut(text[1:], " ")
+	cmd, _, _ = strings.Cut(cmd, "@")
+	return strings.ToLower(cmd), strings.TrimSpace(arg), true
+}
+
+func (t *turn) command(cmd, arg string) {
+	switch cmd {
+	case "start":
+		t.conv = conversation{Turn: t.conv.Turn}
+		if arg != "" {
+			t.start(arg)
+			return
+		}
+		t.menu(t.s.msg.Greeting)
+	case "thutuc":
+		if arg != "" {
+			t.search(arg)
+			return
+		}
+		t.menu(t.s.msg.MenuTitle)
+	case "huy":
+		t.cancel()
+	case "quaylai":
+		t.back()
+	case "trogiup", "help":
+		t.say(t.s.msg.Help)
+	case "xoadulieu":
+		t.conv.Pending = pendingErase
+		t.out = append(t.out, Message{Text: t.s.msg.EraseConfirm, Buttons: []Button{
+			t.button(t.s.msg.EraseYes, actErase, ""),
+			t.button(t.s.msg.EraseNo, actKeep, ""),
+		}})
+	default:
+		t.say(t.s.msg.Help)
+	}
+}
+
+// press handles a button.
+func (t *turn) press(data string) {
+	a, ok := parseAction(data)
+	if !ok || a.turn != t.conv.Turn {
+		t.say(t.s.msg.StaleButton)
+		return
+	}
+	switch a.kind {
+	case actChoice:
+		if t.conv.Flow == nil {
+			t.say(t.s.msg.StaleButton)
+			return
+		}
+		t.step(flows.Input{Choice: a.arg})
+	case actBack:
+		t.back()
+	case actCancel:
+		t.cancel()
+	case actMenu:
+		i, err := strconv.Atoi(a.arg)
+		if err != nil || i < 0 || i >= len(t.conv.Menu) {
+			t.say(t.s.msg.StaleButton)
+			return
+		}
+		t.offered(t.conv.Menu[i])
+	case actErase, actKeep:
+		if t.conv.Pending != pendingErase {
+			t.say(t.s.msg.StaleButton)
+			return
+		}
+		t.erase(a.kind == actErase)
+	default:
+		t.say(t.s.msg.StaleButton)
+	}
+}
+
+// typed handles text that is not a command.
+func (t *turn) typed(text string) {
+	if t.conv.Flow != nil {
+		t.step(flows.Input{Text: text})
+		return
+	}
+	if n, err := strconv.Atoi(flows.Normalize(text)); err == nil && n >= 1 && n <= len(t.conv.Menu) {
+		t.offered(t.conv.Menu[n-1])
+		return
+	}
+	t.search(text)
+}
+
+// offered acts on an entry of the last menu: a procedure, or "" for the
+// list of all.
+func (t *turn) offered(id string) {
+	if id == "" {
+		t.menu(t.s.msg.MenuTitle)
+		return
+	}
+	t.start(id)
+}
+
+// otherProcedures is the button that lists every procedure, numbered after
+// the menu entries before it.
+func (t *turn) otherProcedures() Button {
+	t.conv.Menu = append(t.conv.Menu, "")
+	return t.button(t.s.msg.OtherProcedures, actMenu, strconv.Itoa(len(t.conv.Menu)-1))
+}
+
+func (t *turn) start(id string) {
+	res, err := t.s.eng.Start(id, t.now)
+	if err != nil {
+		t.say(flows.Fill(t.s.msg.UnknownFlow, "id", id))
+		t.menu(t.s.msg.MenuTitle)
+		return
+	}
+	t.conv.Menu, t.conv.Pending = nil, ""
+	t.result(res)
+}
+
+func (t *turn) step(in flows.Input) {
+	in.Now = t.now
+	res, err := t.s.eng.Step(*t.conv.Flow, in)
+	if err != nil {
+		t.err = err
+		return
+	}
+	t.result(res)
+}
+
+// result turns the engine's outputs into messages and keeps its state.
+func (t *turn) result(res flows.Result) {
+	for _, o := range res.Out {
+		m := Message{Text: o.Text}
+		for _, opt := range o.Options {
+			m.Buttons = append(m.Buttons, t.button(opt.Label, actChoice, opt.ID))
+		}
+		if o.Prompt {
+			m.Nav = []Button{t.button(t.s.msg.Back, actBack, ""), t.button(t.s.msg.Cancel, actCancel, "")}
+			m.Hint = t.s.msg.TypedHintInput
+			if len(m.Buttons) > 0 {
+				m.Hint = t.s.msg.TypedHint
+			}
+		}
+		t.out = append(t.out, m)
+	}
+	switch {
+	case res.Done:
+		t.conv.Flow, t.conv.Menu = nil, nil
+		t.out = append(t.out, Message{Text: t.s.msg.AfterEnd, Buttons: []Button{t.otherProcedures()}})
+	case !res.Rejected:
+		st := res.State
+		t.conv.Flow = &st
+	}
+}
+
+func (t *turn) back() {
+	if t.conv.Flow == nil {
+		t.say(t.s.msg.NothingToGoBack)
+		return
+	}
+	t.step(flows.Input{Back: true})
+}
+
+func (t *turn) cancel() {
+	t.conv.Pending = ""
+	if t.conv.Flow == nil {
+		t.say(t.s.msg.NothingToCancel)
+		return
+	}
+	title := t.conv.Flow.Flow
+	if f, ok := t.s.eng.Catalog().Flow(title); ok {
+		title = f.Title
+	}
+	t.conv.Flow = nil
+	t.menu(flows.Fill(t.s.msg.Cancelled, "title", title))
+}
+
+func (t *turn) erase(yes bool) {
+	if !yes {
+		t.conv.Pending = ""
+		t.say(t.s.msg.EraseKept)
+		return
+	}
+	// Everything kept about the chat is this record; dropping it erases it
+	// when the update commits.
+	t.conv = conversation{}
+	t.bumped = true
+	t.say(t.s.msg.EraseDone)
+}
+
+// menu lists every procedure as numbered choices after the given text.
+func (t *turn) menu(text string) {
+	flowsList := t.s.eng.Catalog().Flows()
+	ids := make([]string, len(flowsList))
+	m := Message{Text: text}
+	for i, f := range flowsList {
+		ids[i] = f.ID
+		m.Buttons = append(m.Buttons, t.button(f.Title, actMenu, strconv.Itoa(i)))
+	}
+	t.conv.Menu = ids
+	t.out = append(t.out, m)
+}
+
+// search offers the procedures that match what the citizen typed.
+func (t *turn) search(text string) {
+	found := t.s.eng.Catalog().Search(text)
+	switch len(found) {
+	case 0:
+		t.menu(flows.Fill(t.s.msg.SearchNone, "text", text))
+		return
+	case 1:
+		f := found[0].Flow
+		t.conv.Menu = []string{f.ID}
+		t.out = append(t.out, Message{
+			Text:    flows.Fill(t.s.msg.SearchFound, "title", f.Title, "summary", f.Summary),
+			Buttons: []Button{t.button(f.Title, actMenu, "0"), t.otherProcedures()},
+		})
+		return
+	}
+	m := Message{Text: t.s.msg.SearchMore}
+	t.conv.Menu = nil
+	for i, x := range found {
+		t.conv.Menu = append(t.conv.Menu, x.Flow.ID)
+		m.Buttons = append(m.Buttons, t.button(x.Flow.Title, actMenu, strconv.Itoa(i)))
+	}
+	m.Buttons = append(m.Buttons, t.otherProcedures())
+	t.out = append(t.out, m)
+}
+
+// group answers in a village group: briefly, with a way to a private chat,
+// and without keeping anything.
+func (t *turn) group() {
+	text := strings.TrimSpace(t.u.Text)
+	if cmd, arg, ok := command(text); ok {
+		switch cmd {
+		case "start", "thutuc":
+			text = arg
+		case "trogiup", "help":
+			t.say(t.s.msg.Help)
+			return
+		default:
+			return
+		}
+	}
+	cat := t.s.eng.Catalog()
+	f, ok := cat.Flow(text)
+	if found := cat.Search(text); !ok && len(found) > 0 {
+		f, ok = found[0].Flow, true
+	}
+	if ok {
+		t.out = append(t.out, Message{
+			Text:    flows.Fill(t.s.msg.GroupFound, "title", f.Title),
+			Buttons: []Button{{Label: flows.Fill(t.s.msg.OpenPrivate, "title", f.Title), OpenChat: true, OpenFlow: f.ID}},
+		})
+		return
+	}
+	t.out = append(t.out, Message{Text: t.s.msg.GroupMenu, Buttons: []Button{{Label: t.s.msg.OpenPrivateChat, OpenChat: true}}})
+}

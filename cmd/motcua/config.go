@@ -1,0 +1,180 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"reflect"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Config is motcua's configuration: config.yaml, then MOTCUA_<SECTION>_<KEY>
+// environment variables over it (MOTCUA_REDIS_URL, MOTCUA_LOG_LEVEL…).
+// Secrets come only from the environment.
+type Config struct {
+	Timezone     string             `yaml:"timezone"`
+	Redis        RedisConfig        `yaml:"redis"`
+	Conversation ConversationConfig `yaml:"conversation"`
+	Procedures   ProceduresConfig   `yaml:"procedures"`
+	Log          LogConfig          `yaml:"log"`
+}
+
+// RedisConfig says where conversations are kept. With no URL they are kept
+// in memory, for a trial run.
+type RedisConfig struct {
+	// URL such as redis://localhost:6379/0. A password belongs in
+	// MOTCUA_REDIS_URL, never in the file.
+	URL    string `yaml:"url"`
+	Prefix string `yaml:"prefix"`
+}
+
+// ConversationConfig sets how long an idle conversation is kept.
+type ConversationConfig struct {
+	IdleTTL Duration `yaml:"idle_ttl"`
+}
+
+// ProceduresConfig names a directory of procedure files laid over the
+// shipped ones: same id replaces, a new id adds.
+type ProceduresConfig struct {
+	Dir string `yaml:"dir"`
+}
+
+// LogConfig sets the log level (debug, info, warn, error) and format (text,
+// json).
+type LogConfig struct {
+	Level  string `yaml:"level"`
+	Format string `yaml:"format"`
+}
+
+// Duration reads "720h", "30m" or a number of days such as "30d".
+type Duration time.Duration
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (d *Duration) UnmarshalText(b []byte) error {
+	s := strings.TrimSpace(string(b))
+	if days, ok := strings.CutSuffix(s, "d"); ok {
+		var n int
+		if _, err := fmt.Sscanf(days, "%d", &n); err != nil || n <= 0 || fmt.Sprint(n) != days {
+			return fmt.Errorf("%q is not a duration such as 30d or 12h", s)
+		}
+		*d = Duration(time.Duration(n) * 24 * time.Hour)
+		return nil
+	}
+	v, err := time.ParseDuration(s)
+	if err != nil || v <= 0 {
+		return fmt.Errorf("%q is not a duration such as 30d or 12h", s)
+	}
+	*d = Duration(v)
+	return nil
+}
+
+func defaults() Config {
+	return Config{
+		Timezone:     "Asia/Ho_Chi_Minh",
+		Redis:        RedisConfig{Prefix: "mc"},
+		Conversation: ConversationConfig{IdleTTL: Duration(30 * 24 * time.Hour)},
+		Log:          LogConfig{Level: "info", Format: "text"},
+	}
+}
+
+// loadConfig reads the file at path (none when path is empty and
+// config.yaml is absent), then the environment. Every problem is reported at
+// once.
+func loadConfig(path string, env func(string) (string, bool)) (Config, error) {
+	cfg := defaults()
+	explicit := path != ""
+	if path == "" {
+		path = "config.yaml"
+	}
+	data, err := os.ReadFile(path)
+	switch {
+	case err == nil:
+		dec := yaml.NewDecoder(bytes.NewReader(data))
+		dec.KnownFields(true)
+		if err := dec.Decode(&cfg); err != nil && !errors.Is(err, io.EOF) {
+			return Config{}, fmt.Errorf("config %s: %w", path, err)
+		}
+		if err := secretsInFile(cfg); err != nil {
+			return Config{}, fmt.Errorf("config %s: %w", path, err)
+		}
+	case explicit || !errors.Is(err, os.ErrNotExist):
+		return Config{}, fmt.Errorf("config: %w", err)
+	}
+	if err := applyEnv(&cfg, env); err != nil {
+		return Config{}, err
+	}
+	return cfg, cfg.validate()
+}
+
+// secretsInFile refuses a password written in the committed file.
+func secretsInFile(cfg Config) error {
+	if u, err := url.Parse(cfg.Redis.URL); err == nil && u.User != nil {
+		if _, ok := u.User.Password(); ok {
+			return errors.New("redis.url holds a password: set it in the environment as MOTCUA_REDIS_URL instead")
+		}
+	}
+	return nil
+}
+
+// applyEnv sets every field that has a MOTCUA_<SECTION>_<KEY> variable, or
+// MOTCUA_<KEY> for top-level fields.
+func applyEnv(cfg *Config, env func(string) (string, bool)) error {
+	var errs []error
+	var walk func(v reflect.Value, prefix string)
+	walk = func(v reflect.Value, prefix string) {
+		for i := 0; i < v.NumField(); i++ {
+			name, _, _ := strings.Cut(v.Type().Field(i).Tag.Get("yaml"), ",")
+			key := prefix + "_" + strings.ToUpper(name)
+			f := v.Field(i)
+			if f.Kind() == reflect.Struct {
+				walk(f, key)
+				continue
+			}
+			val, ok := env(key)
+			if !ok {
+				continue
+			}
+			if err := yaml.Unmarshal([]byte(quoteScalar(val, f.Kind())), f.Addr().Interface()); err != nil {
+				errs = append(errs, fmt.Errorf("%s: %w", key, err))
+			}
+		}
+	}
+	walk(reflect.ValueOf(cfg).Elem(), "MOTCUA")
+	return errors.Join(errs...)
+}
+
+// quoteScalar makes an environment value a YAML scalar of the field's kind:
+// strings are quoted so that "yes" or "08" stay as typed.
+func quoteScalar(val string, kind reflect.Kind) string {
+	if kind == reflect.String {
+		return fmt.Sprintf("%q", val)
+	}
+	return val
+}
+
+func (c Config) validate() error {
+	var errs []error
+	if _, err := time.LoadLocation(c.Timezone); err != nil {
+		errs = append(errs, fmt.Errorf("timezone %q: %w", c.Timezone, err))
+	}
+	if strings.ContainsAny(c.Redis.Prefix, "{}") || c.Redis.Prefix == "" {
+		errs = append(errs, fmt.Errorf("redis.prefix %q: must be non-empty, without { or }", c.Redis.Prefix))
+	}
+	switch c.Log.Level {
+	case "debug", "info", "warn", "error":
+	default:
+		errs = append(errs, fmt.Errorf("log.level %q: one of debug, info, warn, error", c.Log.Level))
+	}
+	switch c.Log.Format {
+	case "text", "json":
+	default:
+		errs = append(errs, fmt.Errorf("log.format %q: text or json", c.Log.Format))
+	}
+	return errors.Join(errs...)
+}

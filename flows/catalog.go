@@ -1,0 +1,76 @@
+package flows
+
+import (
+	"fmt"
+	"io/fs"
+)
+
+// Catalog is the set of procedures the bot knows, checked as a whole.
+type Catalog struct {
+	flows []*Flow
+	byID  map[string]*Flow
+	index []indexed
+}
+
+// NewCatalog checks the flows together (ids unique, handovers lead to a flow
+// that exists) and indexes them for search. The issues include those found
+// in each flow when it was parsed only if the caller adds them; NewCatalog
+// reports the cross-flow ones.
+func NewCatalog(flows []*Flow) (*Catalog, Issues) {
+	c := &Catalog{byID: make(map[string]*Flow, len(flows))}
+	var iss Issues
+	for _, f := range flows {
+		if prev, dup := c.byID[f.ID]; dup {
+			iss.add(f.File, f.pos.at("id"), "id", "duplicate procedure id %q (also in %s)", f.ID, prev.File)
+			continue
+		}
+		c.byID[f.ID] = f
+		c.flows = append(c.flows, f)
+	}
+	for _, f := range c.flows {
+		check := func(id string, line int, field string) {
+			if _, ok := c.byID[id]; id != "" && !ok {
+				iss.add(f.File, line, field, "no procedure has id %q", id)
+			}
+		}
+		for i, s := range f.Steps {
+			if s == nil {
+				continue
+			}
+			field := fmt.Sprintf("steps[%d] (%s)", i, s.ID)
+			check(s.Flow, s.pos.at("flow"), field+".flow")
+			for j, ch := range s.Choices {
+				check(ch.Flow, ch.pos.at("flow"), fmt.Sprintf("%s.choices[%d].flow", field, j))
+			}
+			for j, r := range s.Routes {
+				check(r.Flow, r.pos.at("flow"), fmt.Sprintf("%s.routes[%d].flow", field, j))
+			}
+		}
+	}
+	c.index = buildIndex(c.flows)
+	return c, iss
+}
+
+// Load reads the procedures at the root of base (the shipped ones, named
+// baseLabel/… in issues) and, when override is not nil, those of override
+// (named overrideLabel/…) laid over them. It returns every problem found; the
+// catalog is usable only when issues.Err() is nil.
+func Load(base fs.FS, baseLabel string, override fs.FS, overrideLabel string) (*Catalog, Issues) {
+	flows, iss := LoadFS(base, baseLabel)
+	if override != nil {
+		more, moreIss := LoadFS(override, overrideLabel)
+		iss = append(iss, moreIss...)
+		flows = Merge(flows, more)
+	}
+	cat, catIss := NewCatalog(flows)
+	return cat, append(iss, catIss...)
+}
+
+// Flow returns the flow with the given id.
+func (c *Catalog) Flow(id string) (*Flow, bool) {
+	f, ok := c.byID[id]
+	return f, ok
+}
+
+// Flows returns the flows in menu order.
+func (c *Catalog) Flows() []*Flow { return c.flows }

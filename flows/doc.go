@@ -1,0 +1,29 @@
+// Package flows reads procedures written in YAML, checks them, and walks a
+// citizen through one, a step at a time.
+//
+// A procedure (a Flow) is a list of steps: messages (say), questions with
+// choices (ask), typed answers checked by a validator (input), lists of
+// papers (checklist), values worked out from earlier answers (compute),
+// branches on earlier answers (branch), and an end. procedures/README.md
+// describes the format for the officers who write it.
+//
+// The package is pure: Engine.Step takes a State and an Input (with the
+// time) and returns the next State and the messages to send. It does no I/O,
+// so every procedure can be tested by transcript, without Redis or a
+// network, and the same engine serves every channel.
+//
+// Loading is strict and complete: Parse reports every unknown field, wrong
+// type, missing target, unreachable step, loop that never waits for the
+// citizen, and condition on an answer no earlier step sets, each with its
+// file, line and field, so an officer fixes a file in one pass.
+//
+// A State records the content hash of its flow. When a procedure file
+// changes under a conversation, the conversation continues at the same
+// question if it still exists, and otherwise starts the procedure again,
+// saying why. Going back replays the answers kept so far, so computed
+// values and skipped steps come out as if the citizen had never answered
+// the question she goes back to.
+//
+// What citizens type is matched without regard to diacritics, case or
+// spacing (Normalize): "dang ky khai sinh" finds "Đăng ký khai sinh".
+package flows

@@ -1,0 +1,335 @@
+package flows
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"time"
+)
+
+// ErrUnknownFlow is returned when asked to start a flow the catalog lacks.
+var ErrUnknownFlow = errors.New("flows: unknown procedure")
+
+// State is where a citizen is in a flow. It is small and plain so that it
+// can be saved as it is between two messages.
+type State struct {
+	Flow string `json:"f"`
+	// Hash is the flow's content hash when the state was last advanced.
+	Hash string `json:"h"`
+	// Step is the id of the question waiting for an answer.
+	Step string `json:"s"`
+	// Vars holds the answers and computed values by name.
+	Vars map[string]string `json:"v,omitempty"`
+	// Trail lists the questions answered, in order, for going back.
+	Trail []string `json:"t,omitempty"`
+	// Started and Updated are Unix seconds.
+	Started int64 `json:"t0"`
+	Updated int64 `json:"t1"`
+}
+
+// Input is what the citizen did: typed Text, pressed the button of Choice,
+// or asked to go Back. Now is the time it happened, in the commune's zone.
+type Input struct {
+	Text   string
+	Choice string
+	Back   bool
+	Now    time.Time
+}
+
+// Option is a choice offered with a message.
+type Option struct {
+	ID    string
+	Label string
+}
+
+// Output is one message to the citizen. Prompt marks the question that waits
+// for her answer; channels add "back" and "cancel" to it.
+type Output struct {
+	Text    string
+	Options []Option
+	Prompt  bool
+}
+
+// Result is what a step produced.
+type Result struct {
+	// State is the state to save; meaningless when Done.
+	State State
+	Out   []Output
+	// Done reports that the flow ended and the conversation is back at the
+	// menu.
+	Done bool
+	// Rejected reports that the answer was not accepted: State is the state
+	// given, and Out says why.
+	Rejected bool
+}
+
+// Engine runs flows. It is pure: no I/O, time comes in with the input, and
+// one Engine may serve any number of goroutines.
+type Engine struct {
+	cat *Catalog
+	msg *Messages
+}
+
+// NewEngine returns an engine over the catalog's flows.
+func NewEngine(cat *Catalog, msg *Messages) *Engine {
+	return &Engine{cat: cat, msg: msg}
+}
+
+// Catalog returns the flows the engine runs.
+func (e *Engine) Catalog() *Catalog { return e.cat }
+
+// maxHops bounds handovers from flow to flow within one step.
+const maxHops = 8
+
+// Start begins the flow with the given id.
+func (e *Engine) Start(id string, now time.Time) (Result, error) {
+	f, ok := e.cat.Flow(id)
+	if !ok {
+		return Result{}, fmt.Errorf("start %q: %w", id, ErrUnknownFlow)
+	}
+	r := &run{e: e, today: DateOf(now), now: now.Unix()}
+	r.begin(f)
+	return r.result(), nil
+}
+
+// Step applies the citizen's input to the state.
+func (e *Engine) Step(st State, in Input) (Result, error) {
+	r := &run{e: e, today: DateOf(in.Now), now: in.Now.Unix()}
+	f, ok := e.cat.Flow(st.Flow)
+	if !ok {
+		return Result{Done: true, Out: []Output{{Text: e.msg.FlowGone}}}, nil
+	}
+	cur, ok := f.Step(st.Step)
+	if st.Hash != f.Hash && (!ok || !cur.Interactive()) {
+		r.say(Fill(e.msg.FlowChanged, "title", f.Title))
+		r.begin(f)
+		return r.result(), nil
+	}
+	if !ok || !cur.Interactive() {
+		return Result{}, fmt.Errorf("step %q of %q: not a question", st.Step, st.Flow)
+	}
+	r.f, r.st = f, st
+	r.st.Hash = f.Hash
+	r.st.Vars = maps.Clone(st.Vars)
+	if r.st.Vars == nil {
+		r.st.Vars = map[string]string{}
+	}
+	r.st.Updated = r.now
+
+	if in.Back {
+		r.back()
+		return r.result(), nil
+	}
+	value, next, hint := r.answer(cur, in)
+	if hint != "" {
+		out := Output{Text: hint, Prompt: true, Options: r.options(cur)}
+		return Result{State: st, Out: []Output{out}, Rejected: true}, nil
+	}
+	r.st.Vars[cur.SaveName()] = value
+	r.st.Trail = append(r.st.Trail[:len(r.st.Trail):len(r.st.Trail)], cur.ID)
+	r.follow(next)
+	return r.result(), nil
+}
+
+// run is one call of Start or Step.
+type run struct {
+	e     *Engine
+	today Date
+	now   int64
+
+	f    *Flow
+	st   State
+	out  []Output
+	done bool
+	hops int
+}
+
+func (r *run) result() Result {
+	return Result{State: r.st, Out: r.out, Done: r.done}
+}
+
+func (r *run) say(text string) {
+	r.out = append(r.out, Output{Text: text})
+}
+
+// begin starts f afresh.
+func (r *run) begin(f *Flow) {
+	r.f = f
+	r.st = State{Flow: f.ID, Hash: f.Hash, Vars: map[string]string{}, Started: r.now, Updated: r.now}
+	r.advance(f.StartStep())
+}
+
+// target is where an answer or a step leads: a step of this flow, or
+// another flow.
+type target struct {
+	step *Step
+	flow string
+}
+
+func (r *run) follow(t target) {
+	if t.flow != "" {
+		r.handover(t.flow)
+		return
+	}
+	r.advance(t.step)
+}
+
+func (r *run) handover(id string) {
+	r.hops++
+	f, ok := r.e.cat.Flow(id)
+	if !ok || r.hops > maxHops {
+		// The catalog checks handover targets at load, so this is a bug.
+		r.say(r.e.msg.FlowGone)
+		r.done = true
+		return
+	}
+	r.begin(f)
+}
+
+// advance runs steps from s until one waits for the citizen or the flow
+// ends. Lint guarantees every loop waits, so this ends; the bound is a
+// second guard.
+func (r *run) advance(s *Step) {
+	for guard := 0; s != nil && guard < 10*len(r.f.Steps)+10; guard++ {
+		if !r.holds(s.When) {
+			s = r.f.next(s)
+			continue
+		}
+		switch s.Kind {
+		case KindAsk, KindInput:
+			r.st.Step = s.ID
+			r.out = append(r.out, Output{Text: r.render(s.Text), Options: r.options(s), Prompt: true})
+			return
+		case KindEnd:
+			r.say(r.render(s.Text))
+			r.done = true
+			return
+		case KindSay:
+			r.say(r.render(s.Text))
+		case KindChecklist:
+			r.say(r.checklist(s))
+		case KindCompute:
+			r.compute(s)
+		case KindBranch:
+			if t, ok := r.route(s); ok {
+				if t.flow != "" {
+					r.handover(t.flow)
+					return
+				}
+				s = t.step
+				continue
+			}
+		}
+		if s.Flow != "" {
+			r.handover(s.Flow)
+			return
+		}
+		s = r.f.next(s)
+	}
+	// Only a flow that failed lint gets here.
+	r.done = true
+}
+
+func (r *run) route(s *Step) (target, bool) {
+	for _, rt := range s.Routes {
+		if r.holds(rt.When) {
+			if rt.Flow != "" {
+				return target{flow: rt.Flow}, true
+			}
+			return target{step: r.f.byID[rt.Next]}, true
+		}
+	}
+	return target{}, false
+}
+
+func (r *run) compute(s *Step) {
+	from, err := ParseISODate(r.st.Vars[s.From])
+	if err != nil {
+		delete(r.st.Vars, s.Save)
+		return
+	}
+	to, _ := shift(from, s.Add, 1)
+	r.st.Vars[s.Save] = to.ISO()
+}
+
+// back returns to the question answered before the current one, forgetting
+// the answers given since.
+func (r *run) back() {
+	if len(r.st.Trail) == 0 {
+		cur := r.f.byID[r.st.Step]
+		r.say(r.e.msg.BackFirst)
+		r.out = append(r.out, Output{Text: r.render(cur.Text), Options: r.options(cur), Prompt: true})
+		return
+	}
+	prev := r.st.Trail[len(r.st.Trail)-1]
+	keep := r.st.Trail[:len(r.st.Trail)-1]
+	answers := r.st.Vars
+	r.st.Vars = map[string]string{}
+	r.st.Trail = nil
+	// Replay the kept answers from the start, quietly: computed values and
+	// skipped steps come out as they would have.
+	s := r.f.StartStep()
+	for _, id := range keep {
+		s = r.quiet(s)
+		if s == nil || s.ID != id {
+			break
+		}
+		name := s.SaveName()
+		r.st.Vars[name] = answers[name]
+		r.st.Trail = append(r.st.Trail, s.ID)
+		s = r.nextAfterAnswer(s, answers[name])
+		if s == nil {
+			break
+		}
+	}
+	if s = r.quiet(s); s == nil {
+		s = r.f.byID[prev]
+	}
+	r.st.Step = s.ID
+	r.out = append(r.out, Output{Text: r.render(s.Text), Options: r.options(s), Prompt: true})
+}
+
+// quiet runs non-interactive steps from s without output, and returns the
+// next question (nil if the flow would end or hand over first).
+func (r *run) quiet(s *Step) *Step {
+	for guard := 0; s != nil && guard < 10*len(r.f.Steps)+10; guard++ {
+		if !r.holds(s.When) {
+			s = r.f.next(s)
+			continue
+		}
+		switch s.Kind {
+		case KindAsk, KindInput:
+			return s
+		case KindEnd:
+			return nil
+		case KindCompute:
+			r.compute(s)
+		case KindBranch:
+			if t, ok := r.route(s); ok {
+				if t.flow != "" {
+					return nil
+				}
+				s = t.step
+				continue
+			}
+		}
+		if s.Flow != "" {
+			return nil
+		}
+		s = r.f.next(s)
+	}
+	return nil
+}
+
+// nextAfterAnswer is where an answered question leads within the flow.
+func (r *run) nextAfterAnswer(s *Step, value string) *Step {
+	if s.Kind == KindAsk {
+		for _, c := range s.Choices {
+			if c.ID == value {
+				return r.f.choiceNext(s, c)
+			}
+		}
+		return nil
+	}
+	return r.f.next(s)
+}

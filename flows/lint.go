@@ -1,0 +1,368 @@
+package flows
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
+
+// Limits the channels put on what a flow may contain.
+const (
+	// MaxText is Telegram's limit on one message, in characters.
+	MaxText = 4096
+	// ZaloMaxText is Zalo's limit on one message, in characters.
+	ZaloMaxText = 2000
+	// MaxChoiceID keeps a choice id, with the version and step around it,
+	// inside Telegram's 64-byte callback data.
+	MaxChoiceID = 32
+	// MaxLabel is the longest button label accepted, in bytes.
+	MaxLabel = 64
+	// MaxFlowID keeps a flow id usable as a Telegram deep-link payload.
+	MaxFlowID = 64
+)
+
+var (
+	flowIDPattern   = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
+	stepIDPattern   = regexp.MustCompile(`^[a-z0-9][a-z0-9_]*$`)
+	choiceIDPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_]*$`)
+	durationPattern = regexp.MustCompile(`^(\d{1,4})([dmy])$`)
+	placeholder     = regexp.MustCompile(`\{([^{}]*)\}`)
+)
+
+// varInfo says what kind of value an answer name holds.
+type varInfo struct {
+	kind string // KindAsk (a choice id), or an input kind, or InputDate for computed
+	step *Step  // the first step that saves it
+}
+
+// linter checks one flow. Handover targets are checked by the catalog, which
+// knows the other flows.
+type linter struct {
+	f   *Flow
+	iss Issues
+}
+
+func lintFlow(f *Flow) Issues {
+	l := &linter{f: f}
+	l.header()
+	if len(f.Steps) == 0 {
+		l.iss.add(f.File, f.pos.at("steps"), "steps", "a procedure needs at least one step")
+		return l.iss
+	}
+	l.steps()
+	if len(l.iss.Errors()) > 0 {
+		// The graph checks below assume well-formed steps.
+		return l.iss
+	}
+	f.vars = l.vars()
+	l.graph()
+	return l.iss
+}
+
+func (l *linter) add(line int, field, format string, args ...any) {
+	l.iss.add(l.f.File, line, field, format, args...)
+}
+
+func (l *linter) header() {
+	f := l.f
+	switch {
+	case f.ID == "":
+		l.add(f.pos.line, "id", "missing: every procedure needs an id, e.g. khai-sinh")
+	case len(f.ID) > MaxFlowID || !flowIDPattern.MatchString(f.ID):
+		l.add(f.pos.at("id"), "id", "%q must be lower-case letters a-z, digits and '-', at most %d characters (it is used in links)", f.ID, MaxFlowID)
+	}
+	if strings.TrimSpace(f.Title) == "" {
+		l.add(f.pos.line, "title", "missing: the name citizens see in the menu")
+	}
+	if strings.TrimSpace(f.Summary) == "" {
+		l.add(f.pos.line, "summary", "missing: one or two sentences on what the procedure is for")
+	}
+	if len(f.Keywords) == 0 {
+		l.iss.warn(f.File, f.pos.line, "keywords", "no keywords: citizens will only find this procedure by its title")
+	}
+	if len(f.Sources) == 0 {
+		l.add(f.pos.line, "sources", "missing: cite the legal basis and the date it was checked")
+	}
+	for i, s := range f.Sources {
+		field := fmt.Sprintf("sources[%d]", i)
+		if strings.TrimSpace(s.Title) == "" {
+			l.add(s.pos.line, field+".title", "missing: the name of the legal text or page")
+		}
+		if _, err := ParseDate(s.Checked, Date{Year: 2100}); err != nil {
+			l.add(s.pos.at("checked"), field+".checked", "%q is not a date dd/mm/yyyy: write when this source was last checked", s.Checked)
+		}
+	}
+	if f.Start != "" {
+		if _, ok := f.byID[f.Start]; !ok {
+			l.add(f.pos.at("start"), "start", "no step has id %q", f.Start)
+		}
+	}
+}
+
+// allowed lists the fields each step kind uses, beyond id, type, when, next.
+var allowed = map[string][]string{
+	KindSay:       {"text", "flow"},
+	KindAsk:       {"text", "choices", "save"},
+	KindInput:     {"text", "input", "save"},
+	KindChecklist: {"text", "items"},
+	KindCompute:   {"save", "from", "add"},
+	KindBranch:    {"routes", "flow"},
+	KindEnd:       {"text"},
+}
+
+func (l *linter) steps() {
+	seen := map[string]int{}
+	for i, s := range l.f.Steps {
+		field := fmt.Sprintf("steps[%d]", i)
+		if s == nil {
+			l.add(0, field, "an empty step")
+			continue
+		}
+		switch {
+		case s.ID == "":
+			l.add(s.pos.line, field+".id", "missing: every step needs an id")
+		case !stepIDPattern.MatchString(s.ID):
+			l.add(s.pos.at("id"), field+".id", "%q must be lower-case letters a-z, digits and '_'", s.ID)
+		}
+		if first, dup := seen[s.ID]; dup && s.ID != "" {
+			l.add(s.pos.at("id"), field+".id", "duplicate step id %q (first on line %d)", s.ID, first)
+		}
+		seen[s.ID] = s.pos.at("id")
+		field = fmt.Sprintf("steps[%d] (%s)", i, s.ID)
+		kinds, ok := allowed[s.Kind]
+		if !ok {
+			l.add(s.pos.at("type"), field+".type", "%q is not a step type (say, ask, input, checklist, compute, branch, end)", s.Kind)
+			continue
+		}
+		for name := range s.pos.fields {
+			switch name {
+			case "id", "type", "when", "next":
+				continue
+			}
+			if !slices.Contains(kinds, name) {
+				l.add(s.pos.at(name), field+"."+name, "a %s step has no %s", s.Kind, name)
+			}
+		}
+		l.step(s, field)
+	}
+}
+
+func (l *linter) step(s *Step, field string) {
+	needText := s.Kind != KindCompute && s.Kind != KindBranch
+	if needText && strings.TrimSpace(s.Text) == "" {
+		l.add(s.pos.line, field+".text", "missing: what the citizen reads at this step")
+	}
+	l.text(s.Text, s.pos.at("text"), field+".text")
+	if s.Next != "" {
+		l.target(s.Next, s.pos.at("next"), field+".next")
+	}
+	if s.Next != "" && s.Flow != "" {
+		l.add(s.pos.at("flow"), field+".flow", "write next or flow, not both")
+	}
+	if s.Kind == KindEnd && s.Next != "" {
+		l.add(s.pos.at("next"), field+".next", "an end step has no next")
+	}
+	switch s.Kind {
+	case KindAsk:
+		l.choices(s, field)
+	case KindInput:
+		l.input(s, field)
+	case KindChecklist:
+		if len(s.Items) == 0 {
+			l.add(s.pos.line, field+".items", "missing: the papers to bring")
+		}
+		total := utf8.RuneCountInString(s.Text)
+		for j, it := range s.Items {
+			f := fmt.Sprintf("%s.items[%d].text", field, j)
+			if strings.TrimSpace(it.Text) == "" {
+				l.add(it.pos.line, f, "missing")
+			}
+			l.text(it.Text, it.pos.at("text"), f)
+			total += utf8.RuneCountInString(it.Text) + 3
+		}
+		if total > MaxText {
+			l.add(s.pos.line, field+".items", "the checklist is %d characters, over Telegram's %d: split it in two steps", total, MaxText)
+		} else if total > ZaloMaxText {
+			l.iss.warn(l.f.File, s.pos.line, field+".items", "the checklist is %d characters, over Zalo's %d: it will be sent in parts there", total, ZaloMaxText)
+		}
+	case KindCompute:
+		if s.Save == "" {
+			l.add(s.pos.line, field+".save", "missing: the name the result is saved under")
+		}
+		if s.From == "" {
+			l.add(s.pos.line, field+".from", "missing: the date answer to start from")
+		}
+		if !durationPattern.MatchString(s.Add) {
+			l.add(s.pos.at("add"), field+".add", "%q is not a duration: write e.g. 60d (days), 72m (months) or 6y (years)", s.Add)
+		}
+	case KindBranch:
+		if len(s.Routes) == 0 {
+			l.add(s.pos.line, field+".routes", "missing: a branch needs at least one route")
+		}
+		for j, r := range s.Routes {
+			f := fmt.Sprintf("%s.routes[%d]", field, j)
+			if r.When.Empty() {
+				l.add(r.pos.line, f+".when", "missing: a route needs a condition (the branch's next is the default)")
+			}
+			switch {
+			case r.Next == "" && r.Flow == "":
+				l.add(r.pos.line, f+".next", "missing: where the route goes")
+			case r.Next != "" && r.Flow != "":
+				l.add(r.pos.at("flow"), f+".flow", "write next or flow, not both")
+			case r.Next != "":
+				l.target(r.Next, r.pos.at("next"), f+".next")
+			}
+		}
+	}
+	if s.Kind != KindEnd && s.Next == "" && s.Flow == "" && l.f.after(s) == nil && !l.allChoicesLead(s) {
+		l.add(s.pos.line, field+".next", "the last step in the file must be an end step or say where to go next")
+	}
+}
+
+// allChoicesLead reports whether an ask step's every choice says where it
+// goes, so that the step never falls through to the one after it.
+func (l *linter) allChoicesLead(s *Step) bool {
+	if s.Kind != KindAsk || len(s.Choices) == 0 {
+		return false
+	}
+	for _, c := range s.Choices {
+		if c.Next == "" && c.Flow == "" {
+			return false
+		}
+	}
+	return true
+}
+
+func (l *linter) target(id string, line int, field string) {
+	if _, ok := l.f.byID[id]; !ok {
+		l.add(line, field, "no step has id %q", id)
+	}
+}
+
+func (l *linter) text(text string, line int, field string) {
+	n := utf8.RuneCountInString(text)
+	switch {
+	case n > MaxText:
+		l.add(line, field, "%d characters, over Telegram's limit of %d: split it", n, MaxText)
+	case n > ZaloMaxText:
+		l.iss.warn(l.f.File, line, field, "%d characters, over Zalo's limit of %d: it will be sent in parts there", n, ZaloMaxText)
+	}
+	if strings.Count(text, "{") != strings.Count(text, "}") {
+		l.add(line, field, "unbalanced { }: answers are shown with {name}")
+	}
+}
+
+func (l *linter) choices(s *Step, field string) {
+	if len(s.Choices) < 2 {
+		l.add(s.pos.line, field+".choices", "an ask step needs at least two choices")
+	}
+	ids := map[string]bool{}
+	for j, c := range s.Choices {
+		f := fmt.Sprintf("%s.choices[%d]", field, j)
+		switch {
+		case c.ID == "":
+			l.add(c.pos.line, f+".id", "missing: a short id such as cha_me")
+		case !choiceIDPattern.MatchString(c.ID):
+			l.add(c.pos.at("id"), f+".id", "%q must be lower-case letters a-z, digits and '_' (it travels in button data)", c.ID)
+		case len(c.ID) > MaxChoiceID:
+			l.add(c.pos.at("id"), f+".id", "%q is %d bytes; button data must fit Telegram's 64 bytes, so keep ids within %d", c.ID, len(c.ID), MaxChoiceID)
+		}
+		if ids[c.ID] {
+			l.add(c.pos.at("id"), f+".id", "duplicate choice id %q", c.ID)
+		}
+		ids[c.ID] = true
+		if strings.TrimSpace(c.Label) == "" {
+			l.add(c.pos.line, f+".label", "missing: the text on the button")
+		} else if len(c.Label) > MaxLabel {
+			l.add(c.pos.at("label"), f+".label", "%q is %d bytes, over %d: a button label must be short", c.Label, len(c.Label), MaxLabel)
+		}
+		if c.Next != "" {
+			l.target(c.Next, c.pos.at("next"), f+".next")
+		}
+		if c.Next != "" && c.Flow != "" {
+			l.add(c.pos.at("flow"), f+".flow", "write next or flow, not both")
+		}
+	}
+}
+
+func (l *linter) input(s *Step, field string) {
+	if s.Save == "" {
+		l.add(s.pos.line, field+".save", "missing: the name the answer is saved under")
+	}
+	in := s.Input
+	if in == nil {
+		l.add(s.pos.line, field+".input", "missing: what kind of answer (date, number, phone, yesno, text)")
+		return
+	}
+	f := field + ".input"
+	switch in.Kind {
+	case InputDate:
+		for _, b := range []struct{ name, v string }{{"min", in.Min}, {"max", in.Max}} {
+			if b.v == "" {
+				continue
+			}
+			if _, err := parseBound(b.v, Date{Year: 2026, Month: 1, Day: 1}); err != nil {
+				l.add(in.pos.at(b.name), f+"."+b.name, "%q is not a date bound: write today, today-6y, today+60d or dd/mm/yyyy", b.v)
+			}
+		}
+	case InputNumber:
+		for _, b := range []struct{ name, v string }{{"min", in.Min}, {"max", in.Max}} {
+			if b.v == "" {
+				continue
+			}
+			if _, err := ParseNumber(b.v); err != nil {
+				l.add(in.pos.at(b.name), f+"."+b.name, "%q is not a whole number", b.v)
+			}
+		}
+	case InputPhone, InputYesNo, InputText:
+		if in.Min != "" || in.Max != "" {
+			l.add(in.pos.at("min"), f, "min and max apply to date and number answers only")
+		}
+	default:
+		l.add(in.pos.at("kind"), f+".kind", "%q is not an answer kind (date, number, phone, yesno, text)", in.Kind)
+	}
+	if in.MaxLen != 0 && in.Kind != InputText {
+		l.add(in.pos.at("max_len"), f+".max_len", "max_len applies to text answers only")
+	}
+	if in.MaxLen < 0 || in.MaxLen > MaxText {
+		l.add(in.pos.at("max_len"), f+".max_len", "must be between 1 and %d", MaxText)
+	}
+}
+
+// vars collects the answer names the flow saves and what each holds.
+func (l *linter) vars() map[string]varInfo {
+	vars := map[string]varInfo{}
+	for _, s := range l.f.Steps {
+		name := s.SaveName()
+		if name == "" {
+			continue
+		}
+		kind := s.Kind
+		switch s.Kind {
+		case KindInput:
+			kind = s.Input.Kind
+		case KindCompute:
+			kind = InputDate
+		}
+		if prev, ok := vars[name]; ok && prev.kind != kind {
+			l.add(s.pos.at("save"), "steps ("+s.ID+").save", "%q is already saved by step %q as another kind of answer", name, prev.step.ID)
+			continue
+		} else if ok {
+			continue
+		}
+		vars[name] = varInfo{kind: kind, step: s}
+	}
+	return vars
+}
+
+// sortedKeys returns the keys of a set in order, for stable messages.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}

@@ -1,0 +1,122 @@
+package flows
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Parse decodes one procedure file. It reports every problem it finds in the
+// file (unknown fields, wrong types, broken references) rather than the
+// first; the flow is nil when the file could not be read at all.
+func Parse(file string, data []byte) (*Flow, Issues) {
+	var root yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&root); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, Issues{{File: file, Msg: "the file is empty"}}
+		}
+		line, msg := splitYAMLLine(strings.TrimPrefix(err.Error(), "yaml: "))
+		return nil, Issues{{File: file, Line: line, Msg: msg}}
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); err == nil {
+		return nil, Issues{{File: file, Line: extra.Line, Msg: "one procedure per file: remove the second document (---)"}}
+	}
+	if root.Kind != yaml.DocumentNode || len(root.Content) != 1 || root.Content[0].Kind != yaml.MappingNode {
+		return nil, Issues{{File: file, Line: 1, Msg: "a procedure file is a mapping with id, title, steps…"}}
+	}
+
+	f := &Flow{File: file, Hash: contentHash(data)}
+	iss := decodeStrict(&root, f, file)
+	f.pos = positionsOf(root.Content[0])
+	f.index = make(map[string]int, len(f.Steps))
+	f.byID = make(map[string]*Step, len(f.Steps))
+	for i, s := range f.Steps {
+		if s == nil {
+			continue
+		}
+		if _, dup := f.byID[s.ID]; dup || s.ID == "" {
+			continue // reported by lint
+		}
+		f.byID[s.ID] = s
+		f.index[s.ID] = i
+	}
+	iss = append(iss, lintFlow(f)...)
+	return f, iss
+}
+
+func positionsOf(n *yaml.Node) positions {
+	p := positions{line: n.Line, fields: map[string]int{}}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		p.fields[n.Content[i].Value] = n.Content[i].Line
+	}
+	return p
+}
+
+// contentHash is short: it only tells two versions of one file apart.
+func contentHash(data []byte) string {
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:4])
+}
+
+// LoadFS reads every *.yaml file at the root of fsys. Files whose name
+// starts with "_" or "." are skipped. Issues name a file as label/name, so
+// that the officer finds it.
+func LoadFS(fsys fs.FS, label string) ([]*Flow, Issues) {
+	entries, err := fs.ReadDir(fsys, ".")
+	if err != nil {
+		return nil, Issues{{File: label, Msg: fmt.Sprintf("cannot read the directory: %v", err)}}
+	}
+	var (
+		out []*Flow
+		iss Issues
+	)
+	for _, e := range entries {
+		name := e.Name()
+		if e.IsDir() || strings.HasPrefix(name, "_") || strings.HasPrefix(name, ".") {
+			continue
+		}
+		if ext := path.Ext(name); ext != ".yaml" && ext != ".yml" {
+			continue
+		}
+		file := filepath.Join(label, name)
+		data, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			iss.add(file, 0, "", "cannot read the file: %v", err)
+			continue
+		}
+		f, fi := Parse(file, data)
+		iss = append(iss, fi...)
+		if f != nil {
+			out = append(out, f)
+		}
+	}
+	return out, iss
+}
+
+// Merge lays override flows over base ones: a flow with the id of a base flow
+// replaces it, others are added. The result is ordered as base, then the new
+// ones in the order given.
+func Merge(base, override []*Flow) []*Flow {
+	out := slices.Clone(base)
+	for _, o := range override {
+		i := slices.IndexFunc(out, func(f *Flow) bool { return f.ID == o.ID })
+		if i >= 0 {
+			out[i] = o
+		} else {
+			out = append(out, o)
+		}
+	}
+	return out
+}

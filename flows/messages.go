@@ -1,0 +1,96 @@
+package flows
+
+import (
+	"bytes"
+	_ "embed"
+	"fmt"
+	"reflect"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+//go:embed messages.yaml
+var messagesYAML []byte
+
+// Messages are the engine's own words: hints for answers it could not
+// accept, and phrases shared by every procedure.
+type Messages struct {
+	ChooseHint     string `yaml:"choose_hint"`
+	DateShape      string `yaml:"date_shape"`
+	DateInvalid    string `yaml:"date_invalid"`
+	DateTooEarly   string `yaml:"date_too_early"`
+	DateTooLate    string `yaml:"date_too_late"`
+	NumberShape    string `yaml:"number_shape"`
+	NumberTooSmall string `yaml:"number_too_small"`
+	NumberTooBig   string `yaml:"number_too_big"`
+	PhoneShape     string `yaml:"phone_shape"`
+	YesNoHint      string `yaml:"yesno_hint"`
+	TextEmpty      string `yaml:"text_empty"`
+	TextTooLong    string `yaml:"text_too_long"`
+	Yes            string `yaml:"yes"`
+	No             string `yaml:"no"`
+	DaysLeft       string `yaml:"days_left"`
+	DueToday       string `yaml:"due_today"`
+	Overdue        string `yaml:"overdue"`
+	BackFirst      string `yaml:"back_first"`
+	FlowChanged    string `yaml:"flow_changed"`
+	FlowGone       string `yaml:"flow_gone"`
+}
+
+// DefaultMessages returns the messages shipped with the binary.
+func DefaultMessages() *Messages {
+	m, err := ParseMessages(messagesYAML)
+	if err != nil {
+		panic(fmt.Sprintf("flows: shipped messages.yaml: %v", err)) // caught by the package tests
+	}
+	return m
+}
+
+// ParseMessages decodes messages strictly: an unknown or a missing message is
+// an error.
+func ParseMessages(data []byte) (*Messages, error) {
+	var m Messages
+	if err := DecodeTexts(data, &m); err != nil {
+		return nil, err
+	}
+	return &m, nil
+}
+
+// DecodeTexts decodes a flat YAML mapping of texts into a struct of strings,
+// refusing unknown keys and requiring every field.
+func DecodeTexts(data []byte, v any) error {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(v); err != nil {
+		return fmt.Errorf("decode messages: %w", err)
+	}
+	rv := reflect.ValueOf(v).Elem()
+	var missing []string
+	for i := 0; i < rv.NumField(); i++ {
+		if rv.Field(i).Kind() == reflect.String && strings.TrimSpace(rv.Field(i).String()) == "" {
+			name, _, _ := strings.Cut(rv.Type().Field(i).Tag.Get("yaml"), ",")
+			missing = append(missing, name)
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("decode messages: missing %s", strings.Join(missing, ", "))
+	}
+	return nil
+}
+
+// Fill replaces {key} in text by the values given as key, value pairs.
+func Fill(text string, kv ...string) string {
+	if !strings.Contains(text, "{") {
+		return text
+	}
+	return strings.NewReplacer(pairs(kv)...).Replace(text)
+}
+
+func pairs(kv []string) []string {
+	out := make([]string, 0, len(kv))
+	for i := 0; i+1 < len(kv); i += 2 {
+		out = append(out, "{"+kv[i]+"}", kv[i+1])
+	}
+	return out
+}

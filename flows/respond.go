@@ -1,0 +1,239 @@
+package flows
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// Values a yes/no answer is saved as, and the states a date compares as.
+const (
+	YesValue = "co"
+	NoValue  = "khong"
+	Overdue  = "qua_han"
+	NotDue   = "con_han"
+	// AttrDaysLeft after a date name, {han.con_lai}, shows the days left.
+	AttrDaysLeft = "con_lai"
+)
+
+// defaultMaxLen is the longest text answer accepted when a step sets none.
+const defaultMaxLen = 200
+
+// answer checks the citizen's input against the question. It returns the
+// value to save and where to go, or a hint that says what is wrong.
+func (r *run) answer(s *Step, in Input) (value string, next target, hint string) {
+	if s.Kind == KindAsk {
+		c := r.pick(s, in)
+		if c == nil {
+			return "", target{}, Fill(r.e.msg.ChooseHint, "n", strconv.Itoa(len(r.visible(s))))
+		}
+		if c.Flow != "" {
+			return c.ID, target{flow: c.Flow}, ""
+		}
+		return c.ID, target{step: r.f.choiceNext(s, c)}, ""
+	}
+	value, hint = r.validate(s.Input, in)
+	return value, target{step: r.f.next(s)}, hint
+}
+
+// visible returns the choices whose condition holds, in order.
+func (r *run) visible(s *Step) []*Choice {
+	out := make([]*Choice, 0, len(s.Choices))
+	for _, c := range s.Choices {
+		if r.holds(c.When) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// pick finds the choice the citizen meant: a button's id, the number shown
+// before it, or its label typed with or without diacritics.
+func (r *run) pick(s *Step, in Input) *Choice {
+	cs := r.visible(s)
+	if in.Choice != "" {
+		for _, c := range cs {
+			if c.ID == in.Choice {
+				return c
+			}
+		}
+		return nil
+	}
+	text := Normalize(in.Text)
+	if text == "" {
+		return nil
+	}
+	if n, err := strconv.Atoi(text); err == nil {
+		if n >= 1 && n <= len(cs) {
+			return cs[n-1]
+		}
+		return nil
+	}
+	for _, c := range cs {
+		if Normalize(c.Label) == text || c.ID == text {
+			return c
+		}
+	}
+	// A word or two of a label is enough when it points at one choice only.
+	if len(text) < 3 {
+		return nil
+	}
+	var found *Choice
+	for _, c := range cs {
+		if containsWords(Normalize(c.Label), text) {
+			if found != nil {
+				return nil
+			}
+			found = c
+		}
+	}
+	return found
+}
+
+// containsWords reports whether words occurs in s on word boundaries.
+func containsWords(s, words string) bool {
+	for i := 0; ; {
+		j := strings.Index(s[i:], words)
+		if j < 0 {
+			return false
+		}
+		start, end := i+j, i+j+len(words)
+		if (start == 0 || s[start-1] == ' ') && (end == len(s) || s[end] == ' ') {
+			return true
+		}
+		i = start + 1
+	}
+}
+
+// validate checks a typed answer. The value is saved in a canonical form:
+// dates as yyyy-mm-dd, numbers in digits, phones as 0xxxxxxxxx, yes/no as
+// co/khong.
+func (r *run) validate(spec *InputSpec, in Input) (string, string) {
+	m := r.e.msg
+	switch spec.Kind {
+	case InputDate:
+		d, err := ParseDate(in.Text, r.today)
+		switch {
+		case errors.Is(err, ErrDateInvalid):
+			return "", or(spec.Hint, Fill(m.DateInvalid, "text", strings.TrimSpace(in.Text)))
+		case err != nil:
+			return "", or(spec.Hint, m.DateShape)
+		}
+		if spec.Min != "" {
+			if min, _ := parseBound(spec.Min, r.today); d.Before(min) {
+				return "", or(spec.TooEarly, Fill(m.DateTooEarly, "min", min.String()))
+			}
+		}
+		if spec.Max != "" {
+			if max, _ := parseBound(spec.Max, r.today); d.After(max) {
+				return "", or(spec.TooLate, Fill(m.DateTooLate, "max", max.String()))
+			}
+		}
+		return d.ISO(), ""
+	case InputNumber:
+		n, err := ParseNumber(in.Text)
+		if err != nil {
+			return "", or(spec.Hint, m.NumberShape)
+		}
+		if min, err := ParseNumber(spec.Min); err == nil && spec.Min != "" && n < min {
+			return "", or(spec.TooEarly, Fill(m.NumberTooSmall, "min", FormatNumber(min)))
+		}
+		if max, err := ParseNumber(spec.Max); err == nil && spec.Max != "" && n > max {
+			return "", or(spec.TooLate, Fill(m.NumberTooBig, "max", FormatNumber(max)))
+		}
+		return strconv.FormatInt(n, 10), ""
+	case InputPhone:
+		p, err := ParsePhone(in.Text)
+		if err != nil {
+			return "", or(spec.Hint, m.PhoneShape)
+		}
+		return p, ""
+	case InputYesNo:
+		switch in.Choice {
+		case YesValue, NoValue:
+			return in.Choice, ""
+		}
+		yes, ok := ParseYesNo(in.Text)
+		if !ok {
+			return "", or(spec.Hint, m.YesNoHint)
+		}
+		if yes {
+			return YesValue, ""
+		}
+		return NoValue, ""
+	default: // InputText
+		text := strings.TrimSpace(in.Text)
+		max := spec.MaxLen
+		if max == 0 {
+			max = defaultMaxLen
+		}
+		switch {
+		case text == "":
+			return "", or(spec.Hint, m.TextEmpty)
+		case utf8.RuneCountInString(text) > max:
+			return "", Fill(m.TextTooLong, "max", strconv.Itoa(max))
+		}
+		return text, ""
+	}
+}
+
+func or(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// options are the choices shown with a question: an ask step's visible
+// choices, or Có/Không for a yes/no answer.
+func (r *run) options(s *Step) []Option {
+	switch {
+	case s.Kind == KindAsk:
+		cs := r.visible(s)
+		out := make([]Option, len(cs))
+		for i, c := range cs {
+			out[i] = Option{ID: c.ID, Label: c.Label}
+		}
+		return out
+	case s.Kind == KindInput && s.Input.Kind == InputYesNo:
+		return []Option{{ID: YesValue, Label: r.e.msg.Yes}, {ID: NoValue, Label: r.e.msg.No}}
+	}
+	return nil
+}
+
+// holds evaluates a condition against the answers so far.
+func (r *run) holds(c Cond) bool {
+	for _, t := range c.Terms {
+		v, ok := r.st.Vars[t.Name]
+		if !ok {
+			return false
+		}
+		if info := r.f.vars[t.Name]; info.kind == InputDate {
+			v = r.dateState(v)
+		}
+		match := false
+		for _, want := range t.Values {
+			if v == want {
+				match = true
+				break
+			}
+		}
+		if !match {
+			return false
+		}
+	}
+	return true
+}
+
+// dateState says whether a saved date has passed.
+func (r *run) dateState(iso string) string {
+	d, err := ParseISODate(iso)
+	if err != nil {
+		return ""
+	}
+	if d.Before(r.today) {
+		return Overdue
+	}
+	return NotDue
+}

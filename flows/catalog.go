@@ -3,6 +3,8 @@ package flows
 import (
 	"fmt"
 	"io/fs"
+	"slices"
+	"strings"
 )
 
 // Catalog is the set of procedures the bot knows, checked as a whole.
@@ -63,7 +65,14 @@ func Load(base fs.FS, baseLabel string, override fs.FS, overrideLabel string) (*
 		flows = Merge(flows, more)
 	}
 	cat, catIss := NewCatalog(flows)
-	return cat, append(iss, catIss...)
+	iss = append(iss, catIss...)
+	slices.SortStableFunc(iss, func(a, b Issue) int {
+		if c := strings.Compare(a.File, b.File); c != 0 {
+			return c
+		}
+		return a.Line - b.Line
+	})
+	return cat, iss
 }
 
 // Flow returns the flow with the given id.

@@ -76,6 +76,9 @@ func (f *Flow) edges(s *Step) []edge {
 func (l *linter) graph() {
 	f := l.f
 	start := f.StartStep()
+	if start == nil {
+		return
+	}
 
 	// Reachability, and the names that may be set on arrival at each step.
 	known := map[*Step]map[string]bool{start: {}}
@@ -105,7 +108,7 @@ func (l *linter) graph() {
 		}
 	}
 	for i, s := range f.Steps {
-		if _, ok := known[s]; !ok {
+		if _, ok := known[s]; !ok && s != nil {
 			l.add(s.pos.line, fmt.Sprintf("steps[%d] (%s)", i, s.ID), "unreachable: no step leads here")
 		}
 	}
@@ -151,6 +154,7 @@ func (l *linter) loops(start *Step) {
 		black
 	)
 	color := map[*Step]int{}
+	reported := map[string]bool{}
 	var path []*Step
 	var visit func(s *Step)
 	visit = func(s *Step) {
@@ -170,14 +174,19 @@ func (l *linter) loops(start *Step) {
 					ids = append(ids, p.ID)
 				}
 				ids = append(ids, e.to.ID)
-				l.add(e.to.pos.line, "steps ("+e.to.ID+")", "a loop that never waits for an answer: %s", strings.Join(ids, " → "))
+				loop := strings.Join(ids, " → ")
+				if reported[loop] {
+					continue
+				}
+				reported[loop] = true
+				l.add(e.to.pos.line, "steps ("+e.to.ID+")", "a loop that never waits for an answer: %s", loop)
 			}
 		}
 		path = path[:len(path)-1]
 		color[s] = black
 	}
 	for _, s := range append([]*Step{start}, l.f.Steps...) {
-		if color[s] == white {
+		if s != nil && color[s] == white {
 			visit(s)
 		}
 	}

@@ -2,6 +2,7 @@ package flows
 
 import (
 	"fmt"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -52,12 +53,12 @@ func lintFlow(f *Flow) Issues {
 		return l.iss
 	}
 	l.steps()
-	if len(l.iss.Errors()) > 0 {
-		// The graph checks below assume well-formed steps.
-		return l.iss
-	}
 	f.vars = l.vars()
-	l.graph()
+	if len(f.byID) == len(f.Steps) {
+		// With duplicate or missing step ids the graph is ambiguous: those
+		// are reported, and the graph is checked once they are fixed.
+		l.graph()
+	}
 	return l.iss
 }
 
@@ -112,6 +113,8 @@ var allowed = map[string][]string{
 	KindEnd:       {"text"},
 }
 
+var stepFields = yamlFields(reflect.TypeOf(Step{}))
+
 func (l *linter) steps() {
 	seen := map[string]int{}
 	for i, s := range l.f.Steps {
@@ -136,13 +139,13 @@ func (l *linter) steps() {
 			l.add(s.pos.at("type"), field+".type", "%q is not a step type (say, ask, input, checklist, compute, branch, end)", s.Kind)
 			continue
 		}
-		for name := range s.pos.fields {
-			switch name {
-			case "id", "type", "when", "next":
-				continue
+		for _, name := range sortedKeys(s.pos.fields) {
+			switch _, known := stepFields[name]; {
+			case !known, name == "id", name == "type", name == "when", name == "next":
+				continue // unknown fields are reported by the decoder
 			}
 			if !slices.Contains(kinds, name) {
-				l.add(s.pos.at(name), field+"."+name, "a %s step has no %s", s.Kind, name)
+				l.add(s.pos.at(name), field+"."+name, "a step of type %s has no %s (it uses %s)", s.Kind, name, strings.Join(kinds, ", "))
 			}
 		}
 		l.step(s, field)
@@ -335,6 +338,9 @@ func (l *linter) input(s *Step, field string) {
 func (l *linter) vars() map[string]varInfo {
 	vars := map[string]varInfo{}
 	for _, s := range l.f.Steps {
+		if s == nil {
+			continue
+		}
 		name := s.SaveName()
 		if name == "" {
 			continue
@@ -342,6 +348,9 @@ func (l *linter) vars() map[string]varInfo {
 		kind := s.Kind
 		switch s.Kind {
 		case KindInput:
+			if s.Input == nil {
+				continue
+			}
 			kind = s.Input.Kind
 		case KindCompute:
 			kind = InputDate

@@ -53,6 +53,7 @@ func Parse(file string, data []byte) (*Flow, Issues) {
 		f.index[s.ID] = i
 	}
 	iss = append(iss, lintFlow(f)...)
+	slices.SortStableFunc(iss, func(a, b Issue) int { return a.Line - b.Line })
 	return f, iss
 }
 

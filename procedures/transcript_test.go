@@ -1,0 +1,147 @@
+package procedures_test
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/motcua/motcua/bot"
+	"github.com/motcua/motcua/bot/console"
+	"github.com/motcua/motcua/flows"
+	"github.com/motcua/motcua/procedures"
+	"github.com/motcua/motcua/store"
+)
+
+var update = flag.Bool("update", false, "rewrite the transcripts with what the bot says now (review the diff!)")
+
+// defaultToday is the date a transcript runs on unless it says otherwise.
+var defaultToday = flows.Date{Year: 2026, Month: time.November, Day: 23}
+
+func catalog(t *testing.T) *flows.Catalog {
+	t.Helper()
+	cat, iss := flows.Load(procedures.FS, "procedures", nil, "")
+	if err := iss.Err(); err != nil {
+		t.Fatalf("shipped procedures fail lint:\n%v", err)
+	}
+	for _, i := range iss {
+		t.Logf("lint: %v", i)
+	}
+	return cat
+}
+
+// TestLint keeps every shipped procedure free of lint errors.
+func TestLint(t *testing.T) {
+	cat := catalog(t)
+	if len(cat.Flows()) == 0 {
+		t.Fatal("no procedures shipped")
+	}
+}
+
+// TestTranscripts replays every conversation in testdata/<id>/*.txt and
+// compares what the bot says with what the transcript expects.
+//
+// A transcript is plain text: "> " starts what the citizen types; the lines
+// after it, up to the next "> ", are what the bot must answer, exactly as the
+// terminal shows it. Lines starting with "#" are comments, and
+// "# today: dd/mm/yyyy" sets the date the conversation happens on.
+func TestTranscripts(t *testing.T) {
+	cat := catalog(t)
+	eng := flows.NewEngine(cat, flows.DefaultMessages())
+	files, err := filepath.Glob("testdata/*/*.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	covered := map[string]bool{}
+	for _, file := range files {
+		covered[filepath.Base(filepath.Dir(file))] = true
+		t.Run(strings.TrimSuffix(strings.TrimPrefix(file, "testdata/"), ".txt"), func(t *testing.T) {
+			runTranscript(t, eng, file)
+		})
+	}
+	for _, f := range cat.Flows() {
+		if !covered[f.ID] {
+			t.Errorf("procedure %q has no transcripts in testdata/%s/", f.ID, f.ID)
+		}
+	}
+}
+
+type exchange struct {
+	input, want string
+}
+
+func parseTranscript(t *testing.T, data string) (today flows.Date, header string, xs []exchange) {
+	t.Helper()
+	today = defaultToday
+	var cur *exchange
+	var want []string
+	flush := func() {
+		if cur != nil {
+			cur.want = strings.TrimRight(strings.Join(want, "\n"), "\n ")
+			xs = append(xs, *cur)
+		}
+		want = nil
+	}
+	for _, line := range strings.Split(data, "\n") {
+		switch {
+		case strings.HasPrefix(line, "> ") || line == ">":
+			flush()
+			cur = &exchange{input: strings.TrimPrefix(strings.TrimPrefix(line, ">"), " ")}
+		case cur == nil:
+			header += line + "\n"
+			if d, ok := strings.CutPrefix(line, "# today:"); ok {
+				var err error
+				if today, err = flows.ParseDate(strings.TrimSpace(d), defaultToday); err != nil {
+					t.Fatalf("bad today line %q: %v", line, err)
+				}
+			}
+		default:
+			want = append(want, line)
+		}
+	}
+	flush()
+	return today, header, xs
+}
+
+func runTranscript(t *testing.T, eng *flows.Engine, file string) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	today, header, xs := parseTranscript(t, string(data))
+	if len(xs) == 0 {
+		t.Fatal("no exchanges: lines starting with \"> \" are what the citizen types")
+	}
+	loc := time.FixedZone("ICT", 7*3600)
+	now := time.Date(today.Year, today.Month, today.Day, 9, 0, 0, 0, loc)
+	svc := bot.New(eng, store.NewMemory(store.Options{Now: func() time.Time { return now }}), bot.Options{
+		Location: loc,
+		Now:      func() time.Time { return now },
+	})
+	var rewritten strings.Builder
+	rewritten.WriteString(header)
+	for i, x := range xs {
+		reply, err := svc.Handle(context.Background(), bot.Update{
+			ID:   fmt.Sprint(i),
+			Chat: bot.Chat{ID: "transcript", Private: true},
+			Text: x.input,
+		})
+		if err != nil {
+			t.Fatalf("> %s: %v", x.input, err)
+		}
+		got := console.RenderReply(reply)
+		fmt.Fprintf(&rewritten, "> %s\n%s\n\n", x.input, got)
+		if got != x.want && !*update {
+			t.Errorf("after exchange %d, > %s\n--- the transcript expects:\n%s\n--- the bot says:\n%s", i+1, x.input, x.want, got)
+		}
+	}
+	if *update {
+		if err := os.WriteFile(file, []byte(strings.TrimRight(rewritten.String(), "\n")+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,205 @@
+package flows
+
+import (
+	"os"
+	"strings"
+	"testing"
+)
+
+// base is a small valid flow; the cases below break it one way each.
+const base = `id: mau
+title: Mẫu
+summary: Một mẫu.
+keywords: [mẫu]
+sources:
+  - title: Thử
+    checked: 23/11/2026
+steps:
+  - id: hoi
+    type: ask
+    text: Chọn
+    choices:
+      - {id: a, label: A}
+      - {id: b, label: B, next: cuoi}
+  - id: ngay
+    type: input
+    text: Ngày?
+    save: ngay
+    input: {kind: date, max: today}
+  - id: cuoi
+    type: end
+    text: Hết.
+`
+
+func TestParseValid(t *testing.T) {
+	f, iss := Parse("mau.yaml", []byte(base))
+	if len(iss) > 0 {
+		t.Fatalf("unexpected issues:\n%v", iss)
+	}
+	if f.ID != "mau" || len(f.Steps) != 3 || f.Hash == "" {
+		t.Fatalf("decoded %+v", f)
+	}
+}
+
+func TestLintFindsEachProblem(t *testing.T) {
+	tests := []struct {
+		name     string
+		old, new string
+		want     string // file:line: field: message, in part
+		warning  bool
+	}{
+		{"unknown field", "    text: Chọn\n", "    text: Chọn\n    colour: đỏ\n", `mau.yaml:12: steps[0].colour: unknown field "colour"`, false},
+		{"unknown top-level field", "title: Mẫu\n", "title: Mẫu\ntitel: x\n", `mau.yaml:3: titel: unknown field`, false},
+		{"wrong type", "keywords: [mẫu]\n", "keywords: {a: b}\n", `mau.yaml:4: cannot unmarshal`, false},
+		{"missing target", "{id: b, label: B, next: cuoi}", "{id: b, label: B, next: khong_co}", `mau.yaml:14: steps[0] (hoi).choices[1].next: no step has id "khong_co"`, false},
+		{"duplicate step id", "  - id: ngay\n", "  - id: hoi\n", `mau.yaml:15: steps[1].id: duplicate step id "hoi" (first on line 9)`, false},
+		{"duplicate choice id", "{id: b, label: B", "{id: a, label: B", `duplicate choice id "a"`, false},
+		{"long choice id", "{id: a, label: A}", "{id: " + strings.Repeat("a", 40) + ", label: A}", `fit Telegram's 64 bytes`, false},
+		{"long label", "{id: a, label: A}", "{id: a, label: " + strings.Repeat("Ă", 40) + "}", `a button label must be short`, false},
+		{"text over telegram", "    text: Hết.\n", "    text: " + strings.Repeat("x", 4100) + "\n", `mau.yaml:22: steps[2] (cuoi).text: 4100 characters, over Telegram's limit of 4096`, false},
+		{"text over zalo", "    text: Hết.\n", "    text: " + strings.Repeat("x", 2100) + "\n", `mau.yaml:22: warning: steps[2] (cuoi).text: 2100 characters, over Zalo's limit of 2000`, true},
+		{"condition on unset answer", "    text: Ngày?\n", "    text: Ngày?\n    when: {chua_hoi: x}\n", `steps[1] (ngay).when.chua_hoi: "chua_hoi" is not set by any step before this one`, false},
+		{"condition value not a choice", "    text: Ngày?\n", "    text: Ngày?\n    when: {hoi: c}\n", `"c" is not a value of "hoi" (one of: a, b)`, false},
+		{"condition on a later answer", "    text: Chọn\n", "    text: Chọn {ngay}\n", `{ngay}: "ngay" is not set by any step before this one`, false},
+		{"con_lai on a choice", "    text: Hết.\n", "    text: Hết {hoi.con_lai}.\n", `.con_lai applies to dates only`, false},
+		{"unreachable step", "    text: Hết.\n", "    text: Hết.\n  - id: mo_coi\n    type: end\n    text: x\n", `mau.yaml:23: steps[3] (mo_coi): unreachable`, false},
+		{"loop without input", "    input: {kind: date, max: today}\n", "    input: {kind: date, max: today}\n  - id: v1\n    type: say\n    text: a\n  - id: v2\n    type: say\n    text: b\n    next: v1\n", `a loop that never waits for an answer: v1 → v2 → v1`, false},
+		{"bad date bound", "max: today", "max: mai", `"mai" is not a date bound`, false},
+		{"bad input kind", "kind: date", "kind: ngay", `"ngay" is not an answer kind`, false},
+		{"field of another kind", "    save: ngay\n", "    save: ngay\n    choices: []\n", `a step of type input has no choices`, false},
+		{"falls off the end", "  - id: cuoi\n    type: end\n", "  - id: cuoi\n    type: say\n", `the last step in the file must be an end step`, false},
+		{"bad flow id", "id: mau\n", "id: Mẫu 1\n", `mau.yaml:1: id: "Mẫu 1" must be lower-case`, false},
+		{"source without date", "checked: 23/11/2026", "checked: hôm nay", `sources[0].checked: "hôm nay" is not a date`, false},
+		{"compute from a choice", "  - id: cuoi\n", "  - id: tinh\n    type: compute\n    save: han\n    from: hoi\n    add: 60d\n  - id: cuoi\n", `"hoi" is not a date answer`, false},
+		{"bad duration", "  - id: cuoi\n", "  - id: tinh\n    type: compute\n    save: han\n    from: ngay\n    add: 60 ngay\n  - id: cuoi\n", `"60 ngay" is not a duration`, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if !strings.Contains(base, tt.old) {
+				t.Fatalf("the base flow has no %q", tt.old)
+			}
+			src := strings.Replace(base, tt.old, tt.new, 1)
+			_, iss := Parse("mau.yaml", []byte(src))
+			for _, i := range iss {
+				if strings.Contains(i.String(), tt.want) {
+					if i.Warning != tt.warning {
+						t.Errorf("%v: warning = %v, want %v", i, i.Warning, tt.warning)
+					}
+					return
+				}
+			}
+			t.Errorf("no issue contains %q; got:\n%v", tt.want, iss)
+		})
+	}
+}
+
+// TestLintReportsAllAtOnce checks that one pass over a broken file finds
+// every problem, each with its file, line and field.
+func TestLintReportsAllAtOnce(t *testing.T) {
+	data, err := os.ReadFile("testdata/bad/hong.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, iss := Parse("hong.yaml", data)
+	want := []string{
+		`hong.yaml:1: id: "Hong Het" must be lower-case`,
+		`hong.yaml:7: sources[0].checked:`,
+		`hong.yaml:12: steps[0].colour: unknown field "colour"`,
+		`hong.yaml:14: steps[0] (dau).choices[0].id:`,
+		`hong.yaml:16: steps[0] (dau).choices[0].next: no step has id "khong_co_buoc_nay"`,
+		`hong.yaml:20: steps[1].id: duplicate step id "dau"`,
+		`hong.yaml:32: steps[4] (ngay).save: missing`,
+		`hong.yaml:35: steps[4] (ngay).input.kind:`,
+		`hong.yaml:39: steps[5] (cuoi).next: an end step has no next`,
+	}
+	got := iss.Error()
+	for _, w := range want {
+		if !strings.Contains(got, w) {
+			t.Errorf("missing %q in:\n%s", w, got)
+		}
+	}
+	if iss.Err() == nil {
+		t.Error("Err() is nil for a broken file")
+	}
+}
+
+func TestCatalogChecksHandovers(t *testing.T) {
+	flow := func(id, extra string) *Flow {
+		src := strings.Replace(base, "id: mau\n", "id: "+id+"\n", 1)
+		src = strings.Replace(src, "{id: b, label: B, next: cuoi}", "{id: b, label: B"+extra+"}", 1)
+		f, iss := Parse(id+".yaml", []byte(src))
+		if err := iss.Err(); err != nil {
+			t.Fatalf("%s: %v", id, err)
+		}
+		return f
+	}
+	_, iss := NewCatalog([]*Flow{flow("mot", ", flow: khong-co"), flow("mot", ", next: cuoi")})
+	got := iss.Error()
+	for _, w := range []string{`mot.yaml:14: steps[0] (hoi).choices[1].flow: no procedure has id "khong-co"`, `duplicate procedure id "mot"`} {
+		if !strings.Contains(got, w) {
+			t.Errorf("missing %q in:\n%s", w, got)
+		}
+	}
+}
+
+func TestLoadOverride(t *testing.T) {
+	base := os.DirFS("testdata/good")
+	over := os.DirFS("testdata/bad")
+	_, iss := Load(base, "good", over, "bad")
+	if iss.Err() == nil {
+		t.Fatal("a broken override file must stop loading")
+	}
+	if !strings.HasPrefix(iss.Errors()[0].File, "bad/") {
+		t.Errorf("issues name files by their label: %v", iss.Errors()[0])
+	}
+	cat, iss := Load(base, "good", nil, "")
+	if err := iss.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if len(cat.Flows()) != 2 {
+		t.Errorf("flows = %d, want 2", len(cat.Flows()))
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	for _, file := range []string{"testdata/good/thu.yaml", "testdata/bad/hong.yaml", "testdata/bad/vong.yaml"} {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Add([]byte(base))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fl, iss := Parse("fuzz.yaml", data)
+		if fl == nil && len(iss) == 0 {
+			t.Fatal("no flow and no issue")
+		}
+		for _, i := range iss {
+			if i.File != "fuzz.yaml" || i.Msg == "" {
+				t.Fatalf("issue without file or message: %#v", i)
+			}
+		}
+		if fl != nil && iss.Err() == nil {
+			// A flow that passes lint must run without panicking.
+			cat, ciss := NewCatalog([]*Flow{fl})
+			if ciss.Err() != nil {
+				return
+			}
+			e := NewEngine(cat, DefaultMessages())
+			res, err := e.Start(fl.ID, fixedNow)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, in := range []string{"1", "2", "05/03/2026", "co", "x"} {
+				if res.Done {
+					break
+				}
+				res, err = e.Step(res.State, Input{Text: in, Now: fixedNow})
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	})
+}

@@ -1,0 +1,213 @@
+package bot_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/motcua/motcua/bot"
+	"github.com/motcua/motcua/bot/console"
+	"github.com/motcua/motcua/flows"
+	"github.com/motcua/motcua/store"
+)
+
+var ict = time.FixedZone("ICT", 7*3600)
+
+// now is 23/11/2026 09:00 in Vietnam.
+func now() time.Time { return time.Date(2026, time.November, 23, 9, 0, 0, 0, ict) }
+
+func engine(t testing.TB) *flows.Engine {
+	t.Helper()
+	cat, iss := flows.Load(os.DirFS("../flows/testdata/good"), "good", nil, "")
+	if err := iss.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return flows.NewEngine(cat, flows.DefaultMessages())
+}
+
+func newService(t testing.TB, st store.Conversations) *bot.Service {
+	return bot.New(engine(t), st, bot.Options{Location: ict, Now: now, Retries: []time.Duration{}})
+}
+
+// chat drives a service as one citizen, numbering updates.
+type chat struct {
+	t   *testing.T
+	svc *bot.Service
+	id  string
+	n   atomic.Int64
+	// last is the last reply, for pressing its buttons.
+	last bot.Reply
+}
+
+func newChat(t *testing.T, svc *bot.Service) *chat {
+	return &chat{t: t, svc: svc, id: "tg:1"}
+}
+
+func (c *chat) send(u bot.Update) string {
+	c.t.Helper()
+	u.ID = fmt.Sprintf("u%d", c.n.Add(1))
+	u.Chat = bot.Chat{ID: c.id, Private: true}
+	reply, err := c.svc.Handle(context.Background(), u)
+	if err != nil {
+		c.t.Fatalf("handle %+v: %v", u, err)
+	}
+	c.last = reply
+	return console.RenderReply(reply)
+}
+
+func (c *chat) say(text string) string { c.t.Helper(); return c.send(bot.Update{Text: text}) }
+
+// press presses the button with the given label in the last reply.
+func (c *chat) press(label string) string {
+	c.t.Helper()
+	return c.send(bot.Update{Data: c.button(label).Data})
+}
+
+func (c *chat) button(label string) bot.Button {
+	c.t.Helper()
+	for _, m := range c.last.Messages {
+		for _, b := range append(m.Buttons, m.Nav...) {
+			if b.Label == label {
+				return b
+			}
+		}
+	}
+	c.t.Fatalf("no button %q in %+v", label, c.last)
+	return bot.Button{}
+}
+
+func contains(t *testing.T, got string, want ...string) {
+	t.Helper()
+	for _, w := range want {
+		if !strings.Contains(got, w) {
+			t.Errorf("missing %q in:\n%s", w, got)
+		}
+	}
+}
+
+func TestStartMenuAndChoices(t *testing.T) {
+	c := newChat(t, newService(t, store.NewMemory(store.Options{Now: now})))
+	// The menu lists procedures in the order of their files.
+	contains(t, c.say("/start"), "Xin chào!", "1. Thủ tục thử thứ hai\n", "2. Thủ tục thử")
+	contains(t, c.say("2"), "Chào bạn.", "Ai đi làm?", "1. Cha hoặc mẹ", "(Gõ số để chọn")
+	if nav := c.last.Messages[1].Nav; len(nav) != 2 {
+		t.Fatalf("a question carries back and cancel: %+v", nav)
+	}
+	contains(t, c.press("Ông bà"), "Bé sinh ngày nào?")
+	contains(t, c.say("31/02/2025"), "không có trên lịch")
+	contains(t, c.say("10/11/2026"), "Hạn là 09/01/2027 (còn 47 ngày).", "Nhà có mấy người?")
+	contains(t, c.say("quay lại"), "Bé sinh ngày nào?")
+	contains(t, c.say("10/11/2026"), "Nhà có mấy người?")
+	contains(t, c.say("4"), "Có giấy chứng sinh chưa?", "1. Có", "2. Không")
+	contains(t, c.press("Có"), "Giấy tờ (Ông bà, 4 người):", "• Giấy chứng sinh", "Xong.", "1. 📋 Thủ tục khác")
+	contains(t, c.say("1"), "Các thủ tục mình hướng dẫn được:")
+}
+
+func TestStaleButton(t *testing.T) {
+	c := newChat(t, newService(t, store.NewMemory(store.Options{Now: now})))
+	c.say("/start thu")
+	old := c.button("Cha hoặc mẹ")
+	c.press("Ông bà")
+	got := c.send(bot.Update{Data: old.Data})
+	contains(t, got, "Nút này thuộc một câu hỏi cũ")
+	// The stale press changed nothing: the date question still waits.
+	contains(t, c.say("10/11/2026"), "Nhà có mấy người?")
+}
+
+func TestCancelAndBackOutsideAFlow(t *testing.T) {
+	c := newChat(t, newService(t, store.NewMemory(store.Options{Now: now})))
+	contains(t, c.say("/huy"), "Hiện bạn không làm dở thủ tục nào.")
+	contains(t, c.say("quay lai"), "Bạn chưa bắt đầu thủ tục nào.")
+	c.say("/start thu")
+	contains(t, c.say("HỦY"), "Đã dừng thủ tục “Thủ tục thử”.", "2. Thủ tục thử")
+	contains(t, c.say("/start khong-co"), "Mình không tìm thấy thủ tục “khong-co”.")
+}
+
+func TestSearch(t *testing.T) {
+	c := newChat(t, newService(t, store.NewMemory(store.Options{Now: now})))
+	contains(t, c.say("thu nghiem"), "Có phải bạn cần: Thủ tục thử?", "1. Thủ tục thử", "2. 📋 Thủ tục khác")
+	contains(t, c.say("1"), "Ai đi làm?")
+	c.say("/huy")
+	contains(t, c.say("xin chào"), "Mình chưa tìm được thủ tục khớp với “xin chào”.", "2. Thủ tục thử")
+	contains(t, c.say("/thutuc chuyen tiep"), "Thủ tục thử thứ hai")
+}
+
+func TestEraseAsksFirst(t *testing.T) {
+	st := store.NewMemory(store.Options{Now: now})
+	c := newChat(t, newService(t, st))
+	c.say("/start thu")
+	contains(t, c.say("/xoadulieu"), "Bạn muốn xoá mọi thông tin", "1. Xoá hết", "2. Không xoá")
+	contains(t, c.say("2"), "Mình giữ nguyên")
+	snap, _ := st.Load(context.Background(), c.id, "")
+	if snap.Data == nil {
+		t.Fatal("keeping must keep the conversation")
+	}
+	c.say("/xoadulieu")
+	contains(t, c.press("Xoá hết"), "Đã xoá mọi thông tin")
+	snap, err := st.Load(context.Background(), c.id, "")
+	if err != nil || snap.Data != nil {
+		t.Fatalf("erased conversation still there: %q %v", snap.Data, err)
+	}
+}
+
+func TestRepeatedUpdateIsHandledOnce(t *testing.T) {
+	svc := newService(t, store.NewMemory(store.Options{Now: now}))
+	u := bot.Update{ID: "tg:u:7", Chat: bot.Chat{ID: "tg:1", Private: true}, Text: "/start thu"}
+	first, err := svc.Handle(context.Background(), u)
+	if err != nil || len(first.Messages) == 0 {
+		t.Fatalf("first: %v %+v", err, first)
+	}
+	again, err := svc.Handle(context.Background(), u)
+	if err != nil || len(again.Messages) != 0 {
+		t.Fatalf("a repeated update must get no reply: %v %+v", err, again)
+	}
+}
+
+func TestGroupGetsAShortAnswerAndALink(t *testing.T) {
+	st := store.NewMemory(store.Options{Now: now})
+	svc := newService(t, st)
+	reply, err := svc.Handle(context.Background(), bot.Update{ID: "g1", Chat: bot.Chat{ID: "tg:-100"}, Text: "/thutuc thu nghiem"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(reply.Messages) != 1 {
+		t.Fatalf("one short message in a group: %+v", reply)
+	}
+	m := reply.Messages[0]
+	contains(t, m.Text, "Thủ tục phù hợp: Thủ tục thử.", "nhắn riêng")
+	if len(m.Buttons) != 1 || !m.Buttons[0].OpenChat || m.Buttons[0].OpenFlow != "thu" {
+		t.Errorf("the button opens a private chat at the procedure: %+v", m.Buttons)
+	}
+	if snap, _ := st.Load(context.Background(), "tg:-100", ""); snap.Data != nil {
+		t.Errorf("nothing is kept for a group: %s", snap.Data)
+	}
+}
+
+// failing is a store that cannot be reached.
+type failing struct{ store.Conversations }
+
+func (failing) Load(context.Context, string, string) (store.Snapshot, error) {
+	return store.Snapshot{}, fmt.Errorf("load: %w", store.ErrUnavailable)
+}
+
+func TestStoreDownGetsAnApology(t *testing.T) {
+	svc := newService(t, failing{})
+	reply, err := svc.Handle(context.Background(), bot.Update{ID: "1", Chat: bot.Chat{ID: "tg:1", Private: true}, Text: "/start"})
+	if err == nil || !strings.Contains(err.Error(), "unavailable") {
+		t.Fatalf("err = %v, want one wrapping store.ErrUnavailable", err)
+	}
+	if len(reply.Messages) != 1 || !strings.HasPrefix(reply.Messages[0].Text, "Xin lỗi, hệ thống đang bận") {
+		t.Fatalf("reply = %+v", reply)
+	}
+}
+
+func TestShippedMessagesComplete(t *testing.T) {
+	m := bot.DefaultMessages()
+	if m.Greeting == "" || m.StoreDown == "" {
+		t.Fatal("messages missing")
+	}
+}

@@ -13,8 +13,11 @@ var (
 	// ErrDuplicate means the update was already handled.
 	ErrDuplicate = errors.New("store: update already handled")
 	// ErrUnavailable wraps a failure to reach the backend (Redis down,
-	// timeout). The caller apologises and the citizen tries again; nothing
-	// was written.
+	// timeout); the backend's own error stays in the chain. The caller
+	// apologises and the citizen tries again. A Load wrote nothing; a
+	// Commit or Delete may or may not have landed (the reply can be lost
+	// after the write), which is safe: trying the same update id again
+	// reports ErrDuplicate if the first attempt landed.
 	ErrUnavailable = errors.New("store: unavailable")
 )
 
@@ -29,17 +32,23 @@ type Snapshot struct {
 }
 
 // Conversations keeps one record per conversation (a chat on a channel,
-// e.g. "tg:123"), each changed atomically.
+// e.g. "tg:123"), each changed atomically. A conversation id is non-empty
+// and has no '{' or '}' (it becomes a Redis hash tag); other ids are
+// refused with an error.
 type Conversations interface {
 	// Load returns the conversation and whether updateID was already
-	// handled for it. An empty updateID is never seen.
+	// handled for it. An empty updateID is never seen. Loading does not
+	// extend the conversation's idle time.
 	Load(ctx context.Context, conv, updateID string) (Snapshot, error)
 	// Commit saves data if the conversation is still at version, and
 	// remembers updateID (for DedupTTL). data nil deletes the conversation.
 	// It returns ErrConflict when the version moved and ErrDuplicate when
-	// updateID was already handled; neither writes anything.
+	// updateID was already handled (ErrDuplicate when both hold); neither
+	// writes anything. The saved conversation expires after the store's
+	// idle time unless committed again.
 	Commit(ctx context.Context, conv, updateID string, version int64, data []byte) error
-	// Delete erases the conversation (and nothing else).
+	// Delete erases the conversation (and nothing else: remembered update
+	// ids stay). Deleting a missing conversation is not an error.
 	Delete(ctx context.Context, conv string) error
 }
 

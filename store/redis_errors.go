@@ -1,0 +1,43 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// redisFailure wraps err, from an op on conv, with context. A failure to get
+// an answer from Redis (refused, reset, timed out, pool exhausted, or a
+// server that is loading, read-only or out of its cluster) also matches
+// ErrUnavailable; the original error stays in the chain for errors.As and
+// for staff to read. A caller's cancellation and a genuine error reply
+// (WRONGTYPE, a script bug) do not match ErrUnavailable: trying again would
+// not help.
+func redisFailure(op, conv string, err error) error {
+	if isUnavailable(err) {
+		return fmt.Errorf("%s %s: %w: %w", op, conv, ErrUnavailable, err)
+	}
+	return fmt.Errorf("%s %s: %w", op, conv, err)
+}
+
+// isUnavailable reports whether err means Redis could not be reached or
+// could not serve for now.
+func isUnavailable(err error) bool {
+	if errors.Is(err, context.Canceled) {
+		return false
+	}
+	var reply redis.Error
+	if !errors.As(err, &reply) {
+		return true // network, timeout, pool or closed client
+	}
+	return redis.IsLoadingError(err) ||
+		redis.IsReadOnlyError(err) ||
+		redis.IsMasterDownError(err) ||
+		redis.IsClusterDownError(err) ||
+		redis.IsTryAgainError(err) ||
+		redis.IsNoReplicasError(err) ||
+		redis.IsMaxClientsError(err) ||
+		redis.HasErrorPrefix(err, "BUSY")
+}

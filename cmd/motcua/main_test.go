@@ -1,0 +1,143 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// envOf turns a map into a lookup like os.LookupEnv.
+func envOf(m map[string]string) func(string) (string, bool) {
+	return func(k string) (string, bool) {
+		v, ok := m[k]
+		return v, ok
+	}
+}
+
+func writeFile(t *testing.T, dir, name, text string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestConfig(t *testing.T) {
+	dir := t.TempDir()
+	tests := []struct {
+		name    string
+		file    string
+		env     map[string]string
+		check   func(t *testing.T, c Config)
+		wantErr string
+	}{
+		{name: "defaults without a file", check: func(t *testing.T, c Config) {
+			if c.Redis.URL != "" || c.Redis.Prefix != "mc" || time.Duration(c.Conversation.IdleTTL) != 30*24*time.Hour || c.Timezone != "Asia/Ho_Chi_Minh" {
+				t.Errorf("%+v", c)
+			}
+		}},
+		{name: "file then environment", file: "redis:\n  prefix: xa\nconversation:\n  idle_ttl: 12h\n",
+			env: map[string]string{"MOTCUA_REDIS_URL": "redis://:secret@localhost:6379/2", "MOTCUA_LOG_LEVEL": "debug", "MOTCUA_CONVERSATION_IDLE_TTL": "7d"},
+			check: func(t *testing.T, c Config) {
+				if c.Redis.Prefix != "xa" || c.Redis.URL != "redis://:secret@localhost:6379/2" || c.Log.Level != "debug" || time.Duration(c.Conversation.IdleTTL) != 7*24*time.Hour {
+					t.Errorf("%+v", c)
+				}
+			}},
+		{name: "unknown key", file: "redis:\n  urll: x\n", wantErr: "field urll not found"},
+		{name: "password in the file", file: "redis:\n  url: redis://:secret@localhost:6379\n", wantErr: "MOTCUA_REDIS_URL instead"},
+		{name: "bad values reported together", file: "timezone: Sao_Hoa\nlog:\n  level: loud\n", wantErr: "log.level \"loud\""},
+		{name: "bad duration", env: map[string]string{"MOTCUA_CONVERSATION_IDLE_TTL": "mot thang"}, wantErr: "MOTCUA_CONVERSATION_IDLE_TTL"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(dir, "absent.yaml")
+			if tt.file != "" {
+				path = writeFile(t, dir, strings.ReplaceAll(tt.name, " ", "_")+".yaml", tt.file)
+			}
+			c, err := loadConfig(path, envOf(tt.env))
+			if tt.file == "" && err != nil && errors.Is(err, os.ErrNotExist) {
+				// An explicit path must exist; the default one may not.
+				c, err = loadConfig("", envOf(tt.env))
+			}
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			tt.check(t, c)
+		})
+	}
+}
+
+func TestLintCommand(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if err := run(context.Background(), []string{"lint"}, nil, &out, &errOut, envOf(nil)); err != nil {
+		t.Fatalf("shipped procedures: %v\n%s", err, errOut.String())
+	}
+	if !strings.Contains(out.String(), "procedures OK") {
+		t.Errorf("stdout %q", out.String())
+	}
+
+	out.Reset()
+	errOut.Reset()
+	err := run(context.Background(), []string{"lint", "../../flows/testdata/bad"}, nil, &out, &errOut, envOf(nil))
+	var exit exitError
+	if !errors.As(err, &exit) || exit != 1 {
+		t.Fatalf("err = %v, want exit status 1", err)
+	}
+	for _, want := range []string{
+		"flows/testdata/bad/hong.yaml:12: steps[0].colour: unknown field",
+		"flows/testdata/bad/vong.yaml:9: steps (a): a loop that never waits",
+	} {
+		if !strings.Contains(errOut.String(), want) {
+			t.Errorf("missing %q in:\n%s", want, errOut.String())
+		}
+	}
+}
+
+func TestChatOnTheMemoryStore(t *testing.T) {
+	var out, errOut bytes.Buffer
+	in := strings.NewReader("1\n1\n10/11/2026\n/huy\n")
+	if err := run(context.Background(), []string{"chat"}, in, &out, &errOut, envOf(nil)); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(errOut.String(), "kept in memory") {
+		t.Errorf("the memory store is announced in one line: %q", errOut.String())
+	}
+	for _, want := range []string{"Xin chào!", "Đã dừng thủ tục"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("missing %q in:\n%s", want, out.String())
+		}
+	}
+}
+
+func TestBrokenOverrideStopsChat(t *testing.T) {
+	var out, errOut bytes.Buffer
+	env := envOf(map[string]string{"MOTCUA_PROCEDURES_DIR": "../../flows/testdata/bad"})
+	err := run(context.Background(), []string{"chat"}, strings.NewReader(""), &out, &errOut, env)
+	if err == nil || !strings.Contains(errOut.String(), "hong.yaml:12: steps[0].colour: unknown field") {
+		t.Fatalf("err = %v\n%s", err, errOut.String())
+	}
+	if out.Len() != 0 {
+		t.Errorf("nothing is said to the citizen: %q", out.String())
+	}
+}
+
+func TestUnknownCommand(t *testing.T) {
+	var out, errOut bytes.Buffer
+	err := run(context.Background(), []string{"phat"}, nil, &out, &errOut, envOf(nil))
+	var exit exitError
+	if !errors.As(err, &exit) || exit != 2 || !strings.Contains(errOut.String(), "unknown command") {
+		t.Fatalf("err = %v, %s", err, errOut.String())
+	}
+}

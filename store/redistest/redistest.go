@@ -62,7 +62,7 @@ func Start(t testing.TB) *Server {
 	t.Helper()
 	bin, err := exec.LookPath("redis-server")
 	if err != nil {
-		unavailable(t, "redis-server is not on PATH (%v); install it with: apt-get install redis-server", err)
+		unavailable(t, "redistest: redis-server is not on PATH (%v); install it with: apt-get install redis-server", err)
 	}
 	s := &Server{bin: bin, dir: t.TempDir()}
 	t.Cleanup(s.shutdown)

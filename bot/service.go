@@ -95,14 +95,20 @@ func (s *Service) Handle(ctx context.Context, u Update) (Reply, error) {
 		return t.conv.encode()
 	}
 	err := store.Update(ctx, s.store, u.Chat.ID, u.ID, update)
+	retried := false
 	for i := 0; errors.Is(err, store.ErrUnavailable) && i < len(s.retries); i++ {
 		if !sleep(ctx, s.retries[i]) {
 			break
 		}
+		retried = true
 		err = store.Update(ctx, s.store, u.Chat.ID, u.ID, update)
 	}
 	switch {
 	case err == nil:
+		return reply, nil
+	case errors.Is(err, store.ErrDuplicate) && retried && len(reply.Messages) > 0:
+		// The commit that seemed to fail had landed, only its answer was
+		// lost: the reply it computed is the one to send.
 		return reply, nil
 	case errors.Is(err, store.ErrDuplicate):
 		s.log.Debug("repeated update ignored", "update", u.ID)

@@ -37,15 +37,15 @@
 //
 // With the default prefix "mc", the conversation "tg:123" is
 //
-//	mc:{tg:123}:conv      hash: v = version, d = data, t = token of the last commit;
-//	                      expires IdleTTL after the last commit
+//	mc:{tg:123}:conv      "<version> <token> <data>", token naming the last
+//	                      commit; expires IdleTTL after the last commit
 //	mc:{tg:123}:u:<id>    an update handled for it; expires after DedupTTL
 //
 // The braces are a hash tag: Redis Cluster puts every key of one
 // conversation in the same slot, so the commit script may touch them all,
 // and different conversations spread over the cluster. Conversation ids
 // and the prefix therefore must not contain braces. Load is one round trip
-// (HMGET and EXISTS, pipelined); Commit is one round trip (a Lua script run
+// (GET and EXISTS, pipelined); Commit is one round trip (a Lua script run
 // by EVALSHA, sent once more as EVAL the first time after Redis restarts);
 // Delete is one DEL. No command walks the key space.
 //

@@ -1,8 +1,10 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	_ "embed"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"strconv"
@@ -53,7 +55,7 @@ func NewRedis(client redis.UniversalClient, opts Options) *Redis {
 }
 
 // Load reads the conversation and whether updateID was handled, in one
-// round trip: HMGET and EXISTS, pipelined. They need not be atomic
+// round trip: GET and EXISTS, pipelined. They need not be atomic
 // together: Commit checks both again.
 func (r *Redis) Load(ctx context.Context, conv, updateID string) (Snapshot, error) {
 	if err := ctx.Err(); err != nil {
@@ -63,15 +65,15 @@ func (r *Redis) Load(ctx context.Context, conv, updateID string) (Snapshot, erro
 		return Snapshot{}, err
 	}
 	pipe := r.client.Pipeline()
-	fields := pipe.HMGet(ctx, r.convKey(conv), "v", "d")
+	rec := pipe.Get(ctx, r.convKey(conv))
 	var seen *redis.IntCmd
 	if updateID != "" {
 		seen = pipe.Exists(ctx, r.updateKey(conv, updateID))
 	}
-	if _, err := pipe.Exec(ctx); err != nil {
+	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
 		return Snapshot{}, redisFailure("load", conv, err)
 	}
-	snap, err := parseRecord(fields.Val())
+	snap, err := parseRecord(rec)
 	if err != nil {
 		return Snapshot{}, fmt.Errorf("load %s: %w", conv, err)
 	}
@@ -79,24 +81,26 @@ func (r *Redis) Load(ctx context.Context, conv, updateID string) (Snapshot, erro
 	return snap, nil
 }
 
-// parseRecord turns the reply of HMGET v d into a Snapshot.
-func parseRecord(vals []any) (Snapshot, error) {
-	if len(vals) != 2 || (vals[0] == nil && vals[1] == nil) {
+// parseRecord reads a record "<version> <token> <data>" into a Snapshot.
+func parseRecord(cmd *redis.StringCmd) (Snapshot, error) {
+	rec, err := cmd.Bytes()
+	if errors.Is(err, redis.Nil) {
 		return Snapshot{}, nil
 	}
-	v, vok := vals[0].(string)
-	d, dok := vals[1].(string)
-	if !vok || !dok {
-		return Snapshot{}, fmt.Errorf("store: malformed record: v=%v, d present=%t", vals[0], dok)
+	if err != nil {
+		return Snapshot{}, err
 	}
-	version, err := strconv.ParseInt(v, 10, 64)
+	v, rest, ok1 := bytes.Cut(rec, []byte{' '})
+	_, data, ok2 := bytes.Cut(rest, []byte{' '})
+	if !ok1 || !ok2 {
+		return Snapshot{}, fmt.Errorf("store: malformed record of %d bytes", len(rec))
+	}
+	version, err := strconv.ParseInt(string(v), 10, 64)
 	if err != nil {
 		return Snapshot{}, fmt.Errorf("store: malformed record version: %w", err)
 	}
-	// A fresh slice even for "": a saved empty conversation is not nil.
-	data := make([]byte, len(d))
-	copy(data, d)
-	return Snapshot{Data: data, Version: version}, nil
+	// A slice of its own even for "": a saved empty conversation is not nil.
+	return Snapshot{Data: append([]byte{}, data...), Version: version}, nil
 }
 
 // Commit saves data if conv is still at version and remembers updateID, in

@@ -41,9 +41,10 @@ const (
 
 // Server is a redis-server process private to one test.
 type Server struct {
-	bin  string
-	dir  string
-	port int
+	bin     string
+	dir     string
+	port    int
+	persist bool
 
 	mu   sync.Mutex
 	proc *process // nil while stopped
@@ -60,11 +61,24 @@ type process struct {
 // waits until it answers PING and stops it when the test ends.
 func Start(t testing.TB) *Server {
 	t.Helper()
+	return start(t, false)
+}
+
+// StartPersistent is Start with every write on disk before it is
+// acknowledged (append-only file, fsync always), so that the data survives
+// Stop and Restart: an outage, not a loss.
+func StartPersistent(t testing.TB) *Server {
+	t.Helper()
+	return start(t, true)
+}
+
+func start(t testing.TB, persist bool) *Server {
+	t.Helper()
 	bin, err := exec.LookPath("redis-server")
 	if err != nil {
 		unavailable(t, "redistest: redis-server is not on PATH (%v); install it with: apt-get install redis-server", err)
 	}
-	s := &Server{bin: bin, dir: t.TempDir()}
+	s := &Server{bin: bin, dir: t.TempDir(), persist: persist}
 	t.Cleanup(s.shutdown)
 	var errs []error
 	for range startAttempts {
@@ -103,7 +117,8 @@ func (s *Server) Stop(t testing.TB) {
 	s.shutdown()
 }
 
-// Restart starts the server again on the same port, empty.
+// Restart starts the server again on the same port: empty, or with its data
+// when started by StartPersistent.
 func (s *Server) Restart(t testing.TB) {
 	t.Helper()
 	s.shutdown()
@@ -115,14 +130,18 @@ func (s *Server) Restart(t testing.TB) {
 // start runs redis-server on s.port and waits until it answers PING.
 func (s *Server) start() error {
 	out := &syncBuffer{}
-	cmd := exec.Command(s.bin,
+	aof := []string{"--appendonly", "no"}
+	if s.persist {
+		aof = []string{"--appendonly", "yes", "--appendfsync", "always"}
+	}
+	args := append([]string{
 		"--port", strconv.Itoa(s.port),
 		"--bind", "127.0.0.1",
 		"--save", "",
-		"--appendonly", "no",
 		"--dir", s.dir,
 		"--loglevel", "warning",
-	)
+	}, aof...)
+	cmd := exec.Command(s.bin, args...)
 	cmd.Stdout = out
 	cmd.Stderr = out
 	cmd.SysProcAttr = sysProcAttr()

@@ -146,6 +146,13 @@ func TestEngineChoosesByLabelWithoutDiacritics(t *testing.T) {
 			t.Errorf("%q: vars=%v rejected=%v", in, r.State.Vars, r.Rejected)
 		}
 	}
+	// A yes/no question shows 1. Có, 2. Không: the numbers work too.
+	for in, want := range map[string]string{"1": "co", "2": "khong", "co": "co", "Không": "khong", "ko": "khong"} {
+		r := walk(t, e, text("1"), text("10/11/2026"), text("3"), text(in))
+		if r.Rejected || r.State.Vars["co_giay"] != want {
+			t.Errorf("%q: rejected=%v vars=%v", in, r.Rejected, r.State.Vars)
+		}
+	}
 	// "nguoi" is a word of one label only; "ba" alone is too short to guess.
 	if r := walk(t, e, text("nguoi")); r.State.Vars["ai"] != "khac" {
 		t.Errorf("nguoi: %v", r.State.Vars)

@@ -150,9 +150,14 @@ func (r *run) validate(spec *InputSpec, in Input) (string, string) {
 		}
 		return p, ""
 	case InputYesNo:
-		switch in.Choice {
-		case YesValue, NoValue:
+		// A button, or the number it is shown with: 1. Có, 2. Không.
+		switch {
+		case in.Choice == YesValue || in.Choice == NoValue:
 			return in.Choice, ""
+		case strings.TrimSpace(in.Text) == "1":
+			return YesValue, ""
+		case strings.TrimSpace(in.Text) == "2":
+			return NoValue, ""
 		}
 		yes, ok := ParseYesNo(in.Text)
 		if !ok {

@@ -140,14 +140,14 @@ func TestEraseAsksFirst(t *testing.T) {
 	st := store.NewMemory(store.Options{Now: now})
 	c := newChat(t, newService(t, st))
 	c.say("/start thu")
-	contains(t, c.say("/xoadulieu"), "Bạn muốn xoá mọi thông tin", "1. Xoá hết", "2. Không xoá")
+	contains(t, c.say("/xoadulieu"), "Bạn muốn xóa mọi thông tin", "1. Xóa hết", "2. Không xóa")
 	contains(t, c.say("2"), "Mình giữ nguyên")
 	snap, _ := st.Load(context.Background(), c.id, "")
 	if snap.Data == nil {
 		t.Fatal("keeping must keep the conversation")
 	}
 	c.say("/xoadulieu")
-	contains(t, c.press("Xoá hết"), "Đã xoá mọi thông tin")
+	contains(t, c.press("Xóa hết"), "Đã xóa mọi thông tin")
 	snap, err := st.Load(context.Background(), c.id, "")
 	if err != nil || snap.Data != nil {
 		t.Fatalf("erased conversation still there: %q %v", snap.Data, err)

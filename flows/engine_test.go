@@ -110,7 +110,7 @@ func TestEngineRejectsAndKeepsTheStep(t *testing.T) {
 		{"future date", "24/11/2026", "Ngày sinh không thể sau hôm nay."},
 		{"too early", "01/01/2019", "Ngày này phải từ 23/11/2020 trở về sau."},
 		{"words", "hôm qua", "Mình chưa đọc được ngày này."},
-		{"iso", "2026-05-01", "Mình chưa đọc được ngày này."},
+		{"iso", "2026-05-01", "Bạn ghi ngày trước, rồi tháng, rồi năm nhé. Có phải ngày 01/05/2026?"},
 		{"month 13", "12/13/2025", "không có trên lịch"},
 		{"empty", "", "Mình chưa đọc được ngày này."},
 	}
@@ -133,7 +133,7 @@ func TestEngineRejectsAndKeepsTheStep(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !r.Rejected || !strings.Contains(texts(r), "gõ số từ 1 đến 3") || len(r.Out[0].Options) != 3 {
+	if !r.Rejected || !strings.Contains(texts(r), "Bạn gõ số từ 1 đến 3") || len(r.Out[0].Options) != 3 {
 		t.Errorf("a wrong number shows the hint and the choices again: %s", texts(r))
 	}
 }
@@ -160,6 +160,21 @@ func TestEngineChoosesByLabelWithoutDiacritics(t *testing.T) {
 	if r := walk(t, e, text("ba")); !r.Rejected {
 		t.Errorf("ba should not be guessed: %v", r.State.Vars)
 	}
+	if r := walk(t, e, text("cha")); r.Rejected || r.State.Vars["ai"] != "cha_me" {
+		t.Errorf("cha, a word of one label, picks it: %v", r.State.Vars)
+	}
+	// "chưa" answers a question, it does not name the choice "Chưa có…".
+	s := &Step{Kind: KindAsk, Choices: []*Choice{{ID: "roi", Label: "Có rồi"}, {ID: "tai_nha", Label: "Chưa có, người mất tại nhà"}}}
+	r := &run{e: e}
+	for in, want := range map[string]string{"chưa": "", "có": "", "chua co": "tai_nha", "tai nha": "tai_nha", "co roi": "roi", "2": "tai_nha"} {
+		got := ""
+		if c := r.pick(s, text(in)); c != nil {
+			got = c.ID
+		}
+		if got != want {
+			t.Errorf("pick(%q) = %q, want %q", in, got, want)
+		}
+	}
 }
 
 func TestEngineLateDeadlineBranch(t *testing.T) {
@@ -171,6 +186,47 @@ func TestEngineLateDeadlineBranch(t *testing.T) {
 	r = walk(t, e, text("1"), text("24-09-2026"))
 	if got := texts(r); !strings.HasPrefix(got, "Hạn là 23/11/2026 (hôm nay là ngày cuối).") {
 		t.Errorf("got %q", got)
+	}
+}
+
+func TestDaysLeftReadable(t *testing.T) {
+	e := testEngine(t)
+	r := &run{e: e, today: DateOf(fixedNow)}
+	tests := []struct {
+		d    Date
+		want string
+	}{
+		{Date{2026, 11, 24}, "còn 1 ngày"},
+		{Date{2026, 11, 23}, "hôm nay là ngày cuối"},
+		{Date{2026, 9, 24}, "đã quá hạn 60 ngày"},
+		{Date{2026, 9, 23}, "đã quá hạn khoảng 2 tháng"},
+		{Date{2024, 11, 24}, "đã quá hạn khoảng 23 tháng"},
+		{Date{2024, 11, 23}, "đã quá hạn hơn 2 năm"},
+		{Date{2000, 1, 1}, "đã quá hạn hơn 26 năm"},
+	}
+	for _, tt := range tests {
+		if got := r.daysLeft(tt.d); got != tt.want {
+			t.Errorf("%v: got %q, want %q", tt.d, got, tt.want)
+		}
+	}
+}
+
+func TestDateStates(t *testing.T) {
+	e := testEngine(t)
+	r := &run{e: e, today: DateOf(fixedNow)}
+	tests := []struct {
+		iso, state string
+		want       bool
+	}{
+		{"2026-11-22", Overdue, true}, {"2026-11-22", DueToday, false}, {"2026-11-22", NotDue, false},
+		{"2026-11-23", Overdue, false}, {"2026-11-23", DueToday, true}, {"2026-11-23", NotDue, true},
+		{"2026-11-24", Overdue, false}, {"2026-11-24", DueToday, false}, {"2026-11-24", NotDue, true},
+		{"rác", Overdue, false}, {"2026-11-24", "khac", false},
+	}
+	for _, tt := range tests {
+		if got := r.dateIs(tt.iso, tt.state); got != tt.want {
+			t.Errorf("dateIs(%s, %s) = %v", tt.iso, tt.state, got)
+		}
 	}
 }
 

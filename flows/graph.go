@@ -214,7 +214,7 @@ func (l *linter) cond(c Cond, in map[string]bool, field string) {
 		case InputYesNo:
 			valid = []string{YesValue, NoValue}
 		case InputDate:
-			valid = []string{Overdue, NotDue}
+			valid = []string{Overdue, DueToday, NotDue}
 		}
 		if valid == nil {
 			continue

@@ -17,8 +17,11 @@ var messagesYAML []byte
 // accept, and phrases shared by every procedure.
 type Messages struct {
 	ChooseHint     string `yaml:"choose_hint"`
+	OneOrTwo       string `yaml:"one_or_two"`
+	OneToN         string `yaml:"one_to_n"`
 	DateShape      string `yaml:"date_shape"`
 	DateInvalid    string `yaml:"date_invalid"`
+	DateYearFirst  string `yaml:"date_year_first"`
 	DateTooEarly   string `yaml:"date_too_early"`
 	DateTooLate    string `yaml:"date_too_late"`
 	NumberShape    string `yaml:"number_shape"`
@@ -33,6 +36,8 @@ type Messages struct {
 	DaysLeft       string `yaml:"days_left"`
 	DueToday       string `yaml:"due_today"`
 	Overdue        string `yaml:"overdue"`
+	OverdueMonths  string `yaml:"overdue_months"`
+	OverdueYears   string `yaml:"overdue_years"`
 	BackFirst      string `yaml:"back_first"`
 	FlowChanged    string `yaml:"flow_changed"`
 	FlowGone       string `yaml:"flow_gone"`

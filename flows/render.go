@@ -78,9 +78,18 @@ func (r *run) daysLeft(d Date) string {
 		return Fill(r.e.msg.DaysLeft, "n", strconv.Itoa(n))
 	case n == 0:
 		return r.e.msg.DueToday
-	default:
+	case n >= -60:
 		return Fill(r.e.msg.Overdue, "n", strconv.Itoa(-n))
 	}
+	// Past two months, days are hard to read: count whole months.
+	months := (r.today.Year-d.Year)*12 + int(r.today.Month-d.Month)
+	if r.today.Day < d.Day {
+		months--
+	}
+	if months < 24 {
+		return Fill(r.e.msg.OverdueMonths, "n", strconv.Itoa(months))
+	}
+	return Fill(r.e.msg.OverdueYears, "n", strconv.Itoa(months/12))
 }
 
 // checklist renders the heading and the items whose condition holds.

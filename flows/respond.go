@@ -11,7 +11,10 @@ import (
 const (
 	YesValue = "co"
 	NoValue  = "khong"
+	// A date answer compares as Overdue (before today), DueToday, or NotDue
+	// (today or later).
 	Overdue  = "qua_han"
+	DueToday = "hom_nay"
 	NotDue   = "con_han"
 	// AttrDaysLeft after a date name, {han.con_lai}, shows the days left.
 	AttrDaysLeft = "con_lai"
@@ -26,7 +29,7 @@ func (r *run) answer(s *Step, in Input) (value string, next target, hint string)
 	if s.Kind == KindAsk {
 		c := r.pick(s, in)
 		if c == nil {
-			return "", target{}, Fill(r.e.msg.ChooseHint, "n", strconv.Itoa(len(r.visible(s))))
+			return "", target{}, Fill(r.e.msg.ChooseHint, "range", r.numbers(len(r.visible(s))))
 		}
 		if c.Flow != "" {
 			return c.ID, target{flow: c.Flow}, ""
@@ -35,6 +38,14 @@ func (r *run) answer(s *Step, in Input) (value string, next target, hint string)
 	}
 	value, hint = r.validate(s.Input, in)
 	return value, target{step: r.f.next(s)}, hint
+}
+
+// numbers says which numbers can be typed: "1 hoặc 2", "từ 1 đến 4".
+func (r *run) numbers(n int) string {
+	if n == 2 {
+		return r.e.msg.OneOrTwo
+	}
+	return Fill(r.e.msg.OneToN, "n", strconv.Itoa(n))
 }
 
 // visible returns the choices whose condition holds, in order.
@@ -75,8 +86,10 @@ func (r *run) pick(s *Step, in Input) *Choice {
 			return c
 		}
 	}
-	// A word or two of a label is enough when it points at one choice only.
-	if len(text) < 3 {
+	// A word or two of a label is enough when it points at one choice only,
+	// but not a bare "có", "chưa" or "không": those answer the question,
+	// they do not name a choice.
+	if len(text) < 3 || vague[text] {
 		return nil
 	}
 	var found *Choice
@@ -90,6 +103,9 @@ func (r *run) pick(s *Step, in Input) *Choice {
 	}
 	return found
 }
+
+// vague are answers too short to say which choice is meant.
+var vague = map[string]bool{"co": true, "chua": true, "khong": true, "roi": true, "da": true, "ko": true, "dung": true, "vang": true, "ok": true}
 
 // containsWords reports whether words occurs in s on word boundaries.
 func containsWords(s, words string) bool {
@@ -117,6 +133,11 @@ func (r *run) validate(spec *InputSpec, in Input) (string, string) {
 		switch {
 		case errors.Is(err, ErrDateInvalid):
 			return "", or(spec.Hint, Fill(m.DateInvalid, "text", strings.TrimSpace(in.Text)))
+		case errors.Is(err, ErrDateYearFirst):
+			if iso, err := ParseISODate(strings.TrimSpace(in.Text)); err == nil {
+				return "", Fill(m.DateYearFirst, "date", iso.String())
+			}
+			return "", or(spec.Hint, m.DateShape)
 		case err != nil:
 			return "", or(spec.Hint, m.DateShape)
 		}
@@ -214,12 +235,10 @@ func (r *run) holds(c Cond) bool {
 		if !ok {
 			return false
 		}
-		if info := r.f.vars[t.Name]; info.kind == InputDate {
-			v = r.dateState(v)
-		}
+		isDate := r.f.vars[t.Name].kind == InputDate
 		match := false
 		for _, want := range t.Values {
-			if v == want {
+			if isDate && r.dateIs(v, want) || !isDate && v == want {
 				match = true
 				break
 			}
@@ -231,14 +250,20 @@ func (r *run) holds(c Cond) bool {
 	return true
 }
 
-// dateState says whether a saved date has passed.
-func (r *run) dateState(iso string) string {
+// dateIs reports whether a saved date is in the state named: before today,
+// today, or today or later.
+func (r *run) dateIs(iso, state string) bool {
 	d, err := ParseISODate(iso)
 	if err != nil {
-		return ""
+		return false
 	}
-	if d.Before(r.today) {
-		return Overdue
+	switch c := d.Compare(r.today); state {
+	case Overdue:
+		return c < 0
+	case DueToday:
+		return c == 0
+	case NotDue:
+		return c >= 0
 	}
-	return NotDue
+	return false
 }

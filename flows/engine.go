@@ -186,10 +186,26 @@ func (r *run) handover(id string) {
 	r.begin(f)
 }
 
-// advance runs steps from s until one waits for the citizen or the flow
-// ends. Lint guarantees every loop waits, so this ends; the bound is a
-// second guard.
+// advance runs steps from s until one waits for the citizen, and asks it,
+// or until the flow ends or hands over.
 func (r *run) advance(s *Step) {
+	if q := r.walk(s, true); q != nil {
+		r.ask(q)
+	}
+}
+
+// ask puts a question to the citizen and waits at it.
+func (r *run) ask(q *Step) {
+	r.st.Step = q.ID
+	r.out = append(r.out, Output{Text: r.render(q.Text), Options: r.options(q), Prompt: true})
+}
+
+// walk runs steps from s and returns the first question, or nil when the
+// flow ends or hands over first. Loud, it says what the steps say and ends
+// or hands over the flow; quiet (when replaying answers) it only computes.
+// Lint guarantees every loop waits for an answer, so this ends; the bound is
+// a second guard.
+func (r *run) walk(s *Step, loud bool) *Step {
 	for guard := 0; s != nil && guard < 10*len(r.f.Steps)+10; guard++ {
 		if !r.holds(s.When) {
 			s = r.f.next(s)
@@ -197,37 +213,50 @@ func (r *run) advance(s *Step) {
 		}
 		switch s.Kind {
 		case KindAsk, KindInput:
-			r.st.Step = s.ID
-			r.out = append(r.out, Output{Text: r.render(s.Text), Options: r.options(s), Prompt: true})
-			return
+			return s
 		case KindEnd:
-			r.say(r.render(s.Text))
-			r.done = true
-			return
+			if loud {
+				r.say(r.render(s.Text))
+				r.done = true
+			}
+			return nil
 		case KindSay:
-			r.say(r.render(s.Text))
+			if loud {
+				r.say(r.render(s.Text))
+			}
 		case KindChecklist:
-			r.say(r.checklist(s))
+			if loud {
+				r.say(r.checklist(s))
+			}
 		case KindCompute:
 			r.compute(s)
 		case KindBranch:
 			if t, ok := r.route(s); ok {
 				if t.flow != "" {
-					r.handover(t.flow)
-					return
+					return r.leave(t.flow, loud)
 				}
 				s = t.step
 				continue
 			}
 		}
 		if s.Flow != "" {
-			r.handover(s.Flow)
-			return
+			return r.leave(s.Flow, loud)
 		}
 		s = r.f.next(s)
 	}
-	// Only a flow that failed lint gets here.
-	r.done = true
+	if loud {
+		r.done = true // only a flow that failed lint gets here
+	}
+	return nil
+}
+
+// leave hands the citizen over to another flow when loud; either way the
+// walk in this flow is over.
+func (r *run) leave(flow string, loud bool) *Step {
+	if loud {
+		r.handover(flow)
+	}
+	return nil
 }
 
 func (r *run) route(s *Step) (target, bool) {
@@ -256,9 +285,8 @@ func (r *run) compute(s *Step) {
 // the answers given since.
 func (r *run) back() {
 	if len(r.st.Trail) == 0 {
-		cur := r.f.byID[r.st.Step]
 		r.say(r.e.msg.BackFirst)
-		r.out = append(r.out, Output{Text: r.render(cur.Text), Options: r.options(cur), Prompt: true})
+		r.ask(r.f.byID[r.st.Step])
 		return
 	}
 	prev := r.st.Trail[len(r.st.Trail)-1]
@@ -270,7 +298,7 @@ func (r *run) back() {
 	// skipped steps come out as they would have.
 	s := r.f.StartStep()
 	for _, id := range keep {
-		s = r.quiet(s)
+		s = r.walk(s, false)
 		if s == nil || s.ID != id {
 			break
 		}
@@ -282,43 +310,13 @@ func (r *run) back() {
 			break
 		}
 	}
-	if s = r.quiet(s); s == nil {
+	if s = r.walk(s, false); s == nil {
 		s = r.f.byID[prev]
 	}
-	r.st.Step = s.ID
-	r.out = append(r.out, Output{Text: r.render(s.Text), Options: r.options(s), Prompt: true})
-}
-
-// quiet runs non-interactive steps from s without output, and returns the
-// next question (nil if the flow would end or hand over first).
-func (r *run) quiet(s *Step) *Step {
-	for guard := 0; s != nil && guard < 10*len(r.f.Steps)+10; guard++ {
-		if !r.holds(s.When) {
-			s = r.f.next(s)
-			continue
-		}
-		switch s.Kind {
-		case KindAsk, KindInput:
-			return s
-		case KindEnd:
-			return nil
-		case KindCompute:
-			r.compute(s)
-		case KindBranch:
-			if t, ok := r.route(s); ok {
-				if t.flow != "" {
-					return nil
-				}
-				s = t.step
-				continue
-			}
-		}
-		if s.Flow != "" {
-			return nil
-		}
-		s = r.f.next(s)
+	if s == nil {
+		s = r.f.byID[r.st.Step] // the procedure changed under the trail
 	}
-	return nil
+	r.ask(s)
 }
 
 // nextAfterAnswer is where an answered question leads within the flow.

@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 	"sync"
 	"testing"
@@ -92,20 +91,5 @@ func TestMemorySweep(t *testing.T) {
 }
 
 func BenchmarkMemoryLoadCommit(b *testing.B) {
-	ctx := context.Background()
-	s := store.NewMemory(store.Options{})
-	data := make([]byte, 256)
-	b.ReportAllocs()
-	i := 0
-	for b.Loop() {
-		id := strconv.Itoa(i)
-		i++
-		snap, err := s.Load(ctx, "tg:1", id)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if err := s.Commit(ctx, "tg:1", id, snap.Version, data); err != nil {
-			b.Fatal(fmt.Errorf("commit: %w", err))
-		}
-	}
+	storetest.Bench(b, store.NewMemory(store.Options{}))
 }

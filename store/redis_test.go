@@ -375,23 +375,7 @@ func TestRedisCommitResent(t *testing.T) {
 }
 
 func BenchmarkRedisLoadCommit(b *testing.B) {
-	ctx := context.Background()
-	srv := redistest.Start(b)
-	s := store.NewRedis(srv.Client(b), store.Options{})
-	data := []byte(strings.Repeat("x", 256))
-	b.ReportAllocs()
-	i := 0
-	for b.Loop() {
-		id := strconv.Itoa(i)
-		i++
-		snap, err := s.Load(ctx, "tg:1", id)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if err := s.Commit(ctx, "tg:1", id, snap.Version, data); err != nil {
-			b.Fatal(err)
-		}
-	}
+	storetest.Bench(b, store.NewRedis(redistest.Start(b).Client(b), store.Options{}))
 }
 
 func TestNewRedisRefusesBracedPrefix(t *testing.T) {

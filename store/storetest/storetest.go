@@ -21,6 +21,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"strconv"
 	"testing"
 	"time"
 
@@ -461,4 +462,25 @@ func commit(t *testing.T, s store.Conversations, conv, updateID string, version 
 func equal(a, b store.Snapshot) bool {
 	return bytes.Equal(a.Data, b.Data) && (a.Data == nil) == (b.Data == nil) &&
 		a.Version == b.Version && a.Seen == b.Seen
+}
+
+// Bench measures one Load and Commit of a 256-byte conversation with a new
+// update id each time, the work of one message; each backend's benchmark
+// calls it.
+func Bench(b *testing.B, s store.Conversations) {
+	ctx := context.Background()
+	data := bytes.Repeat([]byte("x"), 256)
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		id := strconv.Itoa(i)
+		i++
+		snap, err := s.Load(ctx, "tg:1", id)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := s.Commit(ctx, "tg:1", id, snap.Version, data); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

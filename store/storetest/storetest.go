@@ -20,8 +20,8 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"sync"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 

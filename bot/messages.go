@@ -38,8 +38,17 @@ type Messages struct {
 	Cancel          string `yaml:"cancel"`
 	OtherProcedures string `yaml:"other_procedures"`
 	AfterEnd        string `yaml:"after_end"`
+	NotText         string `yaml:"not_text"`
 	StoreDown       string `yaml:"store_down"`
 	InternalError   string `yaml:"internal_error"`
+	// Commands is the command menu, for channels that show one.
+	Commands []Command `yaml:"commands"`
+}
+
+// Command is one entry of the command menu.
+type Command struct {
+	Command     string `yaml:"command"`
+	Description string `yaml:"description"`
 }
 
 // DefaultMessages returns the messages shipped with the binary.

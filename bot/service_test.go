@@ -207,7 +207,7 @@ func TestStoreDownGetsAnApology(t *testing.T) {
 
 func TestShippedMessagesComplete(t *testing.T) {
 	m := bot.DefaultMessages()
-	if m.Greeting == "" || m.StoreDown == "" {
+	if m.Greeting == "" || m.StoreDown == "" || len(m.Commands) != 6 {
 		t.Fatal("messages missing")
 	}
 }

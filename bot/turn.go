@@ -48,6 +48,10 @@ func (t *turn) handle() {
 		return
 	}
 	text := strings.TrimSpace(t.u.Text)
+	if text == "" {
+		t.say(t.s.msg.NotText)
+		return
+	}
 	if cmd, arg, ok := command(text); ok {
 		t.command(cmd, arg)
 		return

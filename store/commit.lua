@@ -5,7 +5,8 @@
 --          token names the commit that wrote it. One string, not a hash:
 --          a hash whose data exceeds 64 bytes leaves Redis's compact
 --          listpack encoding and costs twice the memory.
--- KEYS[2]  the update key; absent when the update has no id
+-- KEYS[2]  the chat's "blocked the bot" mark, cleared: she wrote again
+-- KEYS[3]  the update key; absent when the update has no id
 -- ARGV[1]  the version the caller loaded ("0" for a missing record)
 -- ARGV[2]  idle TTL of the conversation, in milliseconds
 -- ARGV[3]  how long the update id is remembered, in milliseconds
@@ -20,8 +21,8 @@
 -- for the write the first run made, not 'dup' or 'conflict'.
 local token = ARGV[4]
 
-if KEYS[2] then
-  local seen = redis.call('GET', KEYS[2])
+if KEYS[3] then
+  local seen = redis.call('GET', KEYS[3])
   if seen then
     if seen == token then return 'ok' end
     return 'dup'
@@ -48,7 +49,8 @@ else
   redis.call('DEL', KEYS[1])
 end
 
-if KEYS[2] then
-  redis.call('SET', KEYS[2], token, 'PX', ARGV[3])
+redis.call('DEL', KEYS[2])
+if KEYS[3] then
+  redis.call('SET', KEYS[3], token, 'PX', ARGV[3])
 end
 return 'ok'

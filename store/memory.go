@@ -23,6 +23,7 @@ type Memory struct {
 	mu        sync.Mutex
 	convs     map[string]memRecord
 	seen      map[seenKey]time.Time // update → when it is forgotten
+	blocked   map[string]bool
 	nextSweep time.Time
 }
 
@@ -50,7 +51,29 @@ func NewMemory(opts Options) *Memory {
 		idleTTL: opts.IdleTTL,
 		convs:   make(map[string]memRecord),
 		seen:    make(map[seenKey]time.Time),
+		blocked: make(map[string]bool),
 	}
+}
+
+// Block marks the chat as having blocked the bot; see Blocklist.
+func (m *Memory) Block(ctx context.Context, conv string) error {
+	if err := checkConv("block", conv); err != nil {
+		return err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.blocked[conv] = true
+	return nil
+}
+
+// Blocked reports whether the chat blocked the bot and has not written since.
+func (m *Memory) Blocked(ctx context.Context, conv string) (bool, error) {
+	if err := checkConv("blocked", conv); err != nil {
+		return false, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.blocked[conv], nil
 }
 
 // Load returns a copy of the conversation and whether updateID was handled.
@@ -101,6 +124,7 @@ func (m *Memory) Commit(ctx context.Context, conv, updateID string, version int6
 			expires: now.Add(m.idleTTL),
 		}
 	}
+	delete(m.blocked, conv)
 	if updateID != "" {
 		m.seen[seenKey{conv, updateID}] = now.Add(DedupTTL)
 	}

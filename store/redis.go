@@ -118,7 +118,7 @@ func (r *Redis) Commit(ctx context.Context, conv, updateID string, version int64
 	if err := checkConv("commit", conv); err != nil {
 		return err
 	}
-	keys := []string{r.convKey(conv)}
+	keys := []string{r.convKey(conv), r.blockedKey(conv)}
 	if updateID != "" {
 		keys = append(keys, r.updateKey(conv, updateID))
 	}
@@ -154,6 +154,35 @@ func (r *Redis) Delete(ctx context.Context, conv string) error {
 		return redisFailure("delete", conv, err)
 	}
 	return nil
+}
+
+// Block marks the chat as having blocked the bot; see Blocklist.
+func (r *Redis) Block(ctx context.Context, conv string) error {
+	if err := checkConv("block", conv); err != nil {
+		return err
+	}
+	if err := r.client.Set(ctx, r.blockedKey(conv), "1", 0).Err(); err != nil {
+		return redisFailure("block", conv, err)
+	}
+	return nil
+}
+
+// Blocked reports whether the chat blocked the bot and has not written since.
+func (r *Redis) Blocked(ctx context.Context, conv string) (bool, error) {
+	if err := checkConv("blocked", conv); err != nil {
+		return false, err
+	}
+	n, err := r.client.Exists(ctx, r.blockedKey(conv)).Result()
+	if err != nil {
+		return false, redisFailure("blocked", conv, err)
+	}
+	return n > 0, nil
+}
+
+// blockedKey names the mark of a chat that blocked the bot:
+// "mc:{tg:1}:blocked". It lives until the chat writes again.
+func (r *Redis) blockedKey(conv string) string {
+	return r.prefix + ":{" + conv + "}:blocked"
 }
 
 // convKey names the conversation record: "mc:{tg:1}:conv".

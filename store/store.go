@@ -52,6 +52,14 @@ type Conversations interface {
 	Delete(ctx context.Context, conv string) error
 }
 
+// Blocklist remembers the chats that blocked the bot (Telegram's 403), so
+// that bulk sends skip them. The next Commit for the chat, which means she
+// wrote to the bot again, clears the mark.
+type Blocklist interface {
+	Block(ctx context.Context, conv string) error
+	Blocked(ctx context.Context, conv string) (bool, error)
+}
+
 // Durations the stores share.
 const (
 	// DedupTTL is how long an update id is remembered.

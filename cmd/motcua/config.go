@@ -23,6 +23,33 @@ type Config struct {
 	Conversation ConversationConfig `yaml:"conversation"`
 	Procedures   ProceduresConfig   `yaml:"procedures"`
 	Log          LogConfig          `yaml:"log"`
+	Telegram     TelegramConfig     `yaml:"telegram"`
+	HTTP         HTTPConfig         `yaml:"http"`
+}
+
+// TelegramConfig runs the bot on Telegram. The token and the webhook secret
+// come only from the environment (MOTCUA_TELEGRAM_TOKEN,
+// MOTCUA_TELEGRAM_WEBHOOK_SECRET).
+type TelegramConfig struct {
+	Token         string `yaml:"token"`
+	WebhookSecret string `yaml:"webhook_secret"`
+	// APIURL is the Bot API server; a self-hosted one works too.
+	APIURL string `yaml:"api_url"`
+	// WebhookURL, when set, is the public address Telegram posts updates to
+	// (webhook mode); its path is served on http.listen. Empty: long
+	// polling.
+	WebhookURL string   `yaml:"webhook_url"`
+	Workers    int      `yaml:"workers"`
+	Timeout    Duration `yaml:"timeout"`
+}
+
+// HTTPConfig is the one HTTP listener: /healthz, /readyz, /metrics and the
+// webhook.
+type HTTPConfig struct {
+	Listen string `yaml:"listen"`
+	// ShutdownTimeout bounds how long updates in flight may take to finish
+	// on SIGTERM.
+	ShutdownTimeout Duration `yaml:"shutdown_timeout"`
 }
 
 // RedisConfig says where conversations are kept. With no URL they are kept
@@ -80,6 +107,8 @@ func defaults() Config {
 		Redis:        RedisConfig{Prefix: "mc"},
 		Conversation: ConversationConfig{IdleTTL: Duration(30 * 24 * time.Hour)},
 		Log:          LogConfig{Level: "info", Format: "text"},
+		Telegram:     TelegramConfig{APIURL: "https://api.telegram.org", Workers: 16, Timeout: Duration(10 * time.Second)},
+		HTTP:         HTTPConfig{Listen: ":8080", ShutdownTimeout: Duration(20 * time.Second)},
 	}
 }
 
@@ -112,8 +141,14 @@ func loadConfig(path string, env func(string) (string, bool)) (Config, error) {
 	return cfg, cfg.validate()
 }
 
-// secretsInFile refuses a password written in the committed file.
+// secretsInFile refuses a secret written in the committed file.
 func secretsInFile(cfg Config) error {
+	if cfg.Telegram.Token != "" {
+		return errors.New("telegram.token is a secret: set MOTCUA_TELEGRAM_TOKEN in the environment instead")
+	}
+	if cfg.Telegram.WebhookSecret != "" {
+		return errors.New("telegram.webhook_secret is a secret: set MOTCUA_TELEGRAM_WEBHOOK_SECRET in the environment instead")
+	}
 	if u, err := url.Parse(cfg.Redis.URL); err == nil && u.User != nil {
 		if _, ok := u.User.Password(); ok {
 			return errors.New("redis.url holds a password: set it in the environment as MOTCUA_REDIS_URL instead")
@@ -170,6 +205,15 @@ func (c Config) validate() error {
 	case "debug", "info", "warn", "error":
 	default:
 		errs = append(errs, fmt.Errorf("log.level %q: one of debug, info, warn, error", c.Log.Level))
+	}
+	if c.Telegram.WebhookURL != "" {
+		u, err := url.Parse(c.Telegram.WebhookURL)
+		if err != nil || u.Scheme != "https" || u.Host == "" {
+			errs = append(errs, fmt.Errorf("telegram.webhook_url %q: an https:// address Telegram can reach", c.Telegram.WebhookURL))
+		}
+	}
+	if c.Telegram.Workers <= 0 {
+		errs = append(errs, fmt.Errorf("telegram.workers %d: at least 1", c.Telegram.Workers))
 	}
 	switch c.Log.Format {
 	case "text", "json":

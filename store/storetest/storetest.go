@@ -68,6 +68,7 @@ func Run(t *testing.T, h Harness) {
 		{"ConversationsIndependent", testIndependent},
 		{"InvalidConversationID", testInvalidConv},
 		{"CanceledContext", testCanceled},
+		{"BlockedUntilSheWrites", testBlocked},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.run(t, h) })
@@ -483,4 +484,30 @@ func Bench(b *testing.B, s store.Conversations) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// testBlocked checks the blocklist: a mark stays until the chat's next
+// commit, and marks are per chat.
+func testBlocked(t *testing.T, h Harness) {
+	s := h.New(t)
+	bl, ok := s.(store.Blocklist)
+	if !ok {
+		t.Fatalf("%T does not keep a Blocklist", s)
+	}
+	ctx := context.Background()
+	check := func(conv string, want bool) {
+		t.Helper()
+		got, err := bl.Blocked(ctx, conv)
+		if err != nil || got != want {
+			t.Fatalf("Blocked(%s) = %v, %v; want %v", conv, got, err, want)
+		}
+	}
+	check("tg:blocked", false)
+	if err := bl.Block(ctx, "tg:blocked"); err != nil {
+		t.Fatal(err)
+	}
+	check("tg:blocked", true)
+	check("tg:other", false)
+	commit(t, s, "tg:blocked", "u1", 0, []byte("she wrote again"))
+	check("tg:blocked", false)
 }

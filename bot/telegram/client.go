@@ -1,0 +1,112 @@
+package telegram
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+)
+
+// httpClient is what the library calls for every request. It carries the
+// call's context, keeps the token out of errors, and turns the answers of Bot
+// API servers that do not speak JSON on failure (a proxy's HTML 502, a
+// self-hosted server's plain-text 500) into an ordinary API error, so that
+// the sender can decide on a retry by the status.
+type httpClient struct {
+	ctx   context.Context
+	base  *http.Client
+	token string
+}
+
+func (c httpClient) Do(req *http.Request) (*http.Response, error) {
+	if c.ctx != nil {
+		req = req.WithContext(c.ctx)
+	}
+	resp, err := c.base.Do(req)
+	if err != nil {
+		return nil, redactErr(err, c.token)
+	}
+	if resp.StatusCode < 400 {
+		return resp, nil
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	resp.Body.Close()
+	if err != nil {
+		return nil, redactErr(fmt.Errorf("read the answer of %s: %w", req.URL.Path, err), c.token)
+	}
+	var probe struct {
+		Ok *bool `json:"ok"`
+	}
+	if json.Unmarshal(body, &probe) != nil || probe.Ok == nil {
+		desc := strings.TrimSpace(string(body))
+		if len(desc) > 120 {
+			desc = desc[:120] + "…"
+		}
+		body, _ = json.Marshal(map[string]any{
+			"ok":          false,
+			"error_code":  resp.StatusCode,
+			"description": fmt.Sprintf("HTTP %d: %s", resp.StatusCode, desc),
+		})
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	return resp, nil
+}
+
+// redactErr removes the token from an error: the library puts it in every
+// request URL, and *url.Error repeats the URL.
+func redactErr(err error, token string) error {
+	if err == nil || token == "" || !strings.Contains(err.Error(), token) {
+		return err
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return &url.Error{Op: ue.Op, URL: strings.ReplaceAll(ue.URL, token, "<token>"), Err: redactErr(ue.Err, token)}
+	}
+	return redacted{msg: strings.ReplaceAll(err.Error(), token, "<token>"), err: err}
+}
+
+// redacted is an error whose text no longer holds the token. It still
+// unwraps, for errors.Is on timeouts and cancellation.
+type redacted struct {
+	msg string
+	err error
+}
+
+func (r redacted) Error() string { return r.msg }
+
+// Unwrap lets errors.Is see context.DeadlineExceeded and the like; callers
+// print Error, never the unwrapped chain.
+func (r redacted) Unwrap() error { return r.err }
+
+// request is one call of the library.
+type request func(api *tgbotapi.BotAPI) (*tgbotapi.APIResponse, error)
+
+// config calls the Bot API with one of the library's configs.
+func config(c tgbotapi.Chattable) request {
+	return func(api *tgbotapi.BotAPI) (*tgbotapi.APIResponse, error) { return api.Request(c) }
+}
+
+// raw calls a method with parameters the library's configs lack (the
+// secret_token of setWebhook).
+func raw(method string, params tgbotapi.Params) request {
+	return func(api *tgbotapi.BotAPI) (*tgbotapi.APIResponse, error) { return api.MakeRequest(method, params) }
+}
+
+// call makes one request with ctx, bounded by timeout, through a copy of
+// the library's client: the library takes no context of its own.
+func (b *Bot) call(ctx context.Context, timeout time.Duration, r request) (*tgbotapi.APIResponse, error) {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	api := *b.api
+	api.Client = httpClient{ctx: ctx, base: b.http, token: b.api.Token}
+	resp, err := r(&api)
+	return resp, redactErr(err, b.api.Token)
+}

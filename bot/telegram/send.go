@@ -1,0 +1,132 @@
+package telegram
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+)
+
+// Reasons a send failed, as metrics labels and for callers to act on.
+const (
+	ReasonOK          = "ok"
+	ReasonRateLimited = "rate_limited" // 429, waited and gave up
+	ReasonBlocked     = "blocked"      // 403: the citizen blocked the bot
+	ReasonMigrated    = "migrated"     // the group became a supergroup
+	ReasonClient      = "client"       // another 4xx: our request is wrong
+	ReasonServer      = "server"       // 5xx after retries
+	ReasonNetwork     = "network"      // no answer after retries
+)
+
+// SendError says why a call to the Bot API failed, with what the caller
+// needs to act on it. Its text never holds the token.
+type SendError struct {
+	Method string
+	Reason string
+	Code   int
+	// MigratedTo is the supergroup a group became, for ReasonMigrated.
+	MigratedTo int64
+	Err        error
+}
+
+func (e *SendError) Error() string {
+	return fmt.Sprintf("telegram %s: %s: %v", e.Method, e.Reason, e.Err)
+}
+
+func (e *SendError) Unwrap() error { return e.Err }
+
+// Retry policy of the sender.
+const (
+	maxAttempts = 4
+	// maxRetryAfter caps a 429's wait: beyond it the call fails and the
+	// caller (or Telegram, re-delivering the update) tries later.
+	maxRetryAfter = 60 * time.Second
+)
+
+// backoff is the pause before the n-th retry of a network error or a 5xx.
+func backoff(n int) time.Duration {
+	return time.Duration(250<<n) * time.Millisecond // 250 ms, 500 ms, 1 s
+}
+
+// send makes a Bot API call through the one path every call takes: a
+// timeout per call, network errors and 5xx retried with backoff, a 429
+// waited out for its retry_after, a 403 recorded as final. method names the
+// call for errors and metrics.
+func (b *Bot) send(ctx context.Context, method string, r request) (*tgbotapi.APIResponse, error) {
+	var err error
+	for attempt := 0; attempt < maxAttempts; attempt++ {
+		var resp *tgbotapi.APIResponse
+		resp, err = b.call(ctx, b.timeout, r)
+		if err == nil {
+			b.metrics.sent(method, ReasonOK)
+			return resp, nil
+		}
+		serr := classify(method, err)
+		var pause time.Duration
+		switch serr.Reason {
+		case ReasonRateLimited:
+			var apiErr *tgbotapi.Error
+			errors.As(err, &apiErr)
+			pause = time.Duration(max(1, apiErr.RetryAfter)) * time.Second
+			if pause > maxRetryAfter {
+				b.metrics.sent(method, serr.Reason)
+				return nil, serr
+			}
+		case ReasonServer, ReasonNetwork:
+			pause = backoff(attempt)
+		default:
+			b.metrics.sent(method, serr.Reason)
+			return nil, serr
+		}
+		if attempt == maxAttempts-1 {
+			b.metrics.sent(method, serr.Reason)
+			return nil, serr
+		}
+		b.log.Debug("telegram call retried", "method", method, "reason", serr.Reason, "pause", pause)
+		if err := b.wait(ctx, pause); err != nil {
+			b.metrics.sent(method, ReasonNetwork)
+			return nil, &SendError{Method: method, Reason: ReasonNetwork, Err: err}
+		}
+	}
+	return nil, classify(method, err)
+}
+
+// classify sorts an error of the library into a SendError.
+func classify(method string, err error) *SendError {
+	var apiErr *tgbotapi.Error
+	if !errors.As(err, &apiErr) {
+		if strings.Contains(err.Error(), "invalid character") || strings.Contains(err.Error(), "unexpected end of JSON") {
+			return &SendError{Method: method, Reason: ReasonServer, Err: err}
+		}
+		return &SendError{Method: method, Reason: ReasonNetwork, Err: err}
+	}
+	e := &SendError{Method: method, Code: apiErr.Code, Err: err}
+	switch {
+	case apiErr.MigrateToChatID != 0:
+		e.Reason, e.MigratedTo = ReasonMigrated, apiErr.MigrateToChatID
+	case apiErr.Code == 429:
+		e.Reason = ReasonRateLimited
+	case apiErr.Code == 403:
+		e.Reason = ReasonBlocked
+	case apiErr.Code >= 500:
+		e.Reason = ReasonServer
+	default:
+		e.Reason = ReasonClient
+	}
+	return e
+}
+
+// sleep waits for d unless ctx ends first.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

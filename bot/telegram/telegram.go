@@ -1,0 +1,198 @@
+package telegram
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"github.com/motcua/motcua/bot"
+	"github.com/motcua/motcua/store"
+)
+
+// Handler answers updates; *bot.Service is one.
+type Handler interface {
+	Handle(ctx context.Context, u bot.Update) (bot.Reply, error)
+}
+
+// Blocklist records the chats that blocked the bot, so that bulk sends skip
+// them.
+type Blocklist interface {
+	Block(ctx context.Context, chat string) error
+}
+
+// Options configures a Bot.
+type Options struct {
+	Token string
+	// APIURL is the Bot API server (https://api.telegram.org when empty), or
+	// a self-hosted one.
+	APIURL string
+	// Timeout bounds each call to the Bot API (10 s when zero).
+	Timeout time.Duration
+	// Workers handle updates of different chats at once (16 when zero).
+	Workers  int
+	Logger   *slog.Logger
+	Metrics  *Metrics
+	Commands []bot.Command
+	// Blocklist, when set, learns of the chats that blocked the bot.
+	Blocklist Blocklist
+	// Wait pauses between retries (a timer when nil); tests replace it.
+	Wait func(ctx context.Context, d time.Duration) error
+}
+
+// DefaultAPIURL is Telegram's Bot API server.
+const DefaultAPIURL = "https://api.telegram.org"
+
+// Bot is motcua on Telegram: it turns updates into calls of the service and
+// replies into messages and keyboards.
+type Bot struct {
+	api      *tgbotapi.BotAPI
+	http     *http.Client
+	svc      Handler
+	username string
+	timeout  time.Duration
+	log      *slog.Logger
+	metrics  *Metrics
+	commands []bot.Command
+	block    Blocklist
+	wait     func(ctx context.Context, d time.Duration) error
+	disp     *dispatcher
+}
+
+// New connects to the Bot API (getMe) and returns a bot that hands updates
+// to svc. Close stops its workers.
+func New(ctx context.Context, svc Handler, opts Options) (*Bot, error) {
+	if opts.Token == "" {
+		return nil, errors.New("telegram: no token")
+	}
+	b := &Bot{
+		svc:      svc,
+		timeout:  opts.Timeout,
+		log:      opts.Logger,
+		metrics:  opts.Metrics,
+		commands: opts.Commands,
+		block:    opts.Blocklist,
+		wait:     opts.Wait,
+	}
+	if b.timeout == 0 {
+		b.timeout = 10 * time.Second
+	}
+	if b.log == nil {
+		b.log = slog.Default()
+	}
+	if b.wait == nil {
+		b.wait = sleep
+	}
+	apiURL := strings.TrimRight(opts.APIURL, "/")
+	if apiURL == "" {
+		apiURL = DefaultAPIURL
+	}
+	// Long polls hold a request for pollTimeout: the client must wait longer.
+	b.http = &http.Client{Timeout: pollTimeout + b.timeout}
+	getMeCtx, cancel := context.WithTimeout(ctx, b.timeout)
+	defer cancel()
+	api, err := tgbotapi.NewBotAPIWithClient(opts.Token, apiURL+"/bot%s/%s", httpClient{ctx: getMeCtx, base: b.http, token: opts.Token})
+	if err != nil {
+		return nil, fmt.Errorf("telegram: connect to %s: %w", apiURL, redactErr(err, opts.Token))
+	}
+	b.api = api
+	b.username = api.Self.UserName
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = 16
+	}
+	b.disp = newDispatcher(workers, b.process)
+	return b, nil
+}
+
+// Username is the bot's @name, without the @.
+func (b *Bot) Username() string { return b.username }
+
+// Close stops the workers once the updates they hold are handled, or when
+// ctx ends.
+func (b *Bot) Close(ctx context.Context) error { return b.disp.close(ctx) }
+
+// SetCommands registers the command menu. Some Bot API servers lack the
+// method: a failure is logged, not fatal.
+func (b *Bot) SetCommands(ctx context.Context) {
+	cmds := make([]tgbotapi.BotCommand, len(b.commands))
+	for i, c := range b.commands {
+		cmds[i] = tgbotapi.BotCommand{Command: c.Command, Description: c.Description}
+	}
+	if _, err := b.send(ctx, "setMyCommands", config(tgbotapi.NewSetMyCommands(cmds...))); err != nil {
+		b.log.Warn("telegram: could not register the command menu", "err", err)
+	}
+}
+
+// process handles one update: it converts it, asks the service, and sends
+// the reply. It returns an error only when the update should be delivered
+// again (the store was unreachable); everything else is logged.
+func (b *Bot) process(ctx context.Context, upd tgbotapi.Update) error {
+	start := time.Now()
+	u, chatID, kind := b.convert(upd)
+	b.metrics.update(kind)
+	if cq := upd.CallbackQuery; cq != nil {
+		// Always answer, so the button stops spinning, and take the keyboard
+		// off the message, so the question cannot be answered twice.
+		if _, err := b.send(ctx, "answerCallbackQuery", config(tgbotapi.NewCallback(cq.ID, ""))); err != nil {
+			b.log.Debug("telegram: answer callback", "err", err)
+		}
+		if cq.Message != nil {
+			edit := tgbotapi.NewEditMessageReplyMarkup(cq.Message.Chat.ID, cq.Message.MessageID, tgbotapi.InlineKeyboardMarkup{InlineKeyboard: [][]tgbotapi.InlineKeyboardButton{}})
+			if _, err := b.send(ctx, "editMessageReplyMarkup", config(edit)); err != nil {
+				b.log.Debug("telegram: remove keyboard", "err", err)
+			}
+		}
+	}
+	if kind == kindIgnored {
+		return nil
+	}
+	reply, err := b.svc.Handle(ctx, u)
+	b.deliver(ctx, chatID, reply)
+	b.metrics.handled(time.Since(start))
+	if errors.Is(err, store.ErrUnavailable) {
+		b.metrics.storeError()
+		return fmt.Errorf("update %d: %w", upd.UpdateID, err)
+	}
+	if err != nil {
+		b.log.Error("telegram: handle update", "update", upd.UpdateID, "err", err)
+	}
+	return nil
+}
+
+// deliver sends a reply, message after message, in order.
+func (b *Bot) deliver(ctx context.Context, chatID int64, reply bot.Reply) {
+	for _, m := range reply.Messages {
+		for _, msg := range b.messages(chatID, m) {
+			_, err := b.send(ctx, "sendMessage", config(msg))
+			var serr *SendError
+			if errors.As(err, &serr) && serr.Reason == ReasonMigrated {
+				// The group became a supergroup: send there, and from now on.
+				b.log.Info("telegram: group migrated", "to", serr.MigratedTo)
+				chatID, msg.ChatID = serr.MigratedTo, serr.MigratedTo
+				_, err = b.send(ctx, "sendMessage", config(msg))
+			}
+			if errors.As(err, &serr) && serr.Reason == ReasonBlocked {
+				if b.block != nil {
+					if err := b.block.Block(ctx, chatKey(chatID)); err != nil {
+						b.log.Warn("telegram: record a blocked chat", "err", err)
+					}
+				}
+				return
+			}
+			if err != nil {
+				b.log.Warn("telegram: send reply", "err", err)
+				return
+			}
+		}
+	}
+}
+
+// chatKey names a Telegram chat across channels.
+func chatKey(id int64) string { return "tg:" + strconv.FormatInt(id, 10) }

@@ -1,6 +1,7 @@
 // Command motcua is the one-stop-desk bot: it walks citizens through
 // administrative procedures.
 //
+//	motcua serve        run the bot on Telegram
 //	motcua chat         talk to the bot in this terminal
 //	motcua lint [dir]   check procedure files
 //
@@ -42,11 +43,12 @@ func (e exitError) Error() string { return fmt.Sprintf("exit status %d", int(e))
 const usage = `motcua — the one-stop-desk bot
 
 Usage:
+  motcua [-config FILE] serve        run the bot on Telegram (MOTCUA_TELEGRAM_TOKEN)
   motcua [-config FILE] chat         talk to the bot in this terminal, as a citizen
   motcua [-config FILE] lint [DIR]   check procedure files (the shipped ones and DIR)
 
 Configuration: config.yaml, then MOTCUA_<SECTION>_<KEY> environment variables
-(MOTCUA_REDIS_URL, MOTCUA_PROCEDURES_DIR, MOTCUA_LOG_LEVEL…). See README.md.
+(MOTCUA_REDIS_URL, MOTCUA_TELEGRAM_TOKEN, MOTCUA_LOG_LEVEL…). See README.md.
 `
 
 // run is main without the process: arguments, streams and environment come
@@ -74,6 +76,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return err
 	}
 	switch cmd {
+	case "serve":
+		return serve(ctx, cfg, stdout, stderr)
 	case "chat":
 		return chat(ctx, cfg, stdin, stdout, stderr)
 	case "lint":

@@ -47,6 +47,7 @@ type linter struct {
 
 func lintFlow(f *Flow) Issues {
 	l := &linter{f: f}
+	l.dropEmpty()
 	l.header()
 	if len(f.Steps) == 0 {
 		l.iss.add(f.File, f.pos.at("steps"), "steps", "a procedure needs at least one step")
@@ -60,6 +61,33 @@ func lintFlow(f *Flow) Issues {
 		l.graph()
 	}
 	return l.iss
+}
+
+// dropEmpty reports and removes empty list entries ("- " with nothing
+// after it), so that no later check meets a nil.
+func (l *linter) dropEmpty() {
+	f := l.f
+	for i, s := range f.Steps {
+		if s == nil {
+			continue
+		}
+		field := fmt.Sprintf("steps[%d]", i)
+		s.Choices = compact(l, s.Choices, s.pos.at("choices"), field+".choices")
+		s.Items = compact(l, s.Items, s.pos.at("items"), field+".items")
+		s.Routes = compact(l, s.Routes, s.pos.at("routes"), field+".routes")
+	}
+}
+
+func compact[T any](l *linter, list []*T, line int, field string) []*T {
+	out := list[:0]
+	for i, x := range list {
+		if x == nil {
+			l.add(line, fmt.Sprintf("%s[%d]", field, i), "an empty entry: remove the lone '-'")
+			continue
+		}
+		out = append(out, x)
+	}
+	return out
 }
 
 func (l *linter) add(line int, field, format string, args ...any) {

@@ -71,7 +71,7 @@ func TestLintFindsEachProblem(t *testing.T) {
 		{"bad flow id", "id: mau\n", "id: Mẫu 1\n", `mau.yaml:1: id: "Mẫu 1" must be lower-case`, false},
 		{"source without date", "checked: 23/11/2026", "checked: hôm nay", `sources[0].checked: "hôm nay" is not a date`, false},
 		{"compute from a choice", "  - id: cuoi\n", "  - id: tinh\n    type: compute\n    save: han\n    from: hoi\n    add: 60d\n  - id: cuoi\n", `"hoi" is not a date answer`, false},
-		{"empty list entry", "      - {id: a, label: A}\n", "      - {id: a, label: A}\n      -\n", `steps[0].choices[2]: an empty entry`, false},
+		{"empty list entry", "      - {id: a, label: A}\n", "      - {id: a, label: A}\n      -\n", `mau.yaml:12: steps[0].choices[1]: an empty entry`, false},
 		{"bad duration", "  - id: cuoi\n", "  - id: tinh\n    type: compute\n    save: han\n    from: ngay\n    add: 60 ngay\n  - id: cuoi\n", `"60 ngay" is not a duration`, false},
 	}
 	for _, tt := range tests {

@@ -49,6 +49,12 @@ func NewCatalog(flows []*Flow) (*Catalog, Issues) {
 			}
 		}
 	}
+	slices.SortStableFunc(c.flows, func(a, b *Flow) int {
+		if c := menuRank(a) - menuRank(b); c != 0 {
+			return c
+		}
+		return strings.Compare(a.File, b.File)
+	})
 	c.index = buildIndex(c.flows)
 	return c, iss
 }
@@ -73,6 +79,15 @@ func Load(base fs.FS, baseLabel string, override fs.FS, overrideLabel string) (*
 		return a.Line - b.Line
 	})
 	return cat, iss
+}
+
+// menuRank is a flow's place in the menu: its order, or after all ordered
+// flows.
+func menuRank(f *Flow) int {
+	if f.Order > 0 {
+		return f.Order
+	}
+	return 1 << 20
 }
 
 // Flow returns the flow with the given id.

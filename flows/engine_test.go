@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -365,5 +366,30 @@ func BenchmarkEngineStep(b *testing.B) {
 		if _, err := e.Step(st, in); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+func TestMenuOrder(t *testing.T) {
+	parse := func(id string, order int) *Flow {
+		src := strings.Replace(base, "id: mau\n", fmt.Sprintf("id: %s\norder: %d\n", id, order), 1)
+		if order == 0 {
+			src = strings.Replace(base, "id: mau\n", "id: "+id+"\n", 1)
+		}
+		f, iss := Parse(id+".yaml", []byte(src))
+		if err := iss.Err(); err != nil {
+			t.Fatal(err)
+		}
+		return f
+	}
+	cat, iss := NewCatalog([]*Flow{parse("a-none", 0), parse("b-twenty", 20), parse("c-ten", 10), parse("d-none", 0)})
+	if err := iss.Err(); err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, f := range cat.Flows() {
+		ids = append(ids, f.ID)
+	}
+	if got := strings.Join(ids, " "); got != "c-ten b-twenty a-none d-none" {
+		t.Errorf("menu order: %s", got)
 	}
 }

@@ -8,6 +8,9 @@ type Flow struct {
 	Summary  string   `yaml:"summary"`
 	Keywords []string `yaml:"keywords"`
 	Sources  []Source `yaml:"sources"`
+	// Order places the flow in the menu: lower first, then by file name.
+	// Flows without one come after those with one.
+	Order int `yaml:"order"`
 	// Start is the id of the first step; the first step in the list when empty.
 	Start string  `yaml:"start"`
 	Steps []*Step `yaml:"steps"`

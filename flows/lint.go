@@ -102,6 +102,9 @@ func (l *linter) header() {
 	case len(f.ID) > MaxFlowID || !flowIDPattern.MatchString(f.ID):
 		l.add(f.pos.at("id"), "id", "%q must be lower-case letters a-z, digits and '-', at most %d characters (it is used in links)", f.ID, MaxFlowID)
 	}
+	if f.Order < 0 {
+		l.add(f.pos.at("order"), "order", "%d: the place in the menu is 1 or more (or leave it out)", f.Order)
+	}
 	if strings.TrimSpace(f.Title) == "" {
 		l.add(f.pos.line, "title", "missing: the name citizens see in the menu")
 	}

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -63,6 +64,10 @@ type Bot struct {
 	block    Blocklist
 	wait     func(ctx context.Context, d time.Duration) error
 	disp     *dispatcher
+	// apologized holds the updates whose apology was sent while the store
+	// was unreachable, so that the citizen gets one apology, not one per
+	// delivery, until the update is handled.
+	apologized sync.Map
 }
 
 // New connects to the Bot API (getMe) and returns a bot that hands updates
@@ -154,12 +159,16 @@ func (b *Bot) process(ctx context.Context, upd tgbotapi.Update) error {
 		return nil
 	}
 	reply, err := b.svc.Handle(ctx, u)
-	b.deliver(ctx, chatID, reply)
-	b.metrics.handled(time.Since(start))
 	if errors.Is(err, store.ErrUnavailable) {
 		b.metrics.storeError()
+		if _, already := b.apologized.LoadOrStore(upd.UpdateID, true); !already {
+			b.deliver(ctx, chatID, reply)
+		}
 		return fmt.Errorf("update %d: %w", upd.UpdateID, err)
 	}
+	b.apologized.Delete(upd.UpdateID)
+	b.deliver(ctx, chatID, reply)
+	b.metrics.handled(time.Since(start))
 	if err != nil {
 		b.log.Error("telegram: handle update", "update", upd.UpdateID, "err", err)
 	}

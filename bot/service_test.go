@@ -211,3 +211,9 @@ func TestShippedMessagesComplete(t *testing.T) {
 		t.Fatal("messages missing")
 	}
 }
+
+func TestFAQAnswerThenRelatedProcedure(t *testing.T) {
+	c := newChat(t, newService(t, store.NewMemory(store.Options{Now: now})))
+	contains(t, c.say("mat giay thu thi lam sao"), "Bạn xin cấp lại giấy thử ở xã.", "\n\nNguồn: Không có căn cứ, chỉ để thử (kiểm tra ngày 23/11/2026).", "1. Thủ tục thử", "2. 📋 Thủ tục khác")
+	contains(t, c.say("1"), "Ai đi làm?")
+}

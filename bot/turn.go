@@ -177,14 +177,42 @@ func (t *turn) typed(text string) {
 	t.search(text)
 }
 
-// offered acts on an entry of the last menu: a procedure, or "" for the
-// list of all.
+// offered acts on an entry of the last menu: a procedure, a question
+// ("?" and its id), or "" for the list of all.
 func (t *turn) offered(id string) {
-	if id == "" {
+	switch {
+	case id == "":
 		t.menu(t.s.msg.MenuTitle)
-		return
+	case strings.HasPrefix(id, faqPrefix):
+		q, ok := t.s.eng.Catalog().FAQ(strings.TrimPrefix(id, faqPrefix))
+		if !ok {
+			t.say(t.s.msg.StaleButton)
+			return
+		}
+		t.answer(q)
+	default:
+		t.start(id)
 	}
-	t.start(id)
+}
+
+// faqPrefix marks a question among the procedures of a menu.
+const faqPrefix = "?"
+
+// answer gives a question's answer and its source, then offers the related
+// procedure and the list of all.
+func (t *turn) answer(q *flows.FAQ) {
+	t.conv.Menu = nil
+	sources := make([]string, len(q.Sources))
+	for i, src := range q.Sources {
+		sources[i] = flows.Fill(t.s.msg.FAQSource, "title", src.Title, "checked", src.Checked)
+	}
+	m := Message{Text: q.Answer + "\n\n" + flows.Fill(t.s.msg.FAQSources, "list", strings.Join(sources, "; "))}
+	if f, ok := t.s.eng.Catalog().Flow(q.Related); ok {
+		t.conv.Menu = []string{f.ID}
+		m.Buttons = append(m.Buttons, t.button(f.Title, actMenu, "0"))
+	}
+	m.Buttons = append(m.Buttons, t.otherProcedures())
+	t.out = append(t.out, m)
 }
 
 // otherProcedures is the button that lists every procedure, numbered after
@@ -297,6 +325,10 @@ func (t *turn) search(text string) {
 		t.menu(flows.Fill(t.s.msg.SearchNone, "text", text))
 		return
 	case 1:
+		if q := found[0].FAQ; q != nil {
+			t.answer(q)
+			return
+		}
 		f := found[0].Flow
 		t.conv.Menu = []string{f.ID}
 		t.out = append(t.out, Message{
@@ -308,8 +340,12 @@ func (t *turn) search(text string) {
 	m := Message{Text: t.s.msg.SearchMore}
 	t.conv.Menu = nil
 	for i, x := range found {
-		t.conv.Menu = append(t.conv.Menu, x.Flow.ID)
-		m.Buttons = append(m.Buttons, t.button(x.Flow.Title, actMenu, strconv.Itoa(i)))
+		if x.FAQ != nil {
+			t.conv.Menu = append(t.conv.Menu, faqPrefix+x.FAQ.ID)
+		} else {
+			t.conv.Menu = append(t.conv.Menu, x.Flow.ID)
+		}
+		m.Buttons = append(m.Buttons, t.button(x.Title(), actMenu, strconv.Itoa(i)))
 	}
 	m.Buttons = append(m.Buttons, t.otherProcedures())
 	t.out = append(t.out, m)
@@ -333,6 +369,10 @@ func (t *turn) group() {
 	cat := t.s.eng.Catalog()
 	f, ok := cat.Flow(text)
 	if found := cat.Search(text); !ok && len(found) > 0 {
+		if q := found[0].FAQ; q != nil {
+			t.out = append(t.out, Message{Text: q.Answer, Buttons: []Button{{Label: t.s.msg.OpenPrivateChat, OpenChat: true}}})
+			return
+		}
 		f, ok = found[0].Flow, true
 	}
 	if ok {

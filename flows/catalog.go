@@ -3,6 +3,7 @@ package flows
 import (
 	"fmt"
 	"io/fs"
+	"path/filepath"
 	"slices"
 	"strings"
 )
@@ -11,6 +12,8 @@ import (
 type Catalog struct {
 	flows []*Flow
 	byID  map[string]*Flow
+	faqs  []*FAQ
+	faqID map[string]*FAQ
 	index []indexed
 }
 
@@ -18,9 +21,17 @@ type Catalog struct {
 // that exists) and indexes them for search. The issues include those found
 // in each flow when it was parsed only if the caller adds them; NewCatalog
 // reports the cross-flow ones.
-func NewCatalog(flows []*Flow) (*Catalog, Issues) {
-	c := &Catalog{byID: make(map[string]*Flow, len(flows))}
+func NewCatalog(flows []*Flow, faqs []*FAQ) (*Catalog, Issues) {
+	c := &Catalog{byID: make(map[string]*Flow, len(flows)), faqID: make(map[string]*FAQ, len(faqs))}
 	var iss Issues
+	for _, q := range faqs {
+		if prev, dup := c.faqID[q.ID]; dup {
+			iss.add(q.File, q.pos.at("id"), "id", "duplicate question id %q (also in %s)", q.ID, prev.File)
+			continue
+		}
+		c.faqID[q.ID] = q
+		c.faqs = append(c.faqs, q)
+	}
 	for _, f := range flows {
 		if prev, dup := c.byID[f.ID]; dup {
 			iss.add(f.File, f.pos.at("id"), "id", "duplicate procedure id %q (also in %s)", f.ID, prev.File)
@@ -49,28 +60,45 @@ func NewCatalog(flows []*Flow) (*Catalog, Issues) {
 			}
 		}
 	}
+	for _, q := range c.faqs {
+		if _, ok := c.byID[q.Related]; q.Related != "" && !ok {
+			iss.add(q.File, q.pos.at("related"), "related", "no procedure has id %q", q.Related)
+		}
+	}
 	slices.SortStableFunc(c.flows, func(a, b *Flow) int {
 		if c := menuRank(a) - menuRank(b); c != 0 {
 			return c
 		}
 		return strings.Compare(a.File, b.File)
 	})
-	c.index = buildIndex(c.flows)
+	c.index = buildIndex(c.flows, c.faqs)
 	return c, iss
 }
 
+// FAQDir is the directory, beside the procedures, of the questions and
+// answers.
+const FAQDir = "faq"
+
 // Load reads the procedures at the root of base (the shipped ones, named
-// baseLabel/… in issues) and, when override is not nil, those of override
-// (named overrideLabel/…) laid over them. It returns every problem found; the
-// catalog is usable only when issues.Err() is nil.
-func Load(base fs.FS, baseLabel string, override fs.FS, overrideLabel string) (*Catalog, Issues) {
+// baseLabel/… in issues) and its questions in FAQDir and, when override is
+// not nil, those of override (named overrideLabel/…) laid over them by id.
+// Extra questions (the commune's own, from its configuration) are added. It
+// returns every problem found; the catalog is usable only when issues.Err()
+// is nil.
+func Load(base fs.FS, baseLabel string, override fs.FS, overrideLabel string, extra ...*FAQ) (*Catalog, Issues) {
 	flows, iss := LoadFS(base, baseLabel)
+	faqs, faqIss := loadFAQ(base, baseLabel)
+	iss = append(iss, faqIss...)
 	if override != nil {
 		more, moreIss := LoadFS(override, overrideLabel)
 		iss = append(iss, moreIss...)
-		flows = Merge(flows, more)
+		flows = merge(flows, more, func(f *Flow) string { return f.ID })
+		moreFAQ, moreFAQIss := loadFAQ(override, overrideLabel)
+		iss = append(iss, moreFAQIss...)
+		faqs = merge(faqs, moreFAQ, func(q *FAQ) string { return q.ID })
 	}
-	cat, catIss := NewCatalog(flows)
+	faqs = append(faqs, extra...)
+	cat, catIss := NewCatalog(flows, faqs)
 	iss = append(iss, catIss...)
 	slices.SortStableFunc(iss, func(a, b Issue) int {
 		if c := strings.Compare(a.File, b.File); c != 0 {
@@ -79,6 +107,23 @@ func Load(base fs.FS, baseLabel string, override fs.FS, overrideLabel string) (*
 		return a.Line - b.Line
 	})
 	return cat, iss
+}
+
+func loadFAQ(fsys fs.FS, label string) ([]*FAQ, Issues) {
+	sub, err := fs.Sub(fsys, FAQDir)
+	if err != nil {
+		return nil, Issues{{File: label, Msg: fmt.Sprintf("cannot read %s: %v", FAQDir, err)}}
+	}
+	return LoadFAQFS(sub, filepath.Join(label, FAQDir))
+}
+
+// FAQs returns the questions and answers.
+func (c *Catalog) FAQs() []*FAQ { return c.faqs }
+
+// FAQ returns the question with the given id.
+func (c *Catalog) FAQ(id string) (*FAQ, bool) {
+	q, ok := c.faqID[id]
+	return q, ok
 }
 
 // menuRank is a flow's place in the menu: its order, or after all ordered

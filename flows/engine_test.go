@@ -381,7 +381,7 @@ func TestMenuOrder(t *testing.T) {
 		}
 		return f
 	}
-	cat, iss := NewCatalog([]*Flow{parse("a-none", 0), parse("b-twenty", 20), parse("c-ten", 10), parse("d-none", 0)})
+	cat, iss := NewCatalog([]*Flow{parse("a-none", 0), parse("b-twenty", 20), parse("c-ten", 10), parse("d-none", 0)}, nil)
 	if err := iss.Err(); err != nil {
 		t.Fatal(err)
 	}

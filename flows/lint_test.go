@@ -134,7 +134,7 @@ func TestCatalogChecksHandovers(t *testing.T) {
 		}
 		return f
 	}
-	_, iss := NewCatalog([]*Flow{flow("mot", ", flow: khong-co"), flow("mot", ", next: cuoi")})
+	_, iss := NewCatalog([]*Flow{flow("mot", ", flow: khong-co"), flow("mot", ", next: cuoi")}, nil)
 	got := iss.Error()
 	for _, w := range []string{`mot.yaml:14: steps[0] (hoi).choices[1].flow: no procedure has id "khong-co"`, `duplicate procedure id "mot"`} {
 		if !strings.Contains(got, w) {
@@ -183,7 +183,7 @@ func FuzzParse(f *testing.F) {
 		}
 		if fl != nil && iss.Err() == nil {
 			// A flow that passes lint must run without panicking.
-			cat, ciss := NewCatalog([]*Flow{fl})
+			cat, ciss := NewCatalog([]*Flow{fl}, nil)
 			if ciss.Err() != nil {
 				return
 			}
@@ -203,4 +203,32 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestParseFAQ(t *testing.T) {
+	good := "entries:\n  - id: mat-the\n    question: Mất thẻ?\n    answer: Xin lại.\n    keywords: [mất thẻ]\n    sources:\n      - {title: Luật, checked: 22/11/2026}\n"
+	qs, iss := ParseFAQ("hoi.yaml", []byte(good))
+	if err := iss.Err(); err != nil || len(qs) != 1 || qs[0].File != "hoi.yaml" {
+		t.Fatalf("%v %+v", err, qs)
+	}
+	bad := "entries:\n  - id: Mất Thẻ\n    question: \"\"\n    answr: x\n    sources:\n      - {title: Luật, checked: hôm qua}\n  - id: Mất Thẻ\n    question: q\n    answer: a\n    sources: [{title: t, checked: 01/01/2026}]\n"
+	_, iss = ParseFAQ("hoi.yaml", []byte(bad))
+	got := iss.Error()
+	for _, want := range []string{
+		`hoi.yaml:4: entries[0].answr: unknown field`,
+		`hoi.yaml:2: entries[0].id: "Mất Thẻ" must be lower-case`,
+		`entries[0].question: missing`,
+		`entries[0].answer: missing`,
+		`entries[0].sources[0].checked: "hôm qua" is not a date`,
+		`hoi.yaml:7: entries[1].id: duplicate id "Mất Thẻ" (first on line 2)`,
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("missing %q in:\n%s", want, got)
+		}
+	}
+	// A related procedure must exist.
+	qs, _ = ParseFAQ("hoi.yaml", []byte(good+"    related: khong-co\n"))
+	if _, iss := NewCatalog(nil, qs); !strings.Contains(iss.Error(), `related: no procedure has id "khong-co"`) {
+		t.Errorf("related: %v", iss)
+	}
 }

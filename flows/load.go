@@ -71,18 +71,32 @@ func contentHash(data []byte) string {
 	return hex.EncodeToString(sum[:4])
 }
 
-// LoadFS reads every *.yaml file at the root of fsys. Files whose name
-// starts with "_" or "." are skipped. Issues name a file as label/name, so
-// that the officer finds it.
+// LoadFS reads every *.yaml file at the root of fsys as a procedure. Files
+// whose name starts with "_" or "." are skipped. Issues name a file as
+// label/name, so that the officer finds it.
 func LoadFS(fsys fs.FS, label string) ([]*Flow, Issues) {
+	var out []*Flow
+	iss := eachYAML(fsys, label, func(file string, data []byte) Issues {
+		f, fi := Parse(file, data)
+		if f != nil {
+			out = append(out, f)
+		}
+		return fi
+	})
+	return out, iss
+}
+
+// eachYAML calls parse for every *.yaml file at the root of fsys and
+// gathers the issues. A missing directory has no files.
+func eachYAML(fsys fs.FS, label string, parse func(file string, data []byte) Issues) Issues {
 	entries, err := fs.ReadDir(fsys, ".")
-	if err != nil {
-		return nil, Issues{{File: label, Msg: fmt.Sprintf("cannot read the directory: %v", err)}}
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
 	}
-	var (
-		out []*Flow
-		iss Issues
-	)
+	if err != nil {
+		return Issues{{File: label, Msg: fmt.Sprintf("cannot read the directory: %v", err)}}
+	}
+	var iss Issues
 	for _, e := range entries {
 		name := e.Name()
 		if e.IsDir() || strings.HasPrefix(name, "_") || strings.HasPrefix(name, ".") {
@@ -97,22 +111,17 @@ func LoadFS(fsys fs.FS, label string) ([]*Flow, Issues) {
 			iss.add(file, 0, "", "cannot read the file: %v", err)
 			continue
 		}
-		f, fi := Parse(file, data)
-		iss = append(iss, fi...)
-		if f != nil {
-			out = append(out, f)
-		}
+		iss = append(iss, parse(file, data)...)
 	}
-	return out, iss
+	return iss
 }
 
-// Merge lays override flows over base ones: a flow with the id of a base flow
-// replaces it, others are added. The result is ordered as base, then the new
-// ones in the order given.
-func Merge(base, override []*Flow) []*Flow {
+// merge lays override items over base ones: an item with the id of a base
+// item replaces it, others are added after.
+func merge[T any](base, override []T, id func(T) string) []T {
 	out := slices.Clone(base)
 	for _, o := range override {
-		i := slices.IndexFunc(out, func(f *Flow) bool { return f.ID == o.ID })
+		i := slices.IndexFunc(out, func(b T) bool { return id(b) == id(o) })
 		if i >= 0 {
 			out[i] = o
 		} else {

@@ -5,15 +5,28 @@ import (
 	"strings"
 )
 
-// Match is a procedure found by Search, with how well it matched.
+// Match is a procedure or a question found by Search, with how well it
+// matched. Exactly one of Flow and FAQ is set.
 type Match struct {
 	Flow  *Flow
+	FAQ   *FAQ
 	Score float64
 }
 
-// indexed is a flow's searchable text, normalised once at load.
+// Title is what a list of matches shows: the procedure's title or the
+// question.
+func (m Match) Title() string {
+	if m.FAQ != nil {
+		return m.FAQ.Question
+	}
+	return m.Flow.Title
+}
+
+// indexed is the searchable text of a flow or a question, normalised once
+// at load.
 type indexed struct {
 	flow     *Flow
+	faq      *FAQ
 	phrases  []phrase // title and keywords, as whole phrases
 	title    map[string]bool
 	keywords map[string]bool
@@ -48,25 +61,34 @@ const (
 	closeRatio = 0.75
 )
 
-func buildIndex(flows []*Flow) []indexed {
-	out := make([]indexed, 0, len(flows))
+func buildIndex(flows []*Flow, faqs []*FAQ) []indexed {
+	out := make([]indexed, 0, len(flows)+len(faqs))
 	for _, f := range flows {
-		ix := indexed{flow: f, title: words(f.Title), keywords: map[string]bool{}, summary: words(f.Summary)}
-		add := func(s string) {
-			if n := Normalize(s); n != "" {
-				ix.phrases = append(ix.phrases, phrase{text: n, words: strings.Count(n, " ") + 1})
-			}
-		}
-		add(f.Title)
-		for _, k := range f.Keywords {
-			add(k)
-			for w := range words(k) {
-				ix.keywords[w] = true
-			}
-		}
-		out = append(out, ix)
+		out = append(out, newIndexed(f.Title, f.Summary, f.Keywords, indexed{flow: f}))
+	}
+	for _, q := range faqs {
+		out = append(out, newIndexed(q.Question, "", q.Keywords, indexed{faq: q}))
 	}
 	return out
+}
+
+// newIndexed indexes a title (a procedure's, or a question), a summary and
+// keywords.
+func newIndexed(title, summary string, keywords []string, ix indexed) indexed {
+	ix.title, ix.keywords, ix.summary = words(title), map[string]bool{}, words(summary)
+	add := func(s string) {
+		if n := Normalize(s); n != "" {
+			ix.phrases = append(ix.phrases, phrase{text: n, words: strings.Count(n, " ") + 1})
+		}
+	}
+	add(title)
+	for _, k := range keywords {
+		add(k)
+		for w := range words(k) {
+			ix.keywords[w] = true
+		}
+	}
+	return ix
 }
 
 func words(s string) map[string]bool {
@@ -108,7 +130,7 @@ func (c *Catalog) Search(query string) []Match {
 			}
 		}
 		if score >= minScore {
-			out = append(out, Match{Flow: ix.flow, Score: score})
+			out = append(out, Match{Flow: ix.flow, FAQ: ix.faq, Score: score})
 		}
 	}
 	if len(out) == 0 {

@@ -6,5 +6,5 @@ import "embed"
 
 // FS holds the shipped procedure files at its root.
 //
-//go:embed *.yaml
+//go:embed *.yaml faq/*.yaml
 var FS embed.FS

@@ -49,7 +49,7 @@ func lint(cfg Config, dir string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return exitError(1)
 	}
-	fmt.Fprintf(stdout, "%d procedures OK\n", len(cat.Flows()))
+	fmt.Fprintf(stdout, "%d procedures and %d questions OK\n", len(cat.Flows()), len(cat.FAQs()))
 	return nil
 }
 

@@ -40,6 +40,7 @@ type Messages struct {
 	Cancel          string `yaml:"cancel"`
 	OtherProcedures string `yaml:"other_procedures"`
 	AfterEnd        string `yaml:"after_end"`
+	CommuneNone     string `yaml:"commune_none"`
 	NotText         string `yaml:"not_text"`
 	StoreDown       string `yaml:"store_down"`
 	InternalError   string `yaml:"internal_error"`

@@ -207,7 +207,7 @@ func TestStoreDownGetsAnApology(t *testing.T) {
 
 func TestShippedMessagesComplete(t *testing.T) {
 	m := bot.DefaultMessages()
-	if m.Greeting == "" || m.StoreDown == "" || len(m.Commands) != 6 {
+	if m.Greeting == "" || m.StoreDown == "" || len(m.Commands) != 7 {
 		t.Fatal("messages missing")
 	}
 }
@@ -216,4 +216,33 @@ func TestFAQAnswerThenRelatedProcedure(t *testing.T) {
 	c := newChat(t, newService(t, store.NewMemory(store.Options{Now: now})))
 	contains(t, c.say("mat giay thu thi lam sao"), "Bạn xin cấp lại giấy thử ở xã.", "\n\nNguồn: Không có căn cứ, chỉ để thử (kiểm tra ngày 23/11/2026).", "1. Thủ tục thử", "2. 📋 Thủ tục khác")
 	contains(t, c.say("1"), "Ai đi làm?")
+}
+
+func TestCommuneProfile(t *testing.T) {
+	commune := bot.Commune{
+		Name: "xã Thử Nghiệm", Hours: "sáng 7:30–11:30, chiều 13:30–17:00, thứ Hai đến thứ Sáu",
+		Phone: "0262 3 000 000", Notices: []string{"Thứ Tư 25/11: tiêm chủng tại trạm y tế."}, Updated: "23/11/2026",
+	}
+	faqs, err := commune.FAQ()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(faqs) != 3 {
+		t.Fatalf("%d questions, want hours, phone and notices (no address, no volunteers)", len(faqs))
+	}
+	cat, iss := flows.Load(os.DirFS("../flows/testdata/good"), "good", nil, "", faqs...)
+	if err := iss.Err(); err != nil {
+		t.Fatal(err)
+	}
+	svc := bot.New(flows.NewEngine(cat, flows.DefaultMessages()), store.NewMemory(store.Options{Now: now}), bot.Options{Location: ict, Now: now})
+	c := newChat(t, svc)
+	contains(t, c.say("uy ban lam viec may gio"), "Trung tâm Phục vụ hành chính công xã Thử Nghiệm làm việc: sáng 7:30–11:30", "Nguồn: Thông tin của xã Thử Nghiệm, do cán bộ xã cập nhật (kiểm tra ngày 23/11/2026).")
+	contains(t, c.say("so dien thoai xa"), "0262 3 000 000")
+	contains(t, c.say("/xa"), "làm việc: sáng", "0262 3 000 000", "• Thứ Tư 25/11: tiêm chủng")
+
+	none := newChat(t, newService(t, store.NewMemory(store.Options{Now: now})))
+	contains(t, none.say("/xa"), "Xã chưa cập nhật thông tin")
+	if faqs, _ := (bot.Commune{}).FAQ(); len(faqs) != 0 {
+		t.Error("no name, no questions")
+	}
 }

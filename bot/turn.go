@@ -117,6 +117,8 @@ func (t *turn) command(cmd, arg string) {
 		t.back()
 	case "trogiup", "help":
 		t.say(t.s.msg.Help)
+	case "xa":
+		t.commune()
 	case "xoadulieu":
 		t.conv.Pending = pendingErase
 		t.out = append(t.out, Message{Text: t.s.msg.EraseConfirm, Buttons: []Button{
@@ -303,6 +305,26 @@ func (t *turn) erase(yes bool) {
 	t.bumped = true
 	t.say(t.s.msg.EraseDone)
 }
+
+// commune shows everything the commune's configuration tells: its
+// questions (ids "xa-…") answered one after the other.
+func (t *turn) commune() {
+	var parts []string
+	for _, q := range t.s.eng.Catalog().FAQs() {
+		if strings.HasPrefix(q.ID, communePrefix) {
+			parts = append(parts, q.Answer)
+		}
+	}
+	if len(parts) == 0 {
+		t.say(t.s.msg.CommuneNone)
+		return
+	}
+	t.say(strings.Join(parts, "\n\n"))
+}
+
+// communePrefix starts the ids of the questions made from the commune's
+// configuration (bot/commune.yaml).
+const communePrefix = "xa-"
 
 // menu lists every procedure as numbered choices after the given text.
 func (t *turn) menu(text string) {

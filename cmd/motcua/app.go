@@ -19,14 +19,19 @@ import (
 	"github.com/motcua/motcua/store"
 )
 
-// catalog loads the shipped procedures with dir laid over them. Warnings go
-// to w; errors stop: they are printed, one a line, and returned.
-func catalog(dir string, w io.Writer) (*flows.Catalog, error) {
+// catalog loads the shipped procedures with those of procedures.dir laid
+// over them, and the commune's own questions. Warnings go to w; errors stop:
+// they are printed, one a line, and returned.
+func catalog(cfg Config, dir string, w io.Writer) (*flows.Catalog, error) {
 	var override fs.FS
 	if dir != "" {
 		override = os.DirFS(dir)
 	}
-	cat, iss := flows.Load(procedures.FS, "procedures", override, dir)
+	commune, err := cfg.Commune.FAQ()
+	if err != nil {
+		return nil, err
+	}
+	cat, iss := flows.Load(procedures.FS, "procedures", override, dir, commune...)
 	for _, i := range iss {
 		if i.Warning {
 			fmt.Fprintln(w, i)
@@ -45,7 +50,7 @@ func lint(cfg Config, dir string, stdout, stderr io.Writer) error {
 	if dir == "" {
 		dir = cfg.Procedures.Dir
 	}
-	cat, err := catalog(dir, stderr)
+	cat, err := catalog(cfg, dir, stderr)
 	if err != nil {
 		return exitError(1)
 	}
@@ -91,7 +96,7 @@ func openStore(ctx context.Context, cfg Config) (store.Conversations, func(), er
 }
 
 func chat(ctx context.Context, cfg Config, stdin io.Reader, stdout, stderr io.Writer) error {
-	cat, err := catalog(cfg.Procedures.Dir, stderr)
+	cat, err := catalog(cfg, cfg.Procedures.Dir, stderr)
 	if err != nil {
 		return err
 	}

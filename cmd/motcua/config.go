@@ -12,6 +12,9 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/motcua/motcua/bot"
+	"github.com/motcua/motcua/flows"
 )
 
 // Config is motcua's configuration: config.yaml, then MOTCUA_<SECTION>_<KEY>
@@ -19,6 +22,7 @@ import (
 // Secrets come only from the environment.
 type Config struct {
 	Timezone     string             `yaml:"timezone"`
+	Commune      bot.Commune        `yaml:"commune"`
 	Redis        RedisConfig        `yaml:"redis"`
 	Conversation ConversationConfig `yaml:"conversation"`
 	Procedures   ProceduresConfig   `yaml:"procedures"`
@@ -205,6 +209,11 @@ func (c Config) validate() error {
 	case "debug", "info", "warn", "error":
 	default:
 		errs = append(errs, fmt.Errorf("log.level %q: one of debug, info, warn, error", c.Log.Level))
+	}
+	if c.Commune.Name != "" {
+		if _, err := flows.ParseDate(c.Commune.Updated, flows.Date{Year: 2100}); err != nil {
+			errs = append(errs, fmt.Errorf("commune.updated %q: the date (dd/mm/yyyy) staff last checked the commune's information", c.Commune.Updated))
+		}
 	}
 	if c.Telegram.WebhookURL != "" {
 		u, err := url.Parse(c.Telegram.WebhookURL)

@@ -52,6 +52,13 @@ func TestConfig(t *testing.T) {
 		{name: "unknown key", file: "redis:\n  urll: x\n", wantErr: "field urll not found"},
 		{name: "password in the file", file: "redis:\n  url: redis://:secret@localhost:6379\n", wantErr: "MOTCUA_REDIS_URL instead"},
 		{name: "bad values reported together", file: "timezone: Sao_Hoa\nlog:\n  level: loud\n", wantErr: "log.level \"loud\""},
+		{name: "commune without its date", env: map[string]string{"MOTCUA_COMMUNE_NAME": "xã A"}, wantErr: "commune.updated"},
+		{name: "commune from the environment", env: map[string]string{"MOTCUA_COMMUNE_NAME": "xã A", "MOTCUA_COMMUNE_UPDATED": "23/11/2026", "MOTCUA_COMMUNE_NOTICES": "[Họp thôn thứ Hai, Tiêm chủng thứ Tư]"},
+			check: func(t *testing.T, c Config) {
+				if c.Commune.Name != "xã A" || len(c.Commune.Notices) != 2 || c.Commune.Notices[1] != "Tiêm chủng thứ Tư" {
+					t.Errorf("%+v", c.Commune)
+				}
+			}},
 		{name: "bad duration", env: map[string]string{"MOTCUA_CONVERSATION_IDLE_TTL": "mot thang"}, wantErr: "MOTCUA_CONVERSATION_IDLE_TTL"},
 	}
 	for _, tt := range tests {
@@ -84,7 +91,7 @@ func TestLintCommand(t *testing.T) {
 	if err := run(context.Background(), []string{"lint"}, nil, &out, &errOut, envOf(nil)); err != nil {
 		t.Fatalf("shipped procedures: %v\n%s", err, errOut.String())
 	}
-	if !strings.Contains(out.String(), "procedures OK") {
+	if !strings.Contains(out.String(), "questions OK") {
 		t.Errorf("stdout %q", out.String())
 	}
 

@@ -37,7 +37,7 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 		return exitError(1)
 	}
 	log := newLogger(cfg, stderr)
-	cat, err := catalog(cfg.Procedures.Dir, stderr)
+	cat, err := catalog(cfg, cfg.Procedures.Dir, stderr)
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,105 @@
+package bot
+
+import (
+	"bytes"
+	_ "embed"
+	"fmt"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/motcua/motcua/flows"
+)
+
+//go:embed commune.yaml
+var communeYAML []byte
+
+// Commune is the commune's own information, from its configuration: what
+// citizens ask of the one-stop desk itself.
+type Commune struct {
+	Name       string   `yaml:"name"`
+	Address    string   `yaml:"address"`
+	Hours      string   `yaml:"hours"`
+	Phone      string   `yaml:"phone"`
+	Volunteers string   `yaml:"volunteers"`
+	Notices    []string `yaml:"notices"`
+	// Updated is when staff last checked these values (dd/mm/yyyy).
+	Updated string `yaml:"updated"`
+}
+
+type communeTexts struct {
+	Source    string `yaml:"source"`
+	CardTitle string `yaml:"card_title"`
+	Entries   []struct {
+		ID       string   `yaml:"id"`
+		Needs    []string `yaml:"needs"`
+		Question string   `yaml:"question"`
+		Answer   string   `yaml:"answer"`
+		Keywords []string `yaml:"keywords"`
+	} `yaml:"entries"`
+}
+
+func loadCommuneTexts() (communeTexts, error) {
+	var ct communeTexts
+	dec := yaml.NewDecoder(bytes.NewReader(communeYAML))
+	dec.KnownFields(true)
+	if err := dec.Decode(&ct); err != nil {
+		return ct, fmt.Errorf("decode commune.yaml: %w", err)
+	}
+	return ct, nil
+}
+
+// values are the commune's fields by the names the texts use.
+func (c Commune) values() map[string]string {
+	notices := make([]string, len(c.Notices))
+	for i, n := range c.Notices {
+		notices[i] = "• " + n
+	}
+	return map[string]string{
+		"name": c.Name, "address": c.Address, "hours": c.Hours, "phone": c.Phone,
+		"volunteers": c.Volunteers, "notices": strings.Join(notices, "\n"),
+	}
+}
+
+func (c Commune) fill(text string) string {
+	var kv []string
+	for k, v := range c.values() {
+		kv = append(kv, k, v)
+	}
+	return flows.Fill(text, kv...)
+}
+
+// FAQ turns the commune's information into questions the search finds
+// ("ủy ban làm việc mấy giờ"), one for each value that is set. Without a
+// name there are none.
+func (c Commune) FAQ() ([]*flows.FAQ, error) {
+	if strings.TrimSpace(c.Name) == "" {
+		return nil, nil
+	}
+	ct, err := loadCommuneTexts()
+	if err != nil {
+		return nil, err
+	}
+	vals := c.values()
+	var out []*flows.FAQ
+	for _, e := range ct.Entries {
+		set := true
+		for _, n := range e.Needs {
+			if strings.TrimSpace(vals[n]) == "" {
+				set = false
+			}
+		}
+		if !set {
+			continue
+		}
+		out = append(out, &flows.FAQ{
+			ID:       e.ID,
+			Question: e.Question,
+			Answer:   c.fill(e.Answer),
+			Keywords: e.Keywords,
+			Sources:  []flows.Source{{Title: c.fill(ct.Source), Checked: c.Updated}},
+			File:     "config.yaml (commune)",
+		})
+	}
+	return out, nil
+}

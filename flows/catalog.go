@@ -15,6 +15,7 @@ type Catalog struct {
 	faqs  []*FAQ
 	faqID map[string]*FAQ
 	index []indexed
+	vocab map[string]bool
 }
 
 // NewCatalog checks the flows together (ids unique, handovers lead to a flow
@@ -72,6 +73,7 @@ func NewCatalog(flows []*Flow, faqs []*FAQ) (*Catalog, Issues) {
 		return strings.Compare(a.File, b.File)
 	})
 	c.index = buildIndex(c.flows, c.faqs)
+	c.vocab = vocabulary(c.index)
 	return c, iss
 }
 

@@ -393,3 +393,27 @@ func TestMenuOrder(t *testing.T) {
 		t.Errorf("menu order: %s", got)
 	}
 }
+
+func TestOneEdit(t *testing.T) {
+	tests := []struct {
+		a, b string
+		want bool
+	}{
+		{"sihn", "sinh", true}, {"sinh", "sinh", false}, {"snh", "sinh", true}, {"siinh", "sinh", true},
+		{"sanh", "sinh", true}, {"snih", "sinh", true}, {"hsin", "sinh", false}, {"sinhh", "sinh", true}, {"s", "sinh", false},
+	}
+	for _, tt := range tests {
+		if got := oneEdit(tt.a, tt.b); got != tt.want {
+			t.Errorf("oneEdit(%q, %q) = %v", tt.a, tt.b, got)
+		}
+	}
+}
+
+func TestSearchToleratesTypos(t *testing.T) {
+	e := testEngine(t)
+	for _, q := range []string{"thu nghiiem", "thu ngheim", "chuyen tiepp"} {
+		if got := e.Catalog().Search(q); len(got) == 0 {
+			t.Errorf("%q found nothing", q)
+		}
+	}
+}

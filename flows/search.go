@@ -105,11 +105,11 @@ func words(s string) map[string]bool {
 // diacritics: the best first, followed by those that matched nearly as well.
 // It returns nothing when no procedure matched well enough.
 func (c *Catalog) Search(query string) []Match {
-	q := Normalize(query)
-	if q == "" {
+	terms := c.correct(strings.Fields(Normalize(query)))
+	if len(terms) == 0 {
 		return nil
 	}
-	terms := strings.Fields(q)
+	q := strings.Join(terms, " ")
 	var out []Match
 	for _, ix := range c.index {
 		var score float64
@@ -151,4 +151,76 @@ func (c *Catalog) Search(query string) []Match {
 		n++
 	}
 	return out[:n]
+}
+
+// vocabulary lists every word the index knows, for correcting typos.
+func vocabulary(index []indexed) map[string]bool {
+	v := map[string]bool{}
+	for _, ix := range index {
+		for _, set := range []map[string]bool{ix.title, ix.keywords, ix.summary} {
+			for w := range set {
+				v[w] = true
+			}
+		}
+	}
+	return v
+}
+
+// correct replaces a word the index does not know by the one known word a
+// single typo away ("sihn" → "sinh", "bhty" → "bhyt"). Short words and words
+// with several such neighbours are left as typed.
+func (c *Catalog) correct(terms []string) []string {
+	for i, t := range terms {
+		if len(t) < 4 || c.vocab[t] || stopwords[t] {
+			continue
+		}
+		var found string
+		for w := range c.vocab {
+			if oneEdit(t, w) {
+				if found != "" && found != w {
+					found = ""
+					break
+				}
+				found = w
+			}
+		}
+		if found != "" {
+			terms[i] = found
+		}
+	}
+	return terms
+}
+
+// oneEdit reports whether a and b differ by one insertion, deletion,
+// substitution or swap of neighbouring letters.
+func oneEdit(a, b string) bool {
+	if a == b {
+		return false
+	}
+	la, lb := len(a), len(b)
+	switch {
+	case la == lb:
+		i := 0
+		for i < la && a[i] == b[i] {
+			i++
+		}
+		if a[i+1:] == b[i+1:] {
+			return true // substitution
+		}
+		return i+1 < la && a[i] == b[i+1] && a[i+1] == b[i] && a[i+2:] == b[i+2:] // swap
+	case la == lb+1:
+		return deletes(a, b)
+	case lb == la+1:
+		return deletes(b, a)
+	}
+	return false
+}
+
+// deletes reports whether removing one byte of long gives short.
+func deletes(long, short string) bool {
+	i := 0
+	for i < len(short) && long[i] == short[i] {
+		i++
+	}
+	return long[i+1:] == short[i:]
 }

@@ -272,6 +272,10 @@ func (r *run) route(s *Step) (target, bool) {
 }
 
 func (r *run) compute(s *Step) {
+	if s.Premium != nil {
+		r.premium(s)
+		return
+	}
 	from, err := ParseISODate(r.st.Vars[s.From])
 	if err != nil {
 		delete(r.st.Vars, s.Save)

@@ -70,9 +70,11 @@ type Step struct {
 	Input *InputSpec `yaml:"input"`
 	// checklist
 	Items []*Item `yaml:"items"`
-	// compute: Save = From + Add (a date plus "60d", "72m" or "1y").
-	From string `yaml:"from"`
-	Add  string `yaml:"add"`
+	// compute: Save = From + Add (a date plus "60d", "72m" or "1y"), or a
+	// health-insurance premium.
+	From    string   `yaml:"from"`
+	Add     string   `yaml:"add"`
+	Premium *Premium `yaml:"premium"`
 	// branch
 	Routes []*Route `yaml:"routes"`
 

@@ -134,6 +134,9 @@ func (l *linter) graph() {
 		for j, r := range s.Routes {
 			l.cond(r.When, in, fmt.Sprintf("%s.routes[%d].when", field, j))
 		}
+		if s.Kind == KindCompute && s.Premium != nil {
+			s.Premium.lint(l, f.vars, in, field+".premium")
+		}
 		if s.Kind == KindCompute && s.From != "" {
 			switch v, ok := f.vars[s.From]; {
 			case !in[s.From]:

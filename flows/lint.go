@@ -139,7 +139,7 @@ var allowed = map[string][]string{
 	KindAsk:       {"text", "choices", "save"},
 	KindInput:     {"text", "input", "save"},
 	KindChecklist: {"text", "items"},
-	KindCompute:   {"save", "from", "add"},
+	KindCompute:   {"save", "from", "add", "premium"},
 	KindBranch:    {"routes", "flow"},
 	KindEnd:       {"text"},
 }
@@ -225,10 +225,14 @@ func (l *linter) step(s *Step, field string) {
 		if s.Save == "" {
 			l.add(s.pos.line, field+".save", "missing: the name the result is saved under")
 		}
-		if s.From == "" {
+		switch {
+		case s.Premium != nil && (s.From != "" || s.Add != ""):
+			l.add(s.pos.at("premium"), field+".premium", "a compute step works out a date (from, add) or a premium, not both")
+		case s.Premium != nil:
+			// checked with the graph, which knows the answers before it
+		case s.From == "":
 			l.add(s.pos.line, field+".from", "missing: the date answer to start from")
-		}
-		if !durationPattern.MatchString(s.Add) {
+		case !durationPattern.MatchString(s.Add):
 			l.add(s.pos.at("add"), field+".add", "%q is not a duration: write e.g. 60d (days), 72m (months) or 6y (years)", s.Add)
 		}
 	case KindBranch:
@@ -385,6 +389,9 @@ func (l *linter) vars() map[string]varInfo {
 			kind = s.Input.Kind
 		case KindCompute:
 			kind = InputDate
+			if s.Premium != nil {
+				kind = InputNumber
+			}
 		}
 		if prev, ok := vars[name]; ok && prev.kind != kind {
 			l.add(s.pos.at("save"), "steps ("+s.ID+").save", "%q is already saved by step %q as another kind of answer", name, prev.step.ID)

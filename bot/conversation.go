@@ -22,6 +22,9 @@ type conversation struct {
 	Menu []string `json:"m,omitempty"`
 	// Pending is a question of the bot's own awaiting an answer.
 	Pending string `json:"p,omitempty"`
+	// Kept is what outlives a procedure — the ticks of a tasks list — by
+	// "flow/name", so the next time starts where she left off.
+	Kept map[string]string `json:"k,omitempty"`
 }
 
 // Pending questions.
@@ -39,7 +42,7 @@ func decodeConversation(data []byte) (conversation, error) {
 }
 
 func (c conversation) encode() ([]byte, error) {
-	if c.Flow == nil && c.Menu == nil && c.Pending == "" && c.Turn == 0 {
+	if c.Flow == nil && c.Menu == nil && c.Pending == "" && c.Turn == 0 && c.Kept == nil {
 		return nil, nil
 	}
 	return json.Marshal(c)

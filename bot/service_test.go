@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/motcua/motcua/bot"
@@ -245,4 +246,41 @@ func TestCommuneProfile(t *testing.T) {
 	if faqs, _ := (bot.Commune{}).FAQ(); len(faqs) != 0 {
 		t.Error("no name, no questions")
 	}
+}
+
+// TestTasksAreRemembered: the ticks of a tasks list outlive the procedure
+// (cancelled or finished) and are erased with /xoadulieu.
+func TestTasksAreRemembered(t *testing.T) {
+	fsys := fstest.MapFS{"cds.yaml": {Data: []byte(`id: cds
+title: Công dân số
+summary: Việc cần làm.
+keywords: [công dân số]
+sources: [{title: Thử, checked: 23/11/2026}]
+steps:
+  - id: viec
+    type: tasks
+    text: "Đã xong {viec}:"
+    items:
+      - {id: vneid, text: VNeID mức độ 2}
+      - {id: ngan_hang, text: Ứng dụng ngân hàng}
+  - id: het
+    type: end
+    text: "Lưu {viec}."
+`)}}
+	cat, iss := flows.Load(fsys, "mem", nil, "")
+	if err := iss.Err(); err != nil {
+		t.Fatal(err)
+	}
+	svc := bot.New(flows.NewEngine(cat, flows.DefaultMessages()), store.NewMemory(store.Options{Now: now}), bot.Options{Location: ict, Now: now})
+	c := newChat(t, svc)
+	contains(t, c.say("/start cds"), "Đã xong 0/2:", "1. ⬜ VNeID mức độ 2", "3. 💾 Lưu lại")
+	contains(t, c.say("2"), "Đã xong 1/2:", "2. ✅ Ứng dụng ngân hàng")
+	c.say("/huy")
+	contains(t, c.say("/start cds"), "Đã xong 1/2:", "2. ✅ Ứng dụng ngân hàng")
+	contains(t, c.press("⬜ VNeID mức độ 2"), "Đã xong 2/2:")
+	contains(t, c.say("3"), "Lưu 2/2.")
+	contains(t, c.say("/start cds"), "Đã xong 2/2:")
+	c.say("/xoadulieu")
+	c.say("1")
+	contains(t, c.say("/start cds"), "Đã xong 0/2:")
 }

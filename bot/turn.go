@@ -99,7 +99,8 @@ func command(text string) (cmd, arg string, ok bool) {
 func (t *turn) command(cmd, arg string) {
 	switch cmd {
 	case "start":
-		t.conv = conversation{Turn: t.conv.Turn}
+		// A fresh start, but what she ticked on her lists stays.
+		t.conv = conversation{Turn: t.conv.Turn, Kept: t.conv.Kept}
 		if arg != "" {
 			t.start(arg)
 			return
@@ -225,7 +226,7 @@ func (t *turn) otherProcedures() Button {
 }
 
 func (t *turn) start(id string) {
-	res, err := t.s.eng.Start(id, t.now)
+	res, err := t.s.eng.Start(id, t.now, t.conv.Kept)
 	if err != nil {
 		t.say(flows.Fill(t.s.msg.UnknownFlow, "id", id))
 		t.menu(t.s.msg.MenuTitle)
@@ -247,6 +248,12 @@ func (t *turn) step(in flows.Input) {
 
 // result turns the engine's outputs into messages and keeps its state.
 func (t *turn) result(res flows.Result) {
+	for k, v := range t.s.eng.Kept(res.State) {
+		if t.conv.Kept == nil {
+			t.conv.Kept = map[string]string{}
+		}
+		t.conv.Kept[k] = v
+	}
 	for _, o := range res.Out {
 		m := Message{Text: o.Text}
 		for _, opt := range o.Options {

@@ -81,15 +81,39 @@ func (e *Engine) Catalog() *Catalog { return e.cat }
 // maxHops bounds handovers from flow to flow within one step.
 const maxHops = 8
 
-// Start begins the flow with the given id.
-func (e *Engine) Start(id string, now time.Time) (Result, error) {
+// Start begins the flow with the given id. kept holds what the citizen's
+// earlier conversations left to remember (see Kept); nil for none.
+func (e *Engine) Start(id string, now time.Time, kept map[string]string) (Result, error) {
 	f, ok := e.cat.Flow(id)
 	if !ok {
 		return Result{}, fmt.Errorf("start %q: %w", id, ErrUnknownFlow)
 	}
-	r := &run{e: e, today: DateOf(now), now: now.Unix()}
+	r := &run{e: e, today: DateOf(now), now: now.Unix(), kept: kept}
 	r.begin(f)
 	return r.result(), nil
+}
+
+// Kept returns what a state holds that outlives its flow — the ticks of
+// tasks lists — by "flow/name", for the caller to keep with the citizen and
+// pass to the next Start.
+func (e *Engine) Kept(st State) map[string]string {
+	f, ok := e.cat.Flow(st.Flow)
+	if !ok {
+		return nil
+	}
+	var out map[string]string
+	for name, v := range f.vars {
+		if v.kind != KindTasks {
+			continue
+		}
+		if value, ok := st.Vars[name]; ok {
+			if out == nil {
+				out = map[string]string{}
+			}
+			out[f.ID+"/"+name] = value
+		}
+	}
+	return out
 }
 
 // Step applies the citizen's input to the state.
@@ -120,6 +144,20 @@ func (e *Engine) Step(st State, in Input) (Result, error) {
 		r.back()
 		return r.result(), nil
 	}
+	if cur.Kind == KindTasks {
+		done, hint := r.tick(cur, in)
+		switch {
+		case hint != "":
+			out := Output{Text: hint, Prompt: true, Options: r.options(cur)}
+			return Result{State: st, Out: []Output{out}, Rejected: true}, nil
+		case !done:
+			r.ask(cur) // the list again, with the new ticks
+			return r.result(), nil
+		}
+		r.st.Trail = append(r.st.Trail[:len(r.st.Trail):len(r.st.Trail)], cur.ID)
+		r.advance(r.f.next(cur))
+		return r.result(), nil
+	}
 	value, next, hint := r.answer(cur, in)
 	if hint != "" {
 		out := Output{Text: hint, Prompt: true, Options: r.options(cur)}
@@ -142,6 +180,7 @@ type run struct {
 	out  []Output
 	done bool
 	hops int
+	kept map[string]string // what earlier conversations left, by flow/name
 }
 
 func (r *run) result() Result {
@@ -156,6 +195,11 @@ func (r *run) say(text string) {
 func (r *run) begin(f *Flow) {
 	r.f = f
 	r.st = State{Flow: f.ID, Hash: f.Hash, Vars: map[string]string{}, Started: r.now, Updated: r.now}
+	for name, v := range f.vars {
+		if value, ok := r.kept[f.ID+"/"+name]; ok && v.kind == KindTasks {
+			r.st.Vars[name] = value
+		}
+	}
 	r.advance(f.StartStep())
 }
 
@@ -212,7 +256,7 @@ func (r *run) walk(s *Step, loud bool) *Step {
 			continue
 		}
 		switch s.Kind {
-		case KindAsk, KindInput:
+		case KindAsk, KindInput, KindTasks:
 			return s
 		case KindEnd:
 			if loud {
@@ -298,6 +342,12 @@ func (r *run) back() {
 	answers := r.st.Vars
 	r.st.Vars = map[string]string{}
 	r.st.Trail = nil
+	// Ticks of a tasks list are remembered, not answers to go back over.
+	for name, v := range r.f.vars {
+		if value, ok := answers[name]; ok && v.kind == KindTasks {
+			r.st.Vars[name] = value
+		}
+	}
 	// Replay the kept answers from the start, quietly: computed values and
 	// skipped steps come out as they would have.
 	s := r.f.StartStep()

@@ -38,7 +38,7 @@ func texts(r Result) string {
 // walk starts the test flow and feeds it inputs, failing on any error.
 func walk(t *testing.T, e *Engine, inputs ...Input) Result {
 	t.Helper()
-	r, err := e.Start("thu", fixedNow)
+	r, err := e.Start("thu", fixedNow, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +63,7 @@ func text(s string) Input { return Input{Text: s} }
 
 func TestEngineHappyPath(t *testing.T) {
 	e := testEngine(t)
-	r, err := e.Start("thu", fixedNow)
+	r, err := e.Start("thu", fixedNow, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -354,7 +354,7 @@ func TestShippedMessagesComplete(t *testing.T) {
 
 func BenchmarkEngineStep(b *testing.B) {
 	e := testEngine(b)
-	r, err := e.Start("thu", fixedNow)
+	r, err := e.Start("thu", fixedNow, nil)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -46,6 +46,7 @@ const (
 	KindCompute   = "compute"   // a value worked out from earlier answers
 	KindBranch    = "branch"    // goes to the first route whose condition holds
 	KindEnd       = "end"       // the end of the flow
+	KindTasks     = "tasks"     // a list the citizen ticks, remembered
 )
 
 // Step is one point of a flow.
@@ -94,8 +95,9 @@ type Choice struct {
 	pos positions
 }
 
-// Item is one line of a checklist.
+// Item is one line of a checklist, or of a tasks list (which needs the id).
 type Item struct {
+	ID   string `yaml:"id"`
 	Text string `yaml:"text"`
 	When Cond   `yaml:"when"`
 
@@ -186,11 +188,13 @@ func (s *Step) SaveName() string {
 	if s.Save != "" {
 		return s.Save
 	}
-	if s.Kind == KindAsk {
+	if s.Kind == KindAsk || s.Kind == KindTasks {
 		return s.ID
 	}
 	return ""
 }
 
 // Interactive reports whether the step waits for the citizen.
-func (s *Step) Interactive() bool { return s.Kind == KindAsk || s.Kind == KindInput }
+func (s *Step) Interactive() bool {
+	return s.Kind == KindAsk || s.Kind == KindInput || s.Kind == KindTasks
+}

@@ -2,6 +2,7 @@ package flows
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 )
@@ -52,7 +53,7 @@ func (f *Flow) edges(s *Step) []edge {
 		}
 	case KindCompute:
 		add(f.next(s), true, true)
-	case KindInput:
+	case KindInput, KindTasks:
 		add(f.next(s), false, true)
 	case KindAsk:
 		for _, c := range s.Choices {
@@ -122,7 +123,13 @@ func (l *linter) graph() {
 		}
 		field := fmt.Sprintf("steps[%d] (%s)", i, s.ID)
 		l.cond(s.When, in, field+".when")
-		l.placeholders(s.Text, in, s.pos.at("text"), field+".text")
+		textIn := in
+		if s.Kind == KindTasks {
+			// A tasks list may show its own progress: "{viec} việc".
+			textIn = maps.Clone(in)
+			textIn[s.SaveName()] = true
+		}
+		l.placeholders(s.Text, textIn, s.pos.at("text"), field+".text")
 		for j, c := range s.Choices {
 			l.cond(c.When, in, fmt.Sprintf("%s.choices[%d].when", field, j))
 		}
@@ -218,6 +225,11 @@ func (l *linter) cond(c Cond, in map[string]bool, field string) {
 			valid = []string{YesValue, NoValue}
 		case InputDate:
 			valid = []string{Overdue, DueToday, NotDue}
+		case KindTasks:
+			for _, it := range v.step.Items {
+				valid = append(valid, it.ID)
+			}
+			valid = append(valid, AllDone)
 		}
 		if valid == nil {
 			continue

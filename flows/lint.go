@@ -142,6 +142,7 @@ var allowed = map[string][]string{
 	KindCompute:   {"save", "from", "add", "premium"},
 	KindBranch:    {"routes", "flow"},
 	KindEnd:       {"text"},
+	KindTasks:     {"text", "items", "save"},
 }
 
 var stepFields = yamlFields(reflect.TypeOf(Step{}))
@@ -167,7 +168,7 @@ func (l *linter) steps() {
 		field = fmt.Sprintf("steps[%d] (%s)", i, s.ID)
 		kinds, ok := allowed[s.Kind]
 		if !ok {
-			l.add(s.pos.at("type"), field+".type", "%q is not a step type (say, ask, input, checklist, compute, branch, end)", s.Kind)
+			l.add(s.pos.at("type"), field+".type", "%q is not a step type (say, ask, input, checklist, compute, branch, tasks, end)", s.Kind)
 			continue
 		}
 		for _, name := range sortedKeys(s.pos.fields) {
@@ -221,6 +222,8 @@ func (l *linter) step(s *Step, field string) {
 		} else if total > ZaloMaxText {
 			l.iss.warn(l.f.File, s.pos.line, field+".items", "the checklist is %d characters, over Zalo's %d: it will be sent in parts there", total, ZaloMaxText)
 		}
+	case KindTasks:
+		l.tasks(s, field)
 	case KindCompute:
 		if s.Save == "" {
 			l.add(s.pos.line, field+".save", "missing: the name the result is saved under")
@@ -321,6 +324,38 @@ func (l *linter) choices(s *Step, field string) {
 		}
 		if c.Next != "" && c.Flow != "" {
 			l.add(c.pos.at("flow"), f+".flow", "write next or flow, not both")
+		}
+	}
+}
+
+// tasks checks a list the citizen ticks: items with short ids, labels that
+// fit a button with their mark.
+func (l *linter) tasks(s *Step, field string) {
+	if len(s.Items) < 2 {
+		l.add(s.pos.line, field+".items", "a tasks list needs at least two items")
+	}
+	ids := map[string]bool{}
+	for j, it := range s.Items {
+		f := fmt.Sprintf("%s.items[%d]", field, j)
+		switch {
+		case it.ID == "":
+			l.add(it.pos.line, f+".id", "missing: a tasks item needs a short id such as vneid")
+		case !choiceIDPattern.MatchString(it.ID) || it.ID == AllDone || it.ID == tasksDone:
+			l.add(it.pos.at("id"), f+".id", "%q must be lower-case letters a-z, digits and '_', and not %s or %s", it.ID, AllDone, tasksDone)
+		case len(it.ID) > MaxChoiceID:
+			l.add(it.pos.at("id"), f+".id", "%q is %d bytes; keep ids within %d", it.ID, len(it.ID), MaxChoiceID)
+		}
+		if ids[it.ID] {
+			l.add(it.pos.at("id"), f+".id", "duplicate item id %q", it.ID)
+		}
+		ids[it.ID] = true
+		if strings.TrimSpace(it.Text) == "" {
+			l.add(it.pos.line, f+".text", "missing: the thing to do")
+		} else if len(it.Text) > MaxLabel-5 {
+			l.add(it.pos.at("text"), f+".text", "%q is %d bytes, over %d: it is shown on a button", it.Text, len(it.Text), MaxLabel-5)
+		}
+		if !it.When.Empty() {
+			l.add(it.When.Line, f+".when", "tasks items are always shown: no when")
 		}
 	}
 }

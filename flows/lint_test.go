@@ -188,7 +188,7 @@ func FuzzParse(f *testing.F) {
 				return
 			}
 			e := NewEngine(cat, DefaultMessages())
-			res, err := e.Start(fl.ID, fixedNow)
+			res, err := e.Start(fl.ID, fixedNow, nil)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -41,6 +41,9 @@ type Messages struct {
 	BackFirst      string `yaml:"back_first"`
 	FlowChanged    string `yaml:"flow_changed"`
 	FlowGone       string `yaml:"flow_gone"`
+	TasksDone      string `yaml:"tasks_done"`
+	TaskDone       string `yaml:"task_done"`
+	TaskOpen       string `yaml:"task_open"`
 }
 
 // DefaultMessages returns the messages shipped with the binary.

@@ -55,7 +55,7 @@ func TestPremium(t *testing.T) {
 		{"1", time.Date(2026, 6, 30, 9, 0, 0, 0, ict), "Cả năm: 1.263.600 đồng."},
 	}
 	for _, tt := range tests {
-		r, err := e.Start("phi", tt.on)
+		r, err := e.Start("phi", tt.on, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

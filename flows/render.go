@@ -34,10 +34,10 @@ func (r *run) render(text string) string {
 func (r *run) show(ref string) string {
 	name, attr, _ := strings.Cut(ref, ".")
 	v, ok := r.st.Vars[name]
-	if !ok {
+	info := r.f.vars[name]
+	if !ok && info.kind != KindTasks { // an untouched list has nothing ticked
 		return "…"
 	}
-	info := r.f.vars[name]
 	switch info.kind {
 	case KindAsk:
 		for _, c := range info.step.Choices {
@@ -65,6 +65,8 @@ func (r *run) show(ref string) string {
 		}
 	case InputPhone:
 		return FormatPhone(v)
+	case KindTasks:
+		return progress(info.step, v)
 	}
 	return v
 }

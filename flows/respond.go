@@ -59,46 +59,59 @@ func (r *run) visible(s *Step) []*Choice {
 	return out
 }
 
-// pick finds the choice the citizen meant: a button's id, the number shown
-// before it, or its label typed with or without diacritics.
+// pick finds the choice the citizen meant; see pickOption.
 func (r *run) pick(s *Step, in Input) *Choice {
 	cs := r.visible(s)
+	opts := make([]Option, len(cs))
+	for i, c := range cs {
+		opts[i] = Option{ID: c.ID, Label: c.Label}
+	}
+	if i := pickOption(opts, in); i >= 0 {
+		return cs[i]
+	}
+	return nil
+}
+
+// pickOption finds the option the citizen meant — a button's id, the
+// number shown before it, or its label typed with or without diacritics —
+// and returns its index, or -1.
+func pickOption(opts []Option, in Input) int {
 	if in.Choice != "" {
-		for _, c := range cs {
-			if c.ID == in.Choice {
-				return c
+		for i, o := range opts {
+			if o.ID == in.Choice {
+				return i
 			}
 		}
-		return nil
+		return -1
 	}
 	text := Normalize(in.Text)
 	if text == "" {
-		return nil
+		return -1
 	}
 	if n, err := strconv.Atoi(text); err == nil {
-		if n >= 1 && n <= len(cs) {
-			return cs[n-1]
+		if n >= 1 && n <= len(opts) {
+			return n - 1
 		}
-		return nil
+		return -1
 	}
-	for _, c := range cs {
-		if Normalize(c.Label) == text || c.ID == text {
-			return c
+	for i, o := range opts {
+		if Normalize(o.Label) == text || o.ID == text {
+			return i
 		}
 	}
-	// A word or two of a label is enough when it points at one choice only,
+	// A word or two of a label is enough when it points at one option only,
 	// but not a bare "có", "chưa" or "không": those answer the question,
 	// they do not name a choice.
 	if len(text) < 3 || vague[text] {
-		return nil
+		return -1
 	}
-	var found *Choice
-	for _, c := range cs {
-		if containsWords(Normalize(c.Label), text) {
-			if found != nil {
-				return nil
+	found := -1
+	for i, o := range opts {
+		if containsWords(Normalize(o.Label), text) {
+			if found >= 0 {
+				return -1
 			}
-			found = c
+			found = i
 		}
 	}
 	return found
@@ -224,6 +237,8 @@ func (r *run) options(s *Step) []Option {
 		return out
 	case s.Kind == KindInput && s.Input.Kind == InputYesNo:
 		return []Option{{ID: YesValue, Label: r.e.msg.Yes}, {ID: NoValue, Label: r.e.msg.No}}
+	case s.Kind == KindTasks:
+		return r.taskButtons(s)
 	}
 	return nil
 }
@@ -235,11 +250,18 @@ func (r *run) holds(c Cond) bool {
 		if !ok {
 			return false
 		}
-		isDate := r.f.vars[t.Name].kind == InputDate
+		info := r.f.vars[t.Name]
 		match := false
 		for _, want := range t.Values {
-			if isDate && r.dateIs(v, want) || !isDate && v == want {
-				match = true
+			switch info.kind {
+			case InputDate:
+				match = r.dateIs(v, want)
+			case KindTasks:
+				match = tasksHold(info.step, v, want)
+			default:
+				match = v == want
+			}
+			if match {
 				break
 			}
 		}

@@ -29,8 +29,20 @@ type SendError struct {
 	Code   int
 	// MigratedTo is the supergroup a group became, for ReasonMigrated.
 	MigratedTo int64
+	// RetryAfter is how long Telegram asked to wait, for ReasonRateLimited.
+	RetryAfter time.Duration
 	Err        error
 }
+
+// RateLimited reports how long to wait before any further send, when the
+// Bot API answered 429.
+func (e *SendError) RateLimited() (time.Duration, bool) {
+	return e.RetryAfter, e.Reason == ReasonRateLimited
+}
+
+// Blocked reports that the recipient blocked the bot: sending again is
+// useless until she writes.
+func (e *SendError) Blocked() bool { return e.Reason == ReasonBlocked }
 
 func (e *SendError) Error() string {
 	return fmt.Sprintf("telegram %s: %s: %v", e.Method, e.Reason, e.Err)
@@ -56,6 +68,12 @@ func backoff(n int) time.Duration {
 // waited out for its retry_after, a 403 recorded as final. method names the
 // call for errors and metrics.
 func (b *Bot) send(ctx context.Context, method string, r request) (*tgbotapi.APIResponse, error) {
+	return b.sendWith(ctx, method, r, true)
+}
+
+// sendWith is send; with waitRateLimit false a 429 is returned at once, for
+// a caller that paces many chats and must pause them all (the outbox).
+func (b *Bot) sendWith(ctx context.Context, method string, r request, waitRateLimit bool) (*tgbotapi.APIResponse, error) {
 	var err error
 	for attempt := 0; attempt < maxAttempts; attempt++ {
 		var resp *tgbotapi.APIResponse
@@ -71,7 +89,8 @@ func (b *Bot) send(ctx context.Context, method string, r request) (*tgbotapi.API
 			var apiErr *tgbotapi.Error
 			errors.As(err, &apiErr)
 			pause = time.Duration(max(1, apiErr.RetryAfter)) * time.Second
-			if pause > maxRetryAfter {
+			serr.RetryAfter = pause
+			if pause > maxRetryAfter || !waitRateLimit {
 				b.metrics.sent(method, serr.Reason)
 				return nil, serr
 			}

@@ -203,5 +203,23 @@ func (b *Bot) deliver(ctx context.Context, chatID int64, reply bot.Reply) {
 	}
 }
 
+// SendTo sends one message, unasked, to a chat named "tg:<id>" — a
+// reminder, a notice. Unlike replies, a 429 is not waited out but returned
+// (a *SendError whose RateLimited reports the wait), so that the caller,
+// which paces many chats, pauses them all; a 403 is returned as Blocked.
+func (b *Bot) SendTo(ctx context.Context, chat string, m bot.Message) error {
+	idText, ok := strings.CutPrefix(chat, "tg:")
+	id, err := strconv.ParseInt(idText, 10, 64)
+	if !ok || err != nil {
+		return fmt.Errorf("telegram: %q is not a Telegram chat", chat)
+	}
+	for _, msg := range b.messages(id, m) {
+		if _, err := b.sendWith(ctx, "sendMessage", config(msg), false); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // chatKey names a Telegram chat across channels.
 func chatKey(id int64) string { return "tg:" + strconv.FormatInt(id, 10) }

@@ -2,6 +2,7 @@ package telegram_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -525,5 +526,33 @@ func TestPollingKeepsTheOffsetWhileRedisIsDown(t *testing.T) {
 	calls := api.CallsOf("getUpdates")
 	if last := calls[len(calls)-1]; last.Params["offset"] != "4" || last.Params["timeout"] != "" {
 		t.Errorf("the last getUpdates confirms offset 4 without waiting: %v", last.Params)
+	}
+}
+
+func TestSendToReturnsRateLimitsAndBlocks(t *testing.T) {
+	api := telegramtest.New(t, token)
+	r := newRig(t, api, store.NewMemory(store.Options{Now: now}))
+	ctx := context.Background()
+	if err := r.bot.SendTo(ctx, "tg:700", bot.Message{Text: "Nhắc: thẻ BHYT của Mẹ hết hạn ngày 23/12/2026."}); err != nil {
+		t.Fatal(err)
+	}
+	api.RateLimitNext("sendMessage", 5)
+	err := r.bot.SendTo(ctx, "tg:700", bot.Message{Text: "x"})
+	var serr *telegram.SendError
+	if !errors.As(err, &serr) {
+		t.Fatalf("err = %v", err)
+	}
+	if d, ok := serr.RateLimited(); !ok || d != 5*time.Second {
+		t.Errorf("RateLimited = %v, %v", d, ok)
+	}
+	if p := r.pauses.all(); len(p) != 0 {
+		t.Errorf("SendTo must not wait a 429 out itself: %v", p)
+	}
+	api.Block(701)
+	if err := r.bot.SendTo(ctx, "tg:701", bot.Message{Text: "x"}); !errors.As(err, &serr) || !serr.Blocked() {
+		t.Errorf("blocked: %v", err)
+	}
+	if err := r.bot.SendTo(ctx, "zl:abc", bot.Message{Text: "x"}); err == nil {
+		t.Error("a Zalo chat is not Telegram's")
 	}
 }

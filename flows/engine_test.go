@@ -164,6 +164,13 @@ func TestEngineChoosesByLabelWithoutDiacritics(t *testing.T) {
 	if r := walk(t, e, text("cha")); r.Rejected || r.State.Vars["ai"] != "cha_me" {
 		t.Errorf("cha, a word of one label, picks it: %v", r.State.Vars)
 	}
+	// A number that starts one label picks it; other numbers are lines.
+	months := []Option{{ID: "m12", Label: "12 tháng"}, {ID: "m6", Label: "6 tháng"}, {ID: "m3", Label: "3 tháng"}}
+	for in, want := range map[string]int{"6": 1, "12": 0, "3": 2, "1": 0, "2": 1, "7": -1} {
+		if got := pickOption(months, text(in)); got != want {
+			t.Errorf("pickOption(%q) = %d, want %d", in, got, want)
+		}
+	}
 	// "chưa" answers a question, it does not name the choice "Chưa có…".
 	s := &Step{Kind: KindAsk, Choices: []*Choice{{ID: "roi", Label: "Có rồi"}, {ID: "tai_nha", Label: "Chưa có, người mất tại nhà"}}}
 	r := &run{e: e}

@@ -89,6 +89,21 @@ func pickOption(opts []Option, in Input) int {
 		return -1
 	}
 	if n, err := strconv.Atoi(text); err == nil {
+		// "6" picks "6 tháng" when one label starts with that number:
+		// people answer with the number they mean, not the line's.
+		found := -1
+		for i, o := range opts {
+			if first, _, _ := strings.Cut(Normalize(o.Label), " "); first == text {
+				if found >= 0 {
+					found = -2
+					break
+				}
+				found = i
+			}
+		}
+		if found >= 0 {
+			return found
+		}
 		if n >= 1 && n <= len(opts) {
 			return n - 1
 		}

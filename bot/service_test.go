@@ -273,7 +273,7 @@ steps:
 	}
 	svc := bot.New(flows.NewEngine(cat, flows.DefaultMessages()), store.NewMemory(store.Options{Now: now}), bot.Options{Location: ict, Now: now})
 	c := newChat(t, svc)
-	contains(t, c.say("/start cds"), "Đã xong 0/2:", "1. ⬜ VNeID mức độ 2", "3. 💾 Lưu lại")
+	contains(t, c.say("/start cds"), "Đã xong 0/2:", "1. ⬜ VNeID mức độ 2", "3. ➡ Xong, đi tiếp")
 	contains(t, c.say("2"), "Đã xong 1/2:", "2. ✅ Ứng dụng ngân hàng")
 	c.say("/huy")
 	contains(t, c.say("/start cds"), "Đã xong 1/2:", "2. ✅ Ứng dụng ngân hàng")

@@ -27,19 +27,14 @@ func (m Match) Title() string {
 type indexed struct {
 	flow     *Flow
 	faq      *FAQ
-	phrases  []phrase // title and keywords, as whole phrases
+	phrases  [][]string // title and keywords, as whole phrases of content words
 	title    map[string]bool
 	keywords map[string]bool
 	summary  map[string]bool
 }
 
-type phrase struct {
-	text  string
-	words int
-}
-
 // stopwords are words that say nothing about which procedure is meant:
-// "làm thủ tục thế nào", "cho tôi hỏi"…
+// "làm thủ tục thế nào", "cho tôi hỏi", "có được không", "thì sao"…
 var stopwords = map[string]bool{
 	"a": true, "ah": true, "anh": true, "ban": true, "bot": true, "can": true, "cach": true,
 	"chi": true, "cho": true, "cua": true, "da": true, "dau": true, "di": true, "duoc": true,
@@ -47,11 +42,76 @@ var stopwords = map[string]bool{
 	"minh": true, "muon": true, "nao": true, "nhe": true, "nhu": true, "o": true, "oi": true,
 	"sao": true, "the": true, "thu": true, "toi": true, "tuc": true, "va": true, "ve": true,
 	"voi": true, "xin": true, "ma": true, "phai": true, "nhung": true, "gium": true,
+	// có, bị, thì, rồi, vậy, nữa, sẽ: in almost every question, about none.
+	"co": true, "bi": true, "thi": true, "roi": true, "vay": true, "nua": true, "se": true,
+}
+
+// variants are spellings, abbreviations and regional words that mean one
+// thing, rewritten to one form in the index and in queries alike, so that
+// "bhyt" finds "bảo hiểm y tế", "khai sanh" finds "khai sinh" and "qua đời"
+// finds "mất". Keys and values are normalised words; longer keys are tried
+// first.
+var variants = map[string]string{
+	"bao hiem y te":     "bhyt",
+	"bao hiem xa hoi":   "bhxh",
+	"can cuoc cong dan": "can cuoc",
+	"cccd":              "can cuoc",
+	"qua doi":           "mat",
+	"tu tran":           "mat",
+	"sanh":              "sinh", // khai sanh (miền Nam)
+	"ki":                "ky",   // đăng kí
+}
+
+// variantKeys are the keys of variants split into words, longest first.
+var variantKeys = func() [][]string {
+	var out [][]string
+	for k := range variants {
+		out = append(out, strings.Fields(k))
+	}
+	slices.SortFunc(out, func(a, b []string) int {
+		if len(a) != len(b) {
+			return len(b) - len(a)
+		}
+		return strings.Compare(strings.Join(a, " "), strings.Join(b, " "))
+	})
+	return out
+}()
+
+// canonical rewrites the variants in normalised words to their one form.
+func canonical(ws []string) []string {
+	out := make([]string, 0, len(ws))
+next:
+	for i := 0; i < len(ws); {
+		for _, k := range variantKeys {
+			if i+len(k) <= len(ws) && slices.Equal(ws[i:i+len(k)], k) {
+				out = append(out, strings.Fields(variants[strings.Join(k, " ")])...)
+				i += len(k)
+				continue next
+			}
+		}
+		out = append(out, ws[i])
+		i++
+	}
+	return out
+}
+
+// terms are the words of a text, normalised and in their canonical form.
+func terms(s string) []string { return canonical(strings.Fields(Normalize(s))) }
+
+// content drops the stopwords.
+func content(ws []string) []string {
+	out := make([]string, 0, len(ws))
+	for _, w := range ws {
+		if !stopwords[w] {
+			out = append(out, w)
+		}
+	}
+	return out
 }
 
 // Search weights.
 const (
-	phraseWeight  = 2.0 // per word of a keyword phrase found whole
+	phraseWeight  = 2.0 // per query word covered by a keyword phrase found whole
 	titleWeight   = 1.0 // per query word in the title
 	keywordWeight = 0.8 // per query word in a keyword
 	summaryWeight = 0.3 // per query word in the summary
@@ -77,8 +137,8 @@ func buildIndex(flows []*Flow, faqs []*FAQ) []indexed {
 func newIndexed(title, summary string, keywords []string, ix indexed) indexed {
 	ix.title, ix.keywords, ix.summary = words(title), map[string]bool{}, words(summary)
 	add := func(s string) {
-		if n := Normalize(s); n != "" {
-			ix.phrases = append(ix.phrases, phrase{text: n, words: strings.Count(n, " ") + 1})
+		if p := content(terms(s)); len(p) > 0 {
+			ix.phrases = append(ix.phrases, p)
 		}
 	}
 	add(title)
@@ -93,10 +153,8 @@ func newIndexed(title, summary string, keywords []string, ix indexed) indexed {
 
 func words(s string) map[string]bool {
 	m := map[string]bool{}
-	for _, w := range strings.Fields(Normalize(s)) {
-		if !stopwords[w] {
-			m[w] = true
-		}
+	for _, w := range content(terms(s)) {
+		m[w] = true
 	}
 	return m
 }
@@ -104,23 +162,32 @@ func words(s string) map[string]bool {
 // Search finds the procedures a citizen's words point to, with or without
 // diacritics: the best first, followed by those that matched nearly as well.
 // It returns nothing when no procedure matched well enough.
+//
+// A procedure (or question) scores for each query word that one of its
+// keyword phrases, or its title, covers where the phrase appears whole
+// (stopwords aside: "làm giấy khai sinh cho con" holds "giấy khai sinh" and
+// "khai sinh con"), counted once however many phrases cover it, so that a
+// long list of overlapping keywords does not outweigh a short precise one.
+// Each query word then scores again if it is in the title, a keyword or the
+// summary.
 func (c *Catalog) Search(query string) []Match {
-	terms := c.correct(strings.Fields(Normalize(query)))
-	if len(terms) == 0 {
+	q := content(canonical(c.correct(terms(query))))
+	if len(q) == 0 {
 		return nil
 	}
-	q := strings.Join(terms, " ")
+	covered := make([]bool, len(q))
 	var out []Match
 	for _, ix := range c.index {
-		var score float64
+		clear(covered)
 		for _, p := range ix.phrases {
-			if containsWords(q, p.text) {
-				score += phraseWeight * float64(p.words)
-			}
+			cover(q, p, covered)
 		}
-		for _, t := range terms {
+		var score float64
+		for i, t := range q {
+			if covered[i] {
+				score += phraseWeight
+			}
 			switch {
-			case stopwords[t]:
 			case ix.title[t]:
 				score += titleWeight
 			case ix.keywords[t]:
@@ -151,6 +218,17 @@ func (c *Catalog) Search(query string) []Match {
 		n++
 	}
 	return out[:n]
+}
+
+// cover marks the words of q where phrase p appears whole.
+func cover(q, p []string, covered []bool) {
+	for i := 0; i+len(p) <= len(q); i++ {
+		if slices.Equal(q[i:i+len(p)], p) {
+			for j := i; j < i+len(p); j++ {
+				covered[j] = true
+			}
+		}
+	}
 }
 
 // vocabulary lists every word the index knows, for correcting typos.

@@ -80,7 +80,8 @@ func (r *run) tick(s *Step, in Input) (done bool, hint string) {
 	opts := r.taskOptions(s)
 	i := pickOption(opts, in)
 	if i < 0 {
-		if n := Normalize(in.Text); n == "luu" || n == "xong roi" {
+		switch Normalize(in.Text) {
+		case "luu", "luu lai", "xong roi", "tiep", "di tiep", "tiep tuc":
 			return true, ""
 		}
 		return false, Fill(r.e.msg.ChooseHint, "range", r.numbers(len(opts)))

@@ -44,7 +44,7 @@ func TestTasksTickAndSave(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "Bạn đã làm được 0/3 việc. Bấm vào việc đã làm xong: [vneid:⬜ VNeID mức độ 2] [ngan_hang:⬜ Ứng dụng ngân hàng] [so_suc_khoe:⬜ Sổ sức khỏe điện tử] [xong:💾 Lưu lại]"
+	want := "Bạn đã làm được 0/3 việc. Bấm vào việc đã làm xong: [vneid:⬜ VNeID mức độ 2] [ngan_hang:⬜ Ứng dụng ngân hàng] [so_suc_khoe:⬜ Sổ sức khỏe điện tử] [xong:➡ Xong, đi tiếp]"
 	if got := texts(r); got != want {
 		t.Fatalf("got  %s\nwant %s", got, want)
 	}

@@ -1,0 +1,48 @@
+package outbox
+
+import (
+	"errors"
+	"time"
+)
+
+// Reasons an attempt or a message ended, as metrics labels.
+const (
+	reasonOK          = "ok"
+	reasonRateLimited = "rate_limited" // the channel asked every send to wait
+	reasonBlocked     = "blocked"      // the recipient blocked the bot
+	reasonFailed      = "failed"       // anything else the channel answered
+	reasonQuiet       = "quiet"        // refused in quiet hours
+	reasonCanceled    = "canceled"     // the caller's context ended
+)
+
+// rateLimited is an error of a channel that asks every send to wait
+// (Telegram's 429 with retry_after); *telegram.SendError is one.
+type rateLimited interface {
+	RateLimited() (time.Duration, bool)
+}
+
+// blocked is an error of a channel saying the recipient blocked the bot
+// (Telegram's 403); *telegram.SendError is one.
+type blocked interface {
+	Blocked() bool
+}
+
+// classify sorts the error of one attempt. For reasonRateLimited it also
+// returns how long every send must wait, at least a second when the
+// channel did not say.
+func classify(err error) (reason string, pause time.Duration) {
+	if err == nil {
+		return reasonOK, 0
+	}
+	var rl rateLimited
+	if errors.As(err, &rl) {
+		if d, ok := rl.RateLimited(); ok {
+			return reasonRateLimited, max(d, time.Second)
+		}
+	}
+	var b blocked
+	if errors.As(err, &b) && b.Blocked() {
+		return reasonBlocked, 0
+	}
+	return reasonFailed, 0
+}

@@ -1,0 +1,50 @@
+// Package outbox is the one sender of bulk messages of a bot: reminders
+// now, commune notices next (DESIGN.md, invariant 4). Everything sent
+// unasked leaves through one Outbox per bot, because the channel's limits
+// are the bot's, not the job's: a reminder tick and a notice to every
+// village running at once must share 30 messages a second.
+//
+//	ob := outbox.New(tgBot, outbox.Options{OnBlocked: markInactive, Registerer: reg})
+//	err := ob.Send(ctx, outbox.Message{Chat: "tg:123", Body: msg, Key: key})
+//	rep := ob.SendAll(ctx, msgs, 8, recordSent)
+//
+// Send is a pipeline of small stages, in this order:
+//
+//  1. quiet: in quiet hours (21:00 to 07:00 in Asia/Ho_Chi_Minh) a message
+//     that is not urgent is refused with ErrQuietHours, and QuietUntil says
+//     when to send it. The outbox keeps no queue of its own: the caller
+//     (the scheduler) already keeps due work, and reschedules it.
+//  2. pause: after a rate limit (Telegram's 429) every send waits until the
+//     retry_after has passed, not only the one that was refused — sending
+//     during a flood wait only lengthens it.
+//  3. limit: the chat's limiter (about 1 a second for a private chat, 20
+//     a minute for a group), then the bot's (29 a second, under Telegram's
+//     30: see Options for the room left), all golang.org/x/time/rate
+//     limiters with a burst of one, read at a time from Options.Now, so
+//     that tests move a fake clock instead of sleeping. A token of each is
+//     taken at the instant of the send, never earlier, so that no limit is
+//     exceeded in any window as Telegram counts them (a sliding one, where
+//     a burst above the rate would be refused). Quiet hours are checked
+//     again after the wait, which may have crossed 21:00.
+//  4. send, through Sender.
+//  5. classify the error by what it can do, not by its type, so that the
+//     outbox knows no channel: an error with RateLimited() pauses every
+//     send and the same message goes again, costing no attempt; one with
+//     Blocked() calls OnBlocked (mark the recipient inactive, pause her
+//     reminders) and ends with ErrBlocked, not retried; anything else is
+//     tried again after a backoff, up to MaxAttempts, then returned.
+//  6. record: Send returns nil only once the channel accepted the message;
+//     the caller records the message's Key as sent then, and only then.
+//
+// A message the channel splits in parts (Telegram's past 4096 characters)
+// counts as one send: reminders and notices are short.
+//
+// Limiters of idle chats are dropped (a full limiter is the same as a new
+// one), so memory stays flat over any number of chats.
+//
+// Metrics, when a Registerer is given: motcua_outbox_messages_total by how
+// each message ended (ok, blocked, failed, quiet, canceled),
+// motcua_outbox_attempts_total by the result of each send (ok,
+// rate_limited, blocked, failed) and motcua_outbox_wait_seconds, the time
+// a send waited for the pause and the limits.
+package outbox

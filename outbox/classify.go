@@ -11,6 +11,7 @@ const (
 	reasonRateLimited = "rate_limited" // the channel asked every send to wait
 	reasonBlocked     = "blocked"      // the recipient blocked the bot
 	reasonFailed      = "failed"       // anything else the channel answered
+	reasonPermanent   = "permanent"    // an error no retry mends; counted as failed
 	reasonQuiet       = "quiet"        // refused in quiet hours
 	reasonCanceled    = "canceled"     // the caller's context ended
 )
@@ -25,6 +26,13 @@ type rateLimited interface {
 // (Telegram's 403); *telegram.SendError is one.
 type blocked interface {
 	Blocked() bool
+}
+
+// permanent is an error that sending again cannot mend (Telegram's 400:
+// chat not found, a group that became a supergroup); *telegram.SendError is
+// one.
+type permanent interface {
+	Permanent() bool
 }
 
 // classify sorts the error of one attempt. For reasonRateLimited it also
@@ -43,6 +51,10 @@ func classify(err error) (reason string, pause time.Duration) {
 	var b blocked
 	if errors.As(err, &b) && b.Blocked() {
 		return reasonBlocked, 0
+	}
+	var p permanent
+	if errors.As(err, &p) && p.Permanent() {
+		return reasonPermanent, 0
 	}
 	return reasonFailed, 0
 }

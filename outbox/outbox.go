@@ -248,6 +248,8 @@ func (o *Outbox) deliver(ctx context.Context, m Message) (reason string, err err
 				o.onBlocked(ctx, m.Chat)
 			}
 			return reasonBlocked, fmt.Errorf("%w: %w", ErrBlocked, err)
+		case reasonPermanent:
+			return reasonFailed, fmt.Errorf("outbox: not retried: %w", err)
 		}
 		if ctx.Err() != nil {
 			return reasonCanceled, err

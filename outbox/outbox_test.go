@@ -133,11 +133,14 @@ func (e *channelError) RateLimited() (time.Duration, bool) {
 
 func (e *channelError) Blocked() bool { return e.code == 403 }
 
+func (e *channelError) Permanent() bool { return e.code == 400 }
+
 func tooMany(d time.Duration) error { return &channelError{code: 429, retryAfter: d} }
 
 var (
 	forbidden = &channelError{code: 403}
 	badGW     = &channelError{code: 502}
+	badReq    = &channelError{code: 400}
 )
 
 // call is one SendTo the fake received.
@@ -473,6 +476,12 @@ func TestErrors(t *testing.T) {
 			script: []error{badGW, badGW, badGW, badGW},
 			at:     []time.Duration{0, time.Second, 3 * time.Second, 7 * time.Second},
 			wantIs: badGW,
+		},
+		{
+			name:   "a 400 is not retried",
+			script: []error{badReq},
+			at:     []time.Duration{0},
+			wantIs: badReq,
 		},
 		{
 			name:   "a backoff of one's own",

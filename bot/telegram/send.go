@@ -44,6 +44,10 @@ func (e *SendError) RateLimited() (time.Duration, bool) {
 // useless until she writes.
 func (e *SendError) Blocked() bool { return e.Reason == ReasonBlocked }
 
+// Permanent reports an error that sending again cannot mend: the request
+// itself is wrong for the Bot API (a 4xx other than 429 and 403).
+func (e *SendError) Permanent() bool { return e.Reason == ReasonClient || e.Reason == ReasonMigrated }
+
 func (e *SendError) Error() string {
 	return fmt.Sprintf("telegram %s: %s: %v", e.Method, e.Reason, e.Err)
 }

@@ -243,7 +243,7 @@ func report(out io.Writer, o options, walks []walk, elapsed time.Duration, befor
 	others := (after.machineCPU - before.machineCPU) - (after.botCPU - before.botCPU) - (after.redisCPU - before.redisCPU) - (after.selfCPU - before.selfCPU)
 	fmt.Fprintf(out, "other CPU       redis-server %.3f ms/update, this tool (load + fake Bot API) %.3f ms/update,\n",
 		perUpdate(after.redisCPU-before.redisCPU), perUpdate(after.selfCPU-before.selfCPU))
-	fmt.Fprintf(out, "                other processes on the machine %.2f CPUs during the load\n", others.Seconds()/elapsed.Seconds())
+	fmt.Fprintf(out, "                the rest of the machine (other processes, interrupts) %.2f CPUs during the load\n", max(0, others.Seconds()/elapsed.Seconds()))
 	if self, err := peakRSS("self"); err == nil {
 		fmt.Fprintf(out, "tool peak RSS   %.0f MiB (the fake keeps every message)\n", float64(self)/(1<<20))
 	}

@@ -115,6 +115,7 @@ func (l *linter) graph() {
 	}
 
 	l.loops(start)
+	l.deadEnds(known)
 
 	for i, s := range f.Steps {
 		in, ok := known[s]
@@ -153,6 +154,55 @@ func (l *linter) graph() {
 			}
 		}
 	}
+}
+
+// deadEnds reports reachable steps from which the citizen can never reach
+// an end or another procedure: she would go round for ever.
+func (l *linter) deadEnds(reachable map[*Step]map[string]bool) {
+	f := l.f
+	// Walk the graph backwards from the steps that finish: ends and
+	// handovers.
+	preds := map[*Step][]*Step{}
+	var exits []*Step
+	for s := range reachable {
+		for _, e := range f.edges(s) {
+			preds[e.to] = append(preds[e.to], s)
+		}
+		if s.Kind == KindEnd || s.Flow != "" || hasHandover(s) {
+			exits = append(exits, s)
+		}
+	}
+	finishes := map[*Step]bool{}
+	for len(exits) > 0 {
+		s := exits[len(exits)-1]
+		exits = exits[:len(exits)-1]
+		if finishes[s] {
+			continue
+		}
+		finishes[s] = true
+		exits = append(exits, preds[s]...)
+	}
+	for i, s := range f.Steps {
+		if _, ok := reachable[s]; ok && !finishes[s] {
+			l.add(s.pos.line, fmt.Sprintf("steps[%d] (%s)", i, s.ID), "a dead end: no way from here reaches an end step")
+		}
+	}
+}
+
+// hasHandover reports whether a choice or route of s leads to another
+// procedure.
+func hasHandover(s *Step) bool {
+	for _, c := range s.Choices {
+		if c.Flow != "" {
+			return true
+		}
+	}
+	for _, r := range s.Routes {
+		if r.Flow != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // loops reports cycles that run without waiting for the citizen: the bot

@@ -232,3 +232,15 @@ func TestParseFAQ(t *testing.T) {
 		t.Errorf("related: %v", iss)
 	}
 }
+
+func TestLintFindsDeadEnds(t *testing.T) {
+	src := strings.Replace(base, "{id: b, label: B, next: cuoi}", "{id: b, label: B, next: hoi}", 1)
+	src = strings.Replace(src, "    input: {kind: date, max: today}\n", "    input: {kind: date, max: today}\n    next: hoi\n", 1)
+	_, iss := Parse("mau.yaml", []byte(src))
+	got := iss.Error()
+	for _, want := range []string{"mau.yaml:9: steps[0] (hoi): a dead end", "mau.yaml:15: steps[1] (ngay): a dead end", "steps[2] (cuoi): unreachable"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("missing %q in:\n%s", want, got)
+		}
+	}
+}

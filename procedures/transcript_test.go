@@ -67,6 +67,32 @@ func TestTranscripts(t *testing.T) {
 		if !covered[f.ID] {
 			t.Errorf("procedure %q has no transcripts in testdata/%s/", f.ID, f.ID)
 		}
+		checkCoverage(t, f.ID)
+	}
+}
+
+// checkCoverage holds every procedure to the quality gate: a happy path
+// that reaches the end, a wrong input, going back and cancelling, and a
+// search typed without diacritics.
+func checkCoverage(t *testing.T, id string) {
+	read := func(name string) string {
+		data, err := os.ReadFile(filepath.Join("testdata", id, name))
+		if err != nil {
+			t.Errorf("procedure %q: missing testdata/%s/%s", id, id, name)
+		}
+		return string(data)
+	}
+	if happy := read("happy.txt"); !strings.Contains(happy, bot.DefaultMessages().AfterEnd) {
+		t.Errorf("procedure %q: happy.txt does not reach the end", id)
+	}
+	read("wrong-input.txt")
+	read("search.txt")
+	bc := read("back-cancel.txt")
+	if !strings.Contains(bc, "\n> quay lại") && !strings.Contains(bc, "\n> /quaylai") {
+		t.Errorf("procedure %q: back-cancel.txt never goes back (> quay lại)", id)
+	}
+	if !strings.Contains(bc, "\n> /huy") && !strings.Contains(bc, "\n> hủy") {
+		t.Errorf("procedure %q: back-cancel.txt never cancels (> /huy)", id)
 	}
 }
 

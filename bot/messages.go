@@ -42,6 +42,7 @@ type Messages struct {
 	AfterEnd        string `yaml:"after_end"`
 	CommuneNone     string `yaml:"commune_none"`
 	NotText         string `yaml:"not_text"`
+	ActionFailed    string `yaml:"action_failed"`
 	StoreDown       string `yaml:"store_down"`
 	InternalError   string `yaml:"internal_error"`
 	// Commands is the command menu, for channels that show one.

@@ -25,6 +25,15 @@ type Options struct {
 	// Retries are the pauses before trying again when the store cannot be
 	// reached (100 ms and 400 ms when nil; empty for none).
 	Retries []time.Duration
+	// Effects carries out what procedures ask for (set a reminder); nil
+	// ignores such steps, with a log line.
+	Effects Effects
+}
+
+// Effects carries out an action a procedure's step asked for, once the
+// conversation that asked is saved.
+type Effects interface {
+	Apply(ctx context.Context, chat Chat, e flows.Effect) error
 }
 
 // Service turns updates from any channel into replies. It is safe for
@@ -38,12 +47,13 @@ type Service struct {
 	now     func() time.Time
 	log     *slog.Logger
 	retries []time.Duration
+	effects Effects
 }
 
 // New returns a service that runs the engine's procedures and keeps
 // conversations in st.
 func New(eng *flows.Engine, st store.Conversations, opts Options) *Service {
-	s := &Service{eng: eng, store: st, msg: opts.Messages, loc: opts.Location, now: opts.Now, log: opts.Logger, retries: opts.Retries}
+	s := &Service{eng: eng, store: st, msg: opts.Messages, loc: opts.Location, now: opts.Now, log: opts.Logger, retries: opts.Retries, effects: opts.Effects}
 	if s.msg == nil {
 		s.msg = DefaultMessages()
 	}
@@ -78,7 +88,10 @@ func vietnam() *time.Location {
 // gets an empty reply and no error.
 func (s *Service) Handle(ctx context.Context, u Update) (Reply, error) {
 	now := s.now().In(s.loc)
-	var reply Reply
+	var (
+		reply   Reply
+		effects []flows.Effect
+	)
 	update := func(old []byte) ([]byte, error) {
 		conv, err := decodeConversation(old)
 		if err != nil {
@@ -92,6 +105,7 @@ func (s *Service) Handle(ctx context.Context, u Update) (Reply, error) {
 			return nil, t.err
 		}
 		reply = Reply{Messages: t.out}
+		effects = t.effects
 		return t.conv.encode()
 	}
 	err := store.Update(ctx, s.store, u.Chat.ID, u.ID, update)
@@ -105,11 +119,11 @@ func (s *Service) Handle(ctx context.Context, u Update) (Reply, error) {
 	}
 	switch {
 	case err == nil:
-		return reply, nil
+		return s.apply(ctx, u.Chat, reply, effects), nil
 	case errors.Is(err, store.ErrDuplicate) && retried && len(reply.Messages) > 0:
 		// The commit that seemed to fail had landed, only its answer was
 		// lost: the reply it computed is the one to send.
-		return reply, nil
+		return s.apply(ctx, u.Chat, reply, effects), nil
 	case errors.Is(err, store.ErrDuplicate):
 		s.log.Debug("repeated update ignored", "update", u.ID)
 		return Reply{}, nil
@@ -120,6 +134,22 @@ func (s *Service) Handle(ctx context.Context, u Update) (Reply, error) {
 		s.log.Error("handle update", "err", err)
 		return Reply{Messages: []Message{{Text: s.msg.InternalError}}}, fmt.Errorf("handle update: %w", err)
 	}
+}
+
+// apply carries out the effects of a saved update; a failure is said to
+// the citizen after the reply, and logged in full for staff.
+func (s *Service) apply(ctx context.Context, chat Chat, reply Reply, effects []flows.Effect) Reply {
+	for _, e := range effects {
+		if s.effects == nil {
+			s.log.Warn("a procedure asked for an action the bot was not given", "action", e.Action)
+			continue
+		}
+		if err := s.effects.Apply(ctx, chat, e); err != nil {
+			s.log.Error("carry out an action", "action", e.Action, "err", err)
+			reply.Messages = append(reply.Messages, Message{Text: s.msg.ActionFailed})
+		}
+	}
+	return reply
 }
 
 // sleep waits for d unless ctx ends first.

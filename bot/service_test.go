@@ -284,3 +284,52 @@ steps:
 	c.say("1")
 	contains(t, c.say("/start cds"), "Đã xong 0/2:")
 }
+
+// recorder is an Effects that records what it is asked, failing when told.
+type recorder struct {
+	got  []flows.Effect
+	fail error
+}
+
+func (r *recorder) Apply(_ context.Context, chat bot.Chat, e flows.Effect) error {
+	r.got = append(r.got, e)
+	return r.fail
+}
+
+func TestActionsRunAfterTheStepIsSaved(t *testing.T) {
+	fsys := fstest.MapFS{"nhac.yaml": {Data: []byte(`id: nhac
+title: Nhắc hạn thẻ
+summary: Đặt nhắc.
+keywords: [nhắc]
+sources: [{title: Thử, checked: 23/11/2026}]
+steps:
+  - id: han
+    type: input
+    text: Hết hạn ngày nào?
+    save: han
+    input: {kind: date, min: today}
+  - id: dat
+    type: action
+    action: reminder
+    with: {label: Tôi, expiry: han}
+    text: Mình sẽ nhắc trước ngày {han}.
+  - id: het
+    type: end
+    text: Xong.
+`)}}
+	cat, iss := flows.Load(fsys, "mem", nil, "")
+	if err := iss.Err(); err != nil {
+		t.Fatal(err)
+	}
+	rec := &recorder{}
+	svc := bot.New(flows.NewEngine(cat, flows.DefaultMessages()), store.NewMemory(store.Options{Now: now}), bot.Options{Location: ict, Now: now, Effects: rec})
+	c := newChat(t, svc)
+	c.say("/start nhac")
+	contains(t, c.say("31/12/2026"), "Mình sẽ nhắc trước ngày 31/12/2026.")
+	if len(rec.got) != 1 || rec.got[0].Args["label"] != "Tôi" || rec.got[0].Args["expiry"] != "2026-12-31" {
+		t.Fatalf("effects: %+v", rec.got)
+	}
+	rec.fail = fmt.Errorf("redis down")
+	c.say("/start nhac")
+	contains(t, c.say("31/12/2026"), "Xin lỗi, mình chưa làm được việc vừa hẹn")
+}

@@ -18,6 +18,8 @@ type turn struct {
 	now  time.Time
 	out  []Message
 	err  error
+	// effects are what the procedure asked for, carried out after commit.
+	effects []flows.Effect
 
 	bumped bool
 }
@@ -248,6 +250,7 @@ func (t *turn) step(in flows.Input) {
 
 // result turns the engine's outputs into messages and keeps its state.
 func (t *turn) result(res flows.Result) {
+	t.effects = append(t.effects, res.Effects...)
 	for k, v := range t.s.eng.Kept(res.State) {
 		if t.conv.Kept == nil {
 			t.conv.Kept = map[string]string{}

@@ -61,6 +61,9 @@ type Result struct {
 	// Rejected reports that the answer was not accepted: State is the state
 	// given, and Out says why.
 	Rejected bool
+	// Effects are the actions the steps passed asked the bot to carry out
+	// (set a reminder), once the state is saved.
+	Effects []Effect
 }
 
 // Engine runs flows. It is pure: no I/O, time comes in with the input, and
@@ -175,16 +178,17 @@ type run struct {
 	today Date
 	now   int64
 
-	f    *Flow
-	st   State
-	out  []Output
-	done bool
-	hops int
-	kept map[string]string // what earlier conversations left, by flow/name
+	f       *Flow
+	st      State
+	out     []Output
+	done    bool
+	hops    int
+	kept    map[string]string // what earlier conversations left, by flow/name
+	effects []Effect
 }
 
 func (r *run) result() Result {
-	return Result{State: r.st, Out: r.out, Done: r.done}
+	return Result{State: r.st, Out: r.out, Done: r.done, Effects: r.effects}
 }
 
 func (r *run) say(text string) {
@@ -271,6 +275,13 @@ func (r *run) walk(s *Step, loud bool) *Step {
 		case KindChecklist:
 			if loud {
 				r.say(r.checklist(s))
+			}
+		case KindAction:
+			if loud {
+				r.effects = append(r.effects, r.effect(s))
+				if s.Text != "" {
+					r.say(r.render(s.Text))
+				}
 			}
 		case KindCompute:
 			r.compute(s)

@@ -47,6 +47,7 @@ const (
 	KindBranch    = "branch"    // goes to the first route whose condition holds
 	KindEnd       = "end"       // the end of the flow
 	KindTasks     = "tasks"     // a list the citizen ticks, remembered
+	KindAction    = "action"    // the bot does something: set a reminder
 )
 
 // Step is one point of a flow.
@@ -78,6 +79,9 @@ type Step struct {
 	Premium *Premium `yaml:"premium"`
 	// branch
 	Routes []*Route `yaml:"routes"`
+	// action: what the bot does, with values from the answers.
+	Action string            `yaml:"action"`
+	With   map[string]string `yaml:"with"`
 
 	pos positions
 }

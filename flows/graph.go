@@ -47,7 +47,7 @@ func (f *Flow) edges(s *Step) []edge {
 		add(f.next(s), true, false) // skipped
 	}
 	switch s.Kind {
-	case KindSay, KindChecklist:
+	case KindSay, KindChecklist, KindAction:
 		if s.Flow == "" {
 			add(f.next(s), true, false)
 		}
@@ -141,6 +141,9 @@ func (l *linter) graph() {
 		}
 		for j, r := range s.Routes {
 			l.cond(r.When, in, fmt.Sprintf("%s.routes[%d].when", field, j))
+		}
+		if s.Kind == KindAction {
+			l.lintAction(s, in, field)
 		}
 		if s.Kind == KindCompute && s.Premium != nil {
 			s.Premium.lint(l, f.vars, in, field+".premium")

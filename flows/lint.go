@@ -143,6 +143,7 @@ var allowed = map[string][]string{
 	KindBranch:    {"routes", "flow"},
 	KindEnd:       {"text"},
 	KindTasks:     {"text", "items", "save"},
+	KindAction:    {"text", "action", "with"},
 }
 
 var stepFields = yamlFields(reflect.TypeOf(Step{}))
@@ -168,7 +169,7 @@ func (l *linter) steps() {
 		field = fmt.Sprintf("steps[%d] (%s)", i, s.ID)
 		kinds, ok := allowed[s.Kind]
 		if !ok {
-			l.add(s.pos.at("type"), field+".type", "%q is not a step type (say, ask, input, checklist, compute, branch, tasks, end)", s.Kind)
+			l.add(s.pos.at("type"), field+".type", "%q is not a step type (say, ask, input, checklist, compute, branch, tasks, action, end)", s.Kind)
 			continue
 		}
 		for _, name := range sortedKeys(s.pos.fields) {
@@ -185,7 +186,7 @@ func (l *linter) steps() {
 }
 
 func (l *linter) step(s *Step, field string) {
-	needText := s.Kind != KindCompute && s.Kind != KindBranch
+	needText := s.Kind != KindCompute && s.Kind != KindBranch && s.Kind != KindAction
 	if needText && strings.TrimSpace(s.Text) == "" {
 		l.add(s.pos.line, field+".text", "missing: what the citizen reads at this step")
 	}

@@ -1,0 +1,36 @@
+-- Change reminders of one chat: their records and their due entries, all
+-- of them or none, in one atomic step. Run by reminders.Redis for every
+-- write but DeleteChat.
+--
+-- KEYS[1]  the due set: name "<chat>|<id>" scored by due time (Unix ms)
+-- KEYS[2]  the records' bucket that holds the chat: a hash, name → record
+-- ARGV     four per reminder:
+--          name
+--          the record expected: '*' for any, '' for none (compare and set:
+--          a claim's Done must not undo a renewal, a snooze, a pause or a
+--          deletion that came after the claim)
+--          the new record, '' to delete it
+--          the new due score, '' to take it out of the due set
+--
+-- Returns 1, or 0 without writing when a record is not the one expected.
+for i = 1, #ARGV, 4 do
+  local want = ARGV[i + 1]
+  if want ~= '*' then
+    local got = redis.call('HGET', KEYS[2], ARGV[i]) or ''
+    if got ~= want then return 0 end
+  end
+end
+for i = 1, #ARGV, 4 do
+  local name, rec, due = ARGV[i], ARGV[i + 2], ARGV[i + 3]
+  if rec == '' then
+    redis.call('HDEL', KEYS[2], name)
+  else
+    redis.call('HSET', KEYS[2], name, rec)
+  end
+  if due == '' then
+    redis.call('ZREM', KEYS[1], name)
+  else
+    redis.call('ZADD', KEYS[1], due, name)
+  end
+end
+return 1

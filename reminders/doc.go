@@ -1,0 +1,129 @@
+// Package reminders keeps the reminders of BHYT (health insurance) cards
+// and hands out the due ones, once each, to whichever replica asks first.
+//
+// # When a reminder falls due
+//
+// A Schedule is pure. A card has stages: Leads days before its expiry (30,
+// 7 and 1), then After days after it (1), each at 08:00 in
+// Asia/Ho_Chi_Minh. Reminder.Sent counts the stages behind it. Begin
+// starts a series, at creation or at renewal ("Đã gia hạn" with the new
+// expiry): stages whose time has passed are skipped, so a card expiring in
+// 5 days gets the 1-day reminder and the day after only. Next says when
+// the reminder falls due; Due says which stage to send at a given time:
+// the latest one whose time has come, so that after a downtime only the
+// latest missed stage goes out, late, and the earlier ones are skipped.
+//
+// "Nhắc lại sau" (Reminder.Snoozed, Store.Snooze) reopens the last stage
+// sent and holds the reminder until SnoozedUntil (Schedule.SnoozeEnd: 3
+// days on, at 08:00); pressing it twice is pressing it once. A reminder of
+// a chat that blocked the bot is Paused and never due.
+//
+// # A tick
+//
+// The scheduler (elsewhere) runs, on every replica, something like:
+//
+//	cs, err := st.Claim(ctx, now, lease, 500)
+//	for _, c := range cs {
+//		err := ob.Send(ctx, outbox.Message{Chat: c.Chat, Body: text(c), Key: c.Key()})
+//		switch {
+//		case err == nil:
+//			err = st.Done(ctx, c, c.Stage) // only after the send succeeded
+//		case errors.Is(err, outbox.ErrBlocked): // or in Options.OnBlocked
+//			err = st.SetPaused(ctx, c.Chat, true)
+//		} // any other failure: the claim comes back when the lease ends
+//	}
+//
+// Claim takes due reminders atomically and moves their due time to the
+// end of the lease, so no other replica takes them meanwhile. A replica
+// that dies holding claims leaves them to come back, once, when the lease
+// ends. So the lease must outlast the sending of a whole batch through the
+// outbox (500 at 29 a second take 17 s): a claim whose lease ends before
+// its Done is sent twice. Delivery is at least once: a replica that dies
+// between a send and its Done sends that stage again after the lease;
+// Claimed.Key names the sending, the same for both, for an outbox that
+// wants to drop the second.
+//
+// Done is a compare-and-set on the record as it was claimed: when the
+// reminder changed since (renewed, snoozed, paused, deleted, or already
+// recorded by another replica) it changes nothing, so a late Done never
+// undoes a citizen's renewal or snooze, and recording twice is harmless.
+//
+// No store reads a clock: Claim is given now, Begin and SnoozeEnd the
+// time of the citizen's answer. Replicas' clocks must agree to well
+// within the lease. Stages fall at 08:00, outside quiet hours (21:00 to
+// 07:00), but a catch-up after a night's outage would not: the scheduler
+// should not claim in quiet hours, and a claim the outbox refuses for
+// them comes back after its lease.
+//
+// # Keys in Redis
+//
+// With the default prefix "mc", reminder 1 of chat tg:123 is the name
+// "tg:123|1" in two places:
+//
+//	mc:{rem}:due     a sorted set: every reminder that has a Next time,
+//	                 scored by it in Unix milliseconds (a claimed one by
+//	                 its lease's end); paused and finished ones are out
+//	mc:{rem}:r:<n>   a hash, one of 4096 buckets, name → record; a
+//	                 chat's reminders are all in bucket n = FNV-1a(chat)
+//	                 mod 4096
+//
+// A record is one short string, "<expiry yyyymmdd> <sent> <snoozed until,
+// Unix seconds, or 0> <paused 0|1> <label>": "20260715 1 0 0 Bé An".
+//
+// Claim is one script on the due set alone (ZRANGEBYSCORE … LIMIT, then
+// ZADD at the lease's end), then one round trip of pipelined HGETs for the
+// records. Every write — Save, Delete, Done, Snooze, SetPaused, DeleteChat
+// — is one script on the due set and the chat's bucket together: the
+// record and its due entry change in one atomic step, so no crash and no
+// race between two writers can leave a due entry out of step with its
+// record. The writes that depend on the record (Done, Snooze, SetPaused)
+// compare it with the one they read and retry, or for Done give up, when
+// it changed. Claim still trusts the record over the due set: a name whose
+// record is missing or not due is given the due entry its record calls
+// for, and not returned.
+//
+// # One hash tag, not the chat's
+//
+// All reminder keys share the hash tag {rem}, so Redis Cluster keeps them
+// in one slot, on one node; the chat's own tag ({tg:123}, as package store
+// uses) would spread them. Two reasons:
+//
+//   - The due set must be one key for Claim to find the earliest due with
+//     one command, so its slot already carries all the claim traffic and,
+//     at about 120 bytes an entry, two thirds of the memory. Records in
+//     the same slot make each write one atomic script. In the chat's slot
+//     they would take two steps per write, and keeping the due entry in
+//     step with the record across a crash, or across a Done racing a
+//     snooze, would take a version in every due entry and a sweep for
+//     stale ones.
+//   - Memory. A hash of its own per chat costs about 137 bytes holding
+//     one record (a dictionary entry, the key's name, an object, a
+//     listpack): 257 bytes a reminder with its due entry when a chat has
+//     one, 192 when it has three, against a target of 200. Small hashes
+//     are stored as compact listpacks, so in 4096 buckets of a few
+//     hundred a record costs about 47 bytes: 177 bytes a reminder,
+//     however many a chat has (BenchmarkMemoryPerReminder, 100,000
+//     reminders, INFO used_memory; its chat-keys runs measure the other
+//     layout).
+//
+// A million reminders thus take about 180 MB on one node. A bucket stays a
+// listpack up to 512 records (about two million reminders in all) and
+// records up to 64 bytes (a label of up to about 40 bytes: 13 to 40
+// letters, by their diacritics); past that it turns into a hashtable,
+// which is correct but costs about 60 bytes more a record.
+//
+// # Failures
+//
+// Errors from a Redis that cannot be reached match store.ErrUnavailable.
+// A write that failed so may or may not have landed; trying it again is
+// safe (Save and Delete write the same again, Done and Snooze compare
+// first). A Claim that failed after taking reminders, or whose answer was
+// lost and was sent again by the client, leaves them to come back after
+// the lease.
+//
+// # Backends
+//
+// NewRedis is for production; NewMemory, with the same rules on maps, for
+// trial runs and tests of other packages. Both pass the conformance suite
+// in package reminderstest.
+package reminders

@@ -114,6 +114,7 @@ func TestBulkLoadIsSave(t *testing.T) {
 //	redis-ms/claim   the wall time of the Redis calls, as the client
 //	                 sees them (round trips included)
 //	server-ms/claim  the time Redis spent in them (INFO commandstats)
+//	hget-ms/claim    of which in the HGETs that load the records
 //
 // The target is at most 50 ms, and 1,000,000 stored within 1.5 times of
 // 10,000.

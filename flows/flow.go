@@ -14,6 +14,9 @@ type Flow struct {
 	// Start is the id of the first step; the first step in the list when empty.
 	Start string  `yaml:"start"`
 	Steps []*Step `yaml:"steps"`
+	// Reminder, on a procedure reminders are about (BHYT renewal), holds the
+	// texts of the reminders the bot sends before a card expires.
+	Reminder *ReminderTexts `yaml:"reminder"`
 
 	// File is where the flow was read from, for messages about it.
 	File string `yaml:"-"`
@@ -25,6 +28,15 @@ type Flow struct {
 	index map[string]int     // step id → position in Steps
 	vars  map[string]varInfo // answer names → what they hold
 	pos   positions
+}
+
+// ReminderTexts are the words of a reminder: {label} (whose card),
+// {expiry} (dd/mm/yyyy) and {days} ("còn 7 ngày", "đã quá hạn 1 ngày").
+type ReminderTexts struct {
+	Before string `yaml:"before"` // a stage before the expiry date
+	After  string `yaml:"after"`  // the day after, when not confirmed
+
+	pos positions
 }
 
 // Source is the legal basis or official page a flow relies on, and the date

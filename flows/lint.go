@@ -126,6 +126,22 @@ func (l *linter) header() {
 			l.add(s.pos.at("checked"), field+".checked", "%q is not a date dd/mm/yyyy: write when this source was last checked", s.Checked)
 		}
 	}
+	if rt := f.Reminder; rt != nil {
+		for _, t := range []struct{ name, text string }{{"before", rt.Before}, {"after", rt.After}} {
+			field := "reminder." + t.name
+			if strings.TrimSpace(t.text) == "" {
+				l.add(rt.pos.line, field, "missing: the text of the reminder")
+			}
+			l.text(t.text, rt.pos.at(t.name), field)
+			for _, m := range placeholder.FindAllStringSubmatch(t.text, -1) {
+				switch m[1] {
+				case "label", "expiry", "days":
+				default:
+					l.add(rt.pos.at(t.name), field, "{%s}: a reminder shows only {label}, {expiry} and {days}", m[1])
+				}
+			}
+		}
+	}
 	if f.Start != "" {
 		if _, ok := f.byID[f.Start]; !ok {
 			l.add(f.pos.at("start"), "start", "no step has id %q", f.Start)

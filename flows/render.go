@@ -71,27 +71,31 @@ func (r *run) show(ref string) string {
 	return v
 }
 
-// daysLeft reads a deadline as "còn 12 ngày", "hôm nay là ngày cuối" or
-// "đã quá hạn 3 ngày".
-func (r *run) daysLeft(d Date) string {
-	n := r.today.DaysUntil(d)
+// daysLeft reads a deadline as seen today; see Messages.DaysLeftText.
+func (r *run) daysLeft(d Date) string { return r.e.msg.DaysLeftText(r.today, d) }
+
+// DaysLeftText reads a deadline d as seen on today: "còn 12 ngày", "hôm nay
+// là ngày cuối", "đã quá hạn 3 ngày", and past two months overdue "đã quá
+// hạn khoảng 3 tháng" or "đã quá hạn hơn 2 năm".
+func (m *Messages) DaysLeftText(today, d Date) string {
+	n := today.DaysUntil(d)
 	switch {
 	case n > 0:
-		return Fill(r.e.msg.DaysLeft, "n", strconv.Itoa(n))
+		return Fill(m.DaysLeft, "n", strconv.Itoa(n))
 	case n == 0:
-		return r.e.msg.DueToday
+		return m.DueToday
 	case n >= -60:
-		return Fill(r.e.msg.Overdue, "n", strconv.Itoa(-n))
+		return Fill(m.Overdue, "n", strconv.Itoa(-n))
 	}
 	// Past two months, days are hard to read: count whole months.
-	months := (r.today.Year-d.Year)*12 + int(r.today.Month-d.Month)
-	if r.today.Day < d.Day {
+	months := (today.Year-d.Year)*12 + int(today.Month-d.Month)
+	if today.Day < d.Day {
 		months--
 	}
 	if months < 24 {
-		return Fill(r.e.msg.OverdueMonths, "n", strconv.Itoa(months))
+		return Fill(m.OverdueMonths, "n", strconv.Itoa(months))
 	}
-	return Fill(r.e.msg.OverdueYears, "n", strconv.Itoa(months/12))
+	return Fill(m.OverdueYears, "n", strconv.Itoa(months/12))
 }
 
 // checklist renders the heading and the items whose condition holds.

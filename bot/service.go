@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/motcua/motcua/flows"
+	"github.com/motcua/motcua/reminders"
 	"github.com/motcua/motcua/store"
 )
 
@@ -26,8 +27,12 @@ type Options struct {
 	// reached (100 ms and 400 ms when nil; empty for none).
 	Retries []time.Duration
 	// Effects carries out what procedures ask for (set a reminder); nil
-	// ignores such steps, with a log line.
+	// ignores such steps, with a log line. Reminders is used when nil.
 	Effects Effects
+	// Reminders, when set, gives /nhacnho and the reminders' buttons.
+	Reminders *Reminders
+	// ReminderFlow is the procedure that sets a new reminder ("nhac-nho").
+	ReminderFlow string
 }
 
 // Effects carries out an action a procedure's step asked for, once the
@@ -48,12 +53,17 @@ type Service struct {
 	log     *slog.Logger
 	retries []time.Duration
 	effects Effects
+	rem     *Reminders
+	remFlow string
 }
 
 // New returns a service that runs the engine's procedures and keeps
 // conversations in st.
 func New(eng *flows.Engine, st store.Conversations, opts Options) *Service {
-	s := &Service{eng: eng, store: st, msg: opts.Messages, loc: opts.Location, now: opts.Now, log: opts.Logger, retries: opts.Retries, effects: opts.Effects}
+	s := &Service{eng: eng, store: st, msg: opts.Messages, loc: opts.Location, now: opts.Now, log: opts.Logger, retries: opts.Retries, effects: opts.Effects, rem: opts.Reminders, remFlow: opts.ReminderFlow}
+	if s.effects == nil && s.rem != nil {
+		s.effects = s.rem
+	}
 	if s.msg == nil {
 		s.msg = DefaultMessages()
 	}
@@ -88,6 +98,16 @@ func vietnam() *time.Location {
 // gets an empty reply and no error.
 func (s *Service) Handle(ctx context.Context, u Update) (Reply, error) {
 	now := s.now().In(s.loc)
+	// The reminders /nhacnho lists are read before the update: the update
+	// itself may run more than once and does no I/O.
+	var listed []reminders.Reminder
+	if s.rem != nil && u.Chat.Private && asksReminders(u.Text) {
+		var err error
+		if listed, err = s.rem.Store.List(ctx, u.Chat.ID); err != nil {
+			s.log.Warn("list reminders", "err", err)
+			return Reply{Messages: []Message{{Text: s.msg.StoreDown}}}, fmt.Errorf("handle update: %w", err)
+		}
+	}
 	var (
 		reply   Reply
 		effects []flows.Effect
@@ -99,7 +119,7 @@ func (s *Service) Handle(ctx context.Context, u Update) (Reply, error) {
 			s.log.Error("unreadable conversation, starting afresh", "chat", u.Chat.ID, "err", err)
 			conv = conversation{}
 		}
-		t := &turn{s: s, u: u, conv: conv, now: now}
+		t := &turn{s: s, u: u, conv: conv, now: now, listed: listed}
 		t.handle()
 		if t.err != nil {
 			return nil, t.err

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/motcua/motcua/flows"
+	"github.com/motcua/motcua/reminders"
 )
 
 // turn is the handling of one update: it reads and changes the
@@ -20,6 +21,9 @@ type turn struct {
 	err  error
 	// effects are what the procedure asked for, carried out after commit.
 	effects []flows.Effect
+	// listed are the chat's reminders, read before the update when it
+	// asks for them.
+	listed []reminders.Reminder
 
 	bumped bool
 }
@@ -45,6 +49,10 @@ func (t *turn) handle() {
 		t.group()
 		return
 	}
+	if id, what, ok := parseReminderData(t.u.Data); ok {
+		t.pressReminder(id, what)
+		return
+	}
 	if t.u.Data != "" {
 		t.press(t.u.Data)
 		return
@@ -54,8 +62,16 @@ func (t *turn) handle() {
 		t.say(t.s.msg.NotText)
 		return
 	}
+	if asksReminders(text) {
+		t.reminderList()
+		return
+	}
 	if cmd, arg, ok := command(text); ok {
 		t.command(cmd, arg)
+		return
+	}
+	if id, ok := strings.CutPrefix(t.conv.Pending, pendingRenew); ok {
+		t.renewDate(id, text)
 		return
 	}
 	switch flows.Normalize(text) {
@@ -185,6 +201,10 @@ func (t *turn) typed(text string) {
 // offered acts on an entry of the last menu: a procedure, a question
 // ("?" and its id), or "" for the list of all.
 func (t *turn) offered(id string) {
+	if rid, what, ok := parseReminderData(id); ok {
+		t.pressReminder(rid, what)
+		return
+	}
 	switch {
 	case id == "":
 		t.menu(t.s.msg.MenuTitle)
@@ -309,10 +329,13 @@ func (t *turn) erase(yes bool) {
 		t.say(t.s.msg.EraseKept)
 		return
 	}
-	// Everything kept about the chat is this record; dropping it erases it
-	// when the update commits.
+	// The conversation record is dropped when the update commits; the
+	// reminders are erased after it.
 	t.conv = conversation{}
 	t.bumped = true
+	if t.s.rem != nil {
+		t.effects = append(t.effects, flows.Effect{Action: effectErase})
+	}
 	t.say(t.s.msg.EraseDone)
 }
 

@@ -78,6 +78,9 @@ func NewEngine(cat *Catalog, msg *Messages) *Engine {
 	return &Engine{cat: cat, msg: msg}
 }
 
+// Messages returns the engine's words.
+func (e *Engine) Messages() *Messages { return e.msg }
+
 // Catalog returns the flows the engine runs.
 func (e *Engine) Catalog() *Catalog { return e.cat }
 

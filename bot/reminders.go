@@ -1,0 +1,151 @@
+package bot
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base32"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/motcua/motcua/flows"
+	"github.com/motcua/motcua/reminders"
+)
+
+// Reminders connects the bot to the BHYT reminders: it carries out what
+// procedures and buttons ask (set, renew, snooze, delete, erase) and words
+// the reminders the scheduler sends, from the texts of one procedure's YAML.
+type Reminders struct {
+	Store    reminders.Store
+	Schedule reminders.Schedule
+	// Texts are the words of a reminder (the BHYT procedure's `reminder:`).
+	Texts *flows.ReminderTexts
+	// Messages are the bot's own words (buttons).
+	Messages *Messages
+	// Engine words the days left ("còn 7 ngày").
+	Engine *flows.Messages
+	Now    func() time.Time
+}
+
+// maxReminders bounds the reminders of one chat.
+const maxReminders = 10
+
+// errTooMany refuses an eleventh reminder.
+var errTooMany = errors.New("bot: too many reminders for one chat")
+
+// Effects the service asks of Reminders besides the procedures' "reminder".
+const (
+	effectRenew  = "reminder_renew"  // id, expiry
+	effectSnooze = "reminder_snooze" // id
+	effectDelete = "reminder_delete" // id
+	effectErase  = "erase"           // everything of the chat
+)
+
+// Apply carries out an effect for chat.
+func (r *Reminders) Apply(ctx context.Context, chat Chat, e flows.Effect) error {
+	now := r.Now()
+	switch e.Action {
+	case "reminder":
+		expiry, err := flows.ParseISODate(e.Args["expiry"])
+		if err != nil {
+			return fmt.Errorf("reminder: expiry %q: %w", e.Args["expiry"], err)
+		}
+		list, err := r.Store.List(ctx, chat.ID)
+		if err != nil {
+			return fmt.Errorf("reminder: %w", err)
+		}
+		if len(list) >= maxReminders {
+			return errTooMany
+		}
+		rem := reminders.Reminder{Chat: chat.ID, ID: newID(), Label: label(e.Args["label"]), Expiry: expiry}
+		return r.Store.Save(ctx, r.Schedule.Begin(rem, now))
+	case effectRenew:
+		expiry, err := flows.ParseISODate(e.Args["expiry"])
+		if err != nil {
+			return fmt.Errorf("renew: expiry %q: %w", e.Args["expiry"], err)
+		}
+		rem, err := r.find(ctx, chat.ID, e.Args["id"])
+		if err != nil {
+			return err
+		}
+		rem.Expiry = expiry
+		return r.Store.Save(ctx, r.Schedule.Begin(rem, now))
+	case effectSnooze:
+		return r.Store.Snooze(ctx, chat.ID, e.Args["id"], r.Schedule.SnoozeEnd(now))
+	case effectDelete:
+		return r.Store.Delete(ctx, chat.ID, e.Args["id"])
+	case effectErase:
+		return r.Store.DeleteChat(ctx, chat.ID)
+	}
+	return fmt.Errorf("bot: unknown effect %q", e.Action)
+}
+
+func (r *Reminders) find(ctx context.Context, chat, id string) (reminders.Reminder, error) {
+	list, err := r.Store.List(ctx, chat)
+	if err != nil {
+		return reminders.Reminder{}, err
+	}
+	for _, rem := range list {
+		if rem.ID == id {
+			return rem, nil
+		}
+	}
+	return reminders.Reminder{}, reminders.ErrNotFound
+}
+
+// Render words a claimed reminder, with its buttons: "Đã gia hạn" and
+// "Nhắc lại sau". The button data are not tied to a conversation's turn:
+// a reminder can be answered whenever she reads it.
+func (r *Reminders) Render(c reminders.Claimed, now time.Time) Message {
+	text := r.Texts.Before
+	if !flows.DateOf(now.In(r.Schedule.Location)).Before(c.Expiry.AddDays(1)) {
+		text = r.Texts.After
+	}
+	today := flows.DateOf(now.In(r.Schedule.Location))
+	text = flows.Fill(text, "label", c.Label, "expiry", c.Expiry.String(), "days", r.Engine.DaysLeftText(today, c.Expiry))
+	return Message{Text: text, Buttons: []Button{
+		{Label: r.Messages.ReminderRenewed, Data: reminderData(c.ID, actRenew)},
+		{Label: r.Messages.ReminderSnooze, Data: reminderData(c.ID, actSnooze)},
+	}}
+}
+
+// Reminder buttons: "r:<id>:<what>".
+const (
+	reminderButton = "r"
+	actRenew       = "renew"
+	actSnooze      = "snooze"
+	actDelete      = "del"
+	actAdd         = "add"
+)
+
+func reminderData(id, what string) string { return reminderButton + ":" + id + ":" + what }
+
+// parseReminderData reads "r:<id>:<what>".
+func parseReminderData(data string) (id, what string, ok bool) {
+	rest, ok := strings.CutPrefix(data, reminderButton+":")
+	if !ok {
+		return "", "", false
+	}
+	id, what, ok = strings.Cut(rest, ":")
+	return id, what, ok
+}
+
+// newID makes a short reminder id.
+func newID() string {
+	var b [5]byte
+	_, _ = rand.Read(b[:])
+	return strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b[:]))
+}
+
+// label keeps a reminder's label short and on one line.
+func label(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > 30 {
+		s = string(r[:30])
+	}
+	if s == "" {
+		s = "?"
+	}
+	return s
+}

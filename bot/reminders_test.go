@@ -1,0 +1,116 @@
+package bot_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/motcua/motcua/bot"
+	"github.com/motcua/motcua/flows"
+	"github.com/motcua/motcua/reminders"
+	"github.com/motcua/motcua/store"
+)
+
+const nhacFlow = `id: nhac-nho
+title: Nhắc gia hạn thẻ BHYT
+summary: Đặt nhắc.
+keywords: [nhắc]
+sources: [{title: Thử, checked: 23/11/2026}]
+reminder:
+  before: "Thẻ BHYT của {label} hết hạn ngày {expiry} ({days}). Gia hạn trên VssID."
+  after: "Thẻ BHYT của {label} đã hết hạn ngày {expiry} ({days})."
+steps:
+  - id: nguoi
+    type: input
+    text: Thẻ của ai?
+    save: nguoi
+    input: {kind: text, max_len: 30}
+  - id: han
+    type: input
+    text: Hết hạn ngày nào?
+    save: han
+    input: {kind: date, min: today}
+  - id: dat
+    type: action
+    action: reminder
+    with: {label: nguoi, expiry: han}
+    text: Mình sẽ nhắc trước ngày {han}.
+  - id: het
+    type: end
+    text: Xong.
+`
+
+func reminderService(t *testing.T) (*bot.Service, reminders.Store, *bot.Reminders) {
+	t.Helper()
+	cat, iss := flows.Load(fstest.MapFS{"nhac-nho.yaml": {Data: []byte(nhacFlow)}}, "mem", nil, "")
+	if err := iss.Err(); err != nil {
+		t.Fatal(err)
+	}
+	eng := flows.NewEngine(cat, flows.DefaultMessages())
+	f, _ := cat.Flow("nhac-nho")
+	rs := reminders.NewMemory(reminders.DefaultSchedule())
+	rem := &bot.Reminders{Store: rs, Schedule: reminders.DefaultSchedule(), Texts: f.Reminder, Messages: bot.DefaultMessages(), Engine: eng.Messages(), Now: now}
+	svc := bot.New(eng, store.NewMemory(store.Options{Now: now}), bot.Options{Location: ict, Now: now, Reminders: rem, ReminderFlow: "nhac-nho"})
+	return svc, rs, rem
+}
+
+func TestRemindersFromProcedureToButtons(t *testing.T) {
+	svc, rs, rem := reminderService(t)
+	c := newChat(t, svc)
+	contains(t, c.say("/nhacnho"), "Bạn chưa đặt lời nhắc", "1. ➕ Thêm lời nhắc")
+	contains(t, c.say("1"), "Thẻ của ai?")
+	c.say("Mẹ")
+	contains(t, c.say("31/12/2026"), "Mình sẽ nhắc trước ngày 31/12/2026.")
+	list, err := rs.List(context.Background(), c.id)
+	if err != nil || len(list) != 1 || list[0].Label != "Mẹ" || list[0].Expiry.String() != "31/12/2026" {
+		t.Fatalf("stored: %+v %v", list, err)
+	}
+	// 23/11 is past the 30-day stage (01/12 is 8 days away): the series
+	// starts at the 7-day one.
+	if list[0].Sent != 0 {
+		t.Errorf("sent = %d: on 23/11 the 30-day reminder (01/12) is still ahead", list[0].Sent)
+	}
+	contains(t, c.say("/nhacnho"), "• Mẹ: thẻ hết hạn 31/12/2026 (còn 38 ngày)", "1. 🗑 Xóa: Mẹ", "2. ➕ Thêm lời nhắc")
+
+	// The reminder as the scheduler sends it, and its buttons.
+	msg := rem.Render(reminders.Claimed{Reminder: list[0]}, now())
+	if msg.Text != "Thẻ BHYT của Mẹ hết hạn ngày 31/12/2026 (còn 38 ngày). Gia hạn trên VssID." || len(msg.Buttons) != 2 {
+		t.Fatalf("render: %+v", msg)
+	}
+	after := rem.Render(reminders.Claimed{Reminder: list[0]}, time.Date(2027, 1, 1, 8, 0, 0, 0, ict))
+	if !strings.HasPrefix(after.Text, "Thẻ BHYT của Mẹ đã hết hạn ngày 31/12/2026 (đã quá hạn 1 ngày)") {
+		t.Errorf("after: %q", after.Text)
+	}
+	c.last = bot.Reply{Messages: []bot.Message{msg}}
+	contains(t, c.press("⏰ Nhắc lại sau"), "nhắc lại sau 3 ngày")
+	c.last = bot.Reply{Messages: []bot.Message{msg}}
+	contains(t, c.press("✅ Đã gia hạn"), "Thẻ mới hết hạn ngày nào?")
+	contains(t, c.say("hôm qua"), "Mình chưa đọc được ngày này")
+	contains(t, c.say("01/01/2020"), "Ngày này đã qua")
+	contains(t, c.say("31/12/2027"), "Đã ghi ngày hết hạn mới: 31/12/2027.")
+	list, _ = rs.List(context.Background(), c.id)
+	if len(list) != 1 || list[0].Expiry.String() != "31/12/2027" || list[0].Sent != 0 {
+		t.Fatalf("renewed: %+v", list)
+	}
+
+	c.say("/nhacnho")
+	contains(t, c.say("1"), "Đã xóa lời nhắc.")
+	if list, _ = rs.List(context.Background(), c.id); len(list) != 0 {
+		t.Errorf("deleted: %+v", list)
+	}
+}
+
+func TestEraseRemovesReminders(t *testing.T) {
+	svc, rs, _ := reminderService(t)
+	c := newChat(t, svc)
+	c.say("/start nhac-nho")
+	c.say("Bố")
+	c.say("31/12/2026")
+	c.say("/xoadulieu")
+	contains(t, c.say("1"), "Đã xóa mọi thông tin")
+	if list, _ := rs.List(context.Background(), c.id); len(list) != 0 {
+		t.Errorf("reminders survive /xoadulieu: %+v", list)
+	}
+}

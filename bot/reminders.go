@@ -40,6 +40,7 @@ const (
 	effectSnooze = "reminder_snooze" // id
 	effectDelete = "reminder_delete" // id
 	effectErase  = "erase"           // everything of the chat
+	effectResume = "reminder_resume" // she writes again after a block
 )
 
 // Apply carries out an effect for chat.
@@ -77,6 +78,8 @@ func (r *Reminders) Apply(ctx context.Context, chat Chat, e flows.Effect) error 
 		return r.Store.Delete(ctx, chat.ID, e.Args["id"])
 	case effectErase:
 		return r.Store.DeleteChat(ctx, chat.ID)
+	case effectResume:
+		return r.Store.SetPaused(ctx, chat.ID, false)
 	}
 	return fmt.Errorf("bot: unknown effect %q", e.Action)
 }

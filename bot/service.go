@@ -112,8 +112,8 @@ func (s *Service) Handle(ctx context.Context, u Update) (Reply, error) {
 		reply   Reply
 		effects []flows.Effect
 	)
-	update := func(old []byte) ([]byte, error) {
-		conv, err := decodeConversation(old)
+	update := func(snap store.Snapshot) ([]byte, error) {
+		conv, err := decodeConversation(snap.Data)
 		if err != nil {
 			// A record this version cannot read must not trap the citizen.
 			s.log.Error("unreadable conversation, starting afresh", "chat", u.Chat.ID, "err", err)
@@ -124,18 +124,23 @@ func (s *Service) Handle(ctx context.Context, u Update) (Reply, error) {
 		if t.err != nil {
 			return nil, t.err
 		}
+		if snap.Blocked && s.rem != nil {
+			// She blocked the bot and now writes again: her reminders,
+			// paused at the block, resume.
+			t.effects = append(t.effects, flows.Effect{Action: effectResume})
+		}
 		reply = Reply{Messages: t.out}
 		effects = t.effects
 		return t.conv.encode()
 	}
-	err := store.Update(ctx, s.store, u.Chat.ID, u.ID, update)
+	err := store.UpdateSnapshot(ctx, s.store, u.Chat.ID, u.ID, update)
 	retried := false
 	for i := 0; errors.Is(err, store.ErrUnavailable) && i < len(s.retries); i++ {
 		if !sleep(ctx, s.retries[i]) {
 			break
 		}
 		retried = true
-		err = store.Update(ctx, s.store, u.Chat.ID, u.ID, update)
+		err = store.UpdateSnapshot(ctx, s.store, u.Chat.ID, u.ID, update)
 	}
 	switch {
 	case err == nil:

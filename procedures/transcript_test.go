@@ -14,6 +14,7 @@ import (
 	"github.com/motcua/motcua/bot/console"
 	"github.com/motcua/motcua/flows"
 	"github.com/motcua/motcua/procedures"
+	"github.com/motcua/motcua/reminders"
 	"github.com/motcua/motcua/store"
 )
 
@@ -144,9 +145,15 @@ func runTranscript(t *testing.T, eng *flows.Engine, file string) {
 	}
 	loc := time.FixedZone("ICT", 7*3600)
 	now := time.Date(today.Year, today.Month, today.Day, 9, 0, 0, 0, loc)
-	svc := bot.New(eng, store.NewMemory(store.Options{Now: func() time.Time { return now }}), bot.Options{
-		Location: loc,
-		Now:      func() time.Time { return now },
+	clock := func() time.Time { return now }
+	sched := reminders.DefaultSchedule()
+	f, _ := eng.Catalog().Flow("bhyt-gia-han")
+	rem := &bot.Reminders{
+		Store: reminders.NewMemory(sched), Schedule: sched, Texts: f.Reminder,
+		Messages: bot.DefaultMessages(), Engine: eng.Messages(), Now: clock,
+	}
+	svc := bot.New(eng, store.NewMemory(store.Options{Now: clock}), bot.Options{
+		Location: loc, Now: clock, Reminders: rem, ReminderFlow: "nhac-nho",
 	})
 	var rewritten strings.Builder
 	rewritten.WriteString(header)

@@ -93,6 +93,7 @@ func (m *Memory) Load(ctx context.Context, conv, updateID string) (Snapshot, err
 		snap.Version = rec.version
 	}
 	snap.Seen = m.isSeen(conv, updateID, now)
+	snap.Blocked = m.blocked[conv]
 	return snap, nil
 }
 

@@ -66,6 +66,7 @@ func (r *Redis) Load(ctx context.Context, conv, updateID string) (Snapshot, erro
 	}
 	pipe := r.client.Pipeline()
 	rec := pipe.Get(ctx, r.convKey(conv))
+	blocked := pipe.Exists(ctx, r.blockedKey(conv))
 	var seen *redis.IntCmd
 	if updateID != "" {
 		seen = pipe.Exists(ctx, r.updateKey(conv, updateID))
@@ -78,6 +79,7 @@ func (r *Redis) Load(ctx context.Context, conv, updateID string) (Snapshot, erro
 		return Snapshot{}, fmt.Errorf("load %s: %w", conv, err)
 	}
 	snap.Seen = seen != nil && seen.Val() > 0
+	snap.Blocked = blocked.Val() > 0
 	return snap, nil
 }
 

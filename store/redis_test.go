@@ -201,11 +201,11 @@ func TestRedisRoundTrips(t *testing.T) {
 		{"load with update id", func() error {
 			_, err := s.Load(ctx, conv, "u1")
 			return err
-		}, "get+exists"},
+		}, "get+exists+exists"},
 		{"load without update id", func() error {
 			_, err := s.Load(ctx, conv, "")
 			return err
-		}, "get"},
+		}, "get+exists"},
 		{"commit", func() error {
 			err := s.Commit(ctx, conv, "u1", version, []byte("b"))
 			version++

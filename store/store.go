@@ -29,6 +29,9 @@ type Snapshot struct {
 	Version int64
 	// Seen reports that the update being loaded for was already handled.
 	Seen bool
+	// Blocked reports that the chat had blocked the bot (see Blocklist):
+	// the commit of this update, which means she wrote again, clears it.
+	Blocked bool
 }
 
 // Conversations keeps one record per conversation (a chat on a channel,
@@ -79,6 +82,12 @@ const maxAttempts = 50
 // It returns ErrDuplicate, without calling fn, when updateID was already
 // handled. fn returning nil deletes the conversation.
 func Update(ctx context.Context, s Conversations, conv, updateID string, fn func(old []byte) (data []byte, err error)) error {
+	return UpdateSnapshot(ctx, s, conv, updateID, func(snap Snapshot) ([]byte, error) { return fn(snap.Data) })
+}
+
+// UpdateSnapshot is Update for a caller that needs more of the snapshot
+// than the data (whether the chat had blocked the bot).
+func UpdateSnapshot(ctx context.Context, s Conversations, conv, updateID string, fn func(snap Snapshot) (data []byte, err error)) error {
 	var err error
 	for attempt := 0; attempt < maxAttempts; attempt++ {
 		var snap Snapshot
@@ -90,7 +99,7 @@ func Update(ctx context.Context, s Conversations, conv, updateID string, fn func
 			return ErrDuplicate
 		}
 		var data []byte
-		data, err = fn(snap.Data)
+		data, err = fn(snap)
 		if err != nil {
 			return err
 		}

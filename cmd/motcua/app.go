@@ -16,6 +16,7 @@ import (
 	"github.com/motcua/motcua/bot/console"
 	"github.com/motcua/motcua/flows"
 	"github.com/motcua/motcua/procedures"
+	"github.com/motcua/motcua/reminders"
 	"github.com/motcua/motcua/store"
 )
 
@@ -68,16 +69,23 @@ func newLogger(cfg Config, w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, opts))
 }
 
-// openStore connects to Redis when one is configured, and otherwise keeps
-// conversations in memory. The function returned closes what was opened.
-func openStore(ctx context.Context, cfg Config) (store.Conversations, func(), error) {
+// stores are where the bot keeps things: conversations and reminders.
+type stores struct {
+	conv  store.Conversations
+	rem   reminders.Store
+	close func()
+}
+
+// openStores connects to Redis when one is configured, and otherwise keeps
+// everything in memory.
+func openStores(ctx context.Context, cfg Config, sched reminders.Schedule, log *slog.Logger) (stores, error) {
 	opts := store.Options{Prefix: cfg.Redis.Prefix, IdleTTL: time.Duration(cfg.Conversation.IdleTTL)}
 	if cfg.Redis.URL == "" {
-		return store.NewMemory(opts), func() {}, nil
+		return stores{conv: store.NewMemory(opts), rem: reminders.NewMemory(sched), close: func() {}}, nil
 	}
 	o, err := redis.ParseURL(cfg.Redis.URL)
 	if err != nil {
-		return nil, nil, fmt.Errorf("redis.url: %w", err)
+		return stores{}, fmt.Errorf("redis.url: %w", err)
 	}
 	client := redis.NewUniversalClient(&redis.UniversalOptions{
 		Addrs:     []string{o.Addr},
@@ -90,9 +98,46 @@ func openStore(ctx context.Context, cfg Config) (store.Conversations, func(), er
 	defer cancel()
 	if err := client.Ping(pingCtx).Err(); err != nil {
 		client.Close()
-		return nil, nil, fmt.Errorf("cannot reach Redis at %s (%w); unset MOTCUA_REDIS_URL to try the bot on the memory store", o.Addr, err)
+		return stores{}, fmt.Errorf("cannot reach Redis at %s (%w); unset MOTCUA_REDIS_URL to try the bot on the memory store", o.Addr, err)
 	}
-	return store.NewRedis(client, opts), func() { client.Close() }, nil
+	return stores{
+		conv:  store.NewRedis(client, opts),
+		rem:   reminders.NewRedis(client, sched, reminders.Options{Prefix: cfg.Redis.Prefix, Log: log}),
+		close: func() { client.Close() },
+	}, nil
+}
+
+// schedule is the reminders' schedule from the configuration.
+func schedule(cfg Config, loc *time.Location) reminders.Schedule {
+	at, _ := clock(cfg.Reminders.At) // validated with the config
+	return reminders.Schedule{
+		Leads: cfg.Reminders.Leads, After: cfg.Reminders.After,
+		Hour: int(at / time.Hour), Minute: int(at % time.Hour / time.Minute),
+		Location: loc, Snooze: cfg.Reminders.SnoozeDays,
+	}
+}
+
+// service builds the bot's service over the stores, with reminders worded
+// by the configured procedure.
+func service(cfg Config, cat *flows.Catalog, st stores, loc *time.Location, log *slog.Logger) (*bot.Service, *bot.Reminders, error) {
+	eng := flows.NewEngine(cat, flows.DefaultMessages())
+	msgs := bot.DefaultMessages()
+	f, ok := cat.Flow(cfg.Reminders.Procedure)
+	if !ok || f.Reminder == nil {
+		return nil, nil, fmt.Errorf("reminders.procedure %q: no procedure with `reminder:` texts has that id", cfg.Reminders.Procedure)
+	}
+	if _, ok := cat.Flow(cfg.Reminders.Flow); !ok {
+		return nil, nil, fmt.Errorf("reminders.flow %q: no procedure has that id", cfg.Reminders.Flow)
+	}
+	rem := &bot.Reminders{
+		Store: st.rem, Schedule: schedule(cfg, loc), Texts: f.Reminder,
+		Messages: msgs, Engine: eng.Messages(), Now: time.Now,
+	}
+	svc := bot.New(eng, st.conv, bot.Options{
+		Location: loc, Logger: log, Messages: msgs,
+		Reminders: rem, ReminderFlow: cfg.Reminders.Flow,
+	})
+	return svc, rem, nil
 }
 
 func chat(ctx context.Context, cfg Config, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -100,16 +145,17 @@ func chat(ctx context.Context, cfg Config, stdin io.Reader, stdout, stderr io.Wr
 	if err != nil {
 		return err
 	}
-	st, closeStore, err := openStore(ctx, cfg)
+	loc, _ := time.LoadLocation(cfg.Timezone) // validated with the config
+	log := newLogger(cfg, stderr)
+	st, err := openStores(ctx, cfg, schedule(cfg, loc), log)
 	if err != nil {
 		return err
 	}
-	defer closeStore()
-	loc, _ := time.LoadLocation(cfg.Timezone) // validated with the config
-	svc := bot.New(flows.NewEngine(cat, flows.DefaultMessages()), st, bot.Options{
-		Location: loc,
-		Logger:   newLogger(cfg, stderr),
-	})
+	defer st.close()
+	svc, _, err := service(cfg, cat, st, loc, log)
+	if err != nil {
+		return err
+	}
 
 	first := "/start"
 	if cfg.Redis.URL == "" {

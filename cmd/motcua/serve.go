@@ -14,10 +14,12 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"golang.org/x/time/rate"
 
 	"github.com/motcua/motcua/bot"
 	"github.com/motcua/motcua/bot/telegram"
-	"github.com/motcua/motcua/flows"
+	"github.com/motcua/motcua/outbox"
+	"github.com/motcua/motcua/scheduler"
 	"github.com/motcua/motcua/store"
 )
 
@@ -41,23 +43,26 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	st, closeStore, err := openStore(ctx, cfg)
+	loc, _ := time.LoadLocation(cfg.Timezone) // validated with the config
+	st, err := openStores(ctx, cfg, schedule(cfg, loc), log)
 	if err != nil {
 		return err
 	}
-	defer closeStore()
+	defer st.close()
 	if cfg.Redis.URL == "" {
-		log.Warn("no Redis configured (MOTCUA_REDIS_URL): conversations are kept in memory and lost on restart")
+		log.Warn("no Redis configured (MOTCUA_REDIS_URL): conversations and reminders are kept in memory and lost on restart")
 	}
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	metrics := telegram.NewMetrics(reg)
-	loc, _ := time.LoadLocation(cfg.Timezone) // validated with the config
 	msgs := bot.DefaultMessages()
-	svc := bot.New(flows.NewEngine(cat, flows.DefaultMessages()), st, bot.Options{Location: loc, Logger: log, Messages: msgs})
+	svc, rem, err := service(cfg, cat, st, loc, log)
+	if err != nil {
+		return err
+	}
 	var blocklist telegram.Blocklist
-	if bl, ok := st.(store.Blocklist); ok {
+	if bl, ok := st.conv.(store.Blocklist); ok {
 		blocklist = bl
 	}
 	tg, err := telegram.New(ctx, svc, telegram.Options{
@@ -75,6 +80,36 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 	}
 	tg.SetCommands(ctx)
 
+	// Reminders leave through the one paced sender, sent by a job every
+	// replica runs; claims keep them from sending one twice.
+	quietFrom, _ := clock(cfg.Reminders.QuietFrom) // validated with the config
+	quietTo, _ := clock(cfg.Reminders.QuietTo)
+	ob := outbox.New(tg, outbox.Options{
+		PerSecond: rate.Limit(cfg.Reminders.PerSecond),
+		Quiet:     &outbox.QuietHours{From: quietFrom, To: quietTo},
+		Location:  loc,
+		OnBlocked: func(ctx context.Context, chat string) {
+			if blocklist != nil {
+				_ = blocklist.Block(ctx, chat)
+			}
+			if err := st.rem.SetPaused(ctx, chat, true); err != nil {
+				log.Warn("pause the reminders of a chat that blocked the bot", "err", err)
+			}
+		},
+		Logger:     log,
+		Registerer: reg,
+	})
+	job, err := scheduler.New(st.rem, ob, rem, scheduler.Options{
+		Spec: cfg.Reminders.Spec, Location: loc, Lease: time.Duration(cfg.Reminders.Lease),
+		Logger: log, Registerer: reg,
+	})
+	if err != nil {
+		return fmt.Errorf("reminders: %w", err)
+	}
+	if err := job.Start(ctx); err != nil {
+		return fmt.Errorf("reminders: %w", err)
+	}
+
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") })
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
@@ -82,7 +117,7 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 		// must answer.
 		pingCtx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
-		if err := ping(pingCtx, st); err != nil {
+		if err := ping(pingCtx, st.conv); err != nil {
 			http.Error(w, "store unreachable", http.StatusServiceUnavailable)
 			return
 		}
@@ -126,7 +161,7 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 	stop, cancel := context.WithTimeout(context.Background(), time.Duration(cfg.HTTP.ShutdownTimeout))
 	defer cancel()
 	<-polled // polling stops with ctx and confirms its offset
-	err = errors.Join(srv.Shutdown(stop), tg.Close(stop))
+	err = errors.Join(srv.Shutdown(stop), job.Stop(stop), tg.Close(stop))
 	if err != nil {
 		log.Warn("motcua stopped before every update finished", "err", err)
 	}

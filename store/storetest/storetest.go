@@ -508,6 +508,12 @@ func testBlocked(t *testing.T, h Harness) {
 	}
 	check("tg:blocked", true)
 	check("tg:other", false)
+	if snap := load(t, s, "tg:blocked", "u1"); !snap.Blocked {
+		t.Error("Load must report the block, for the update that clears it")
+	}
 	commit(t, s, "tg:blocked", "u1", 0, []byte("she wrote again"))
 	check("tg:blocked", false)
+	if snap := load(t, s, "tg:blocked", ""); snap.Blocked {
+		t.Error("the commit cleared the block")
+	}
 }

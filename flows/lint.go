@@ -252,8 +252,8 @@ func (l *linter) step(s *Step, field string) {
 			// checked with the graph, which knows the answers before it
 		case s.From == "":
 			l.add(s.pos.line, field+".from", "missing: the date answer to start from")
-		case !durationPattern.MatchString(s.Add):
-			l.add(s.pos.at("add"), field+".add", "%q is not a duration: write e.g. 60d (days), 72m (months) or 6y (years)", s.Add)
+		case !durationPattern.MatchString(strings.TrimPrefix(s.Add, "-")):
+			l.add(s.pos.at("add"), field+".add", "%q is not a duration: write e.g. 60d (days), 72m (months), 6y (years), or -5y to go back", s.Add)
 		}
 	case KindBranch:
 		if len(s.Routes) == 0 {

@@ -114,6 +114,9 @@ func (r *run) checklist(s *Step) string {
 // shift moves a date by a duration such as "60d", "72m" or "6y", forward
 // for sign 1 and back for sign -1.
 func shift(d Date, dur string, sign int) (Date, bool) {
+	if rest, ok := strings.CutPrefix(dur, "-"); ok {
+		dur, sign = rest, -sign
+	}
 	m := durationPattern.FindStringSubmatch(dur)
 	if m == nil {
 		return d, false

@@ -34,7 +34,7 @@ type Harness struct {
 	New func(t *testing.T) store.Conversations
 	// Advance moves the clock of the stores New returns. It is nil for a
 	// backend whose clock cannot move (Redis); the subtests that need time
-	// to pass are then skipped, and the backend checks its TTLs itself.
+	// to pass are then not run, and the backend checks its TTLs itself.
 	Advance func(d time.Duration)
 	// IdleTTL is the Options.IdleTTL New uses; store.DefaultIdleTTL when
 	// zero.

@@ -45,6 +45,8 @@ type Messages struct {
 	ReminderRenewed      string `yaml:"reminder_renewed"`
 	ReminderSnooze       string `yaml:"reminder_snooze"`
 	ReminderAskExpiry    string `yaml:"reminder_ask_expiry"`
+	ReminderAskDate      string `yaml:"reminder_ask_date"`
+	ReminderEditButton   string `yaml:"reminder_edit_button"`
 	ReminderDateHint     string `yaml:"reminder_date_hint"`
 	ReminderDatePast     string `yaml:"reminder_date_past"`
 	ReminderRenewDone    string `yaml:"reminder_renew_done"`

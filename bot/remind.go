@@ -32,7 +32,9 @@ func (t *turn) reminderList() {
 		today := flows.DateOf(t.now)
 		for _, r := range t.listed {
 			lines = append(lines, flows.Fill(t.s.msg.ReminderLine, "label", r.Label, "expiry", r.Expiry.String(), "days", t.s.eng.Messages().DaysLeftText(today, r.Expiry)))
-			m.Buttons = append(m.Buttons, Button{Label: flows.Fill(t.s.msg.ReminderDeleteButton, "label", r.Label), Data: reminderData(r.ID, actDelete)})
+			m.Buttons = append(m.Buttons,
+				Button{Label: flows.Fill(t.s.msg.ReminderEditButton, "label", r.Label), Data: reminderData(r.ID, actEdit)},
+				Button{Label: flows.Fill(t.s.msg.ReminderDeleteButton, "label", r.Label), Data: reminderData(r.ID, actDelete)})
 		}
 		m.Text = strings.Join(lines, "\n")
 	}
@@ -58,6 +60,9 @@ func (t *turn) pressReminder(id, what string) {
 	case actRenew:
 		t.conv.Pending = pendingRenew + id
 		t.say(t.s.msg.ReminderAskExpiry)
+	case actEdit:
+		t.conv.Pending = pendingRenew + id
+		t.say(t.s.msg.ReminderAskDate)
 	case actSnooze:
 		t.effects = append(t.effects, flows.Effect{Action: effectSnooze, Args: map[string]string{"id": id}})
 		t.say(t.s.msg.ReminderSnoozed)

@@ -119,6 +119,7 @@ const (
 	actRenew       = "renew"
 	actSnooze      = "snooze"
 	actDelete      = "del"
+	actEdit        = "edit"
 	actAdd         = "add"
 )
 

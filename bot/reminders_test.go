@@ -72,7 +72,7 @@ func TestRemindersFromProcedureToButtons(t *testing.T) {
 	if list[0].Sent != 0 {
 		t.Errorf("sent = %d: on 23/11 the 30-day reminder (01/12) is still ahead", list[0].Sent)
 	}
-	contains(t, c.say("/nhacnho"), "• Mẹ: thẻ hết hạn 31/12/2026 (còn 38 ngày)", "1. 🗑 Xóa: Mẹ", "2. ➕ Thêm lời nhắc")
+	contains(t, c.say("/nhacnho"), "• Mẹ: thẻ hết hạn 31/12/2026 (còn 38 ngày)", "1. ✏️ Đổi ngày: Mẹ", "2. 🗑 Xóa: Mẹ", "3. ➕ Thêm lời nhắc")
 
 	// The reminder as the scheduler sends it, and its buttons.
 	msg := rem.Render(reminders.Claimed{Reminder: list[0]}, now())
@@ -96,7 +96,10 @@ func TestRemindersFromProcedureToButtons(t *testing.T) {
 	}
 
 	c.say("/nhacnho")
-	contains(t, c.say("1"), "Đã xóa lời nhắc.")
+	contains(t, c.say("1"), "Bạn gõ ngày hết hạn mới của thẻ")
+	contains(t, c.say("30/6/2028"), "Đã ghi ngày hết hạn mới: 30/06/2028.")
+	c.say("/nhacnho")
+	contains(t, c.say("2"), "Đã xóa lời nhắc.")
 	if list, _ = rs.List(context.Background(), c.id); len(list) != 0 {
 		t.Errorf("deleted: %+v", list)
 	}
@@ -113,4 +116,23 @@ func TestEraseRemovesReminders(t *testing.T) {
 	if list, _ := rs.List(context.Background(), c.id); len(list) != 0 {
 		t.Errorf("reminders survive /xoadulieu: %+v", list)
 	}
+}
+
+// TestRenewalDateHints: the bad inputs get a hint and keep the
+// question.
+func TestRenewalDateHints(t *testing.T) {
+	svc, _, _ := reminderService(t)
+	c := newChat(t, svc)
+	c.say("/start nhac-nho")
+	c.say("Mẹ")
+	c.say("31/12/2026")
+	c.say("/nhacnho")
+	contains(t, c.say("1"), "Bạn gõ ngày hết hạn mới")
+	for _, in := range []string{"30/2/2026", "hôm qua", "12/13/2025", "2026-05-01", "31/12/1999"} {
+		got := c.say(in)
+		if !strings.Contains(got, "Mình chưa đọc được ngày này") && !strings.Contains(got, "Ngày này đã qua") {
+			t.Errorf("%q: %s", in, got)
+		}
+	}
+	contains(t, c.say("31/12/2027"), "Đã ghi ngày hết hạn mới: 31/12/2027.")
 }

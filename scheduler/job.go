@@ -164,12 +164,13 @@ func New(c Claimer, s Sender, r Renderer, opts Options) (*Job, error) {
 // Start runs Tick on the job's schedule, with the time of Options.Now,
 // until Stop or until ctx ends. A tick due while the previous one still
 // runs is skipped (cron.SkipIfStillRunning): a long catch-up never runs
-// twice in one process. Start returns an error when the job already runs.
+// twice in one process. A job starts once: Start returns an error when
+// it was started before, even if stopped since.
 func (j *Job) Start(ctx context.Context) error {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	if j.cron != nil {
-		return errors.New("scheduler: start: already started")
+		return errors.New("scheduler: start: started before")
 	}
 	tickCtx, cancel := context.WithCancel(ctx)
 	logger := cronLogger{j.log}

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/motcua/motcua/bot/telegram/telegramtest"
+	"github.com/motcua/motcua/flows"
+	"github.com/motcua/motcua/reminders"
 	"github.com/motcua/motcua/store/redistest"
 )
 
@@ -164,5 +166,56 @@ func TestServePolling(t *testing.T) {
 	}
 	if !strings.Contains(logs, `"msg":"motcua serving"`) {
 		t.Errorf("structured logs: %s", logs)
+	}
+}
+
+// TestServeSendsDueReminders: a reminder due now (the 1-day stage of a card
+// expiring today, due since yesterday 08:00 whatever the hour the test
+// runs) reaches the citizen on Telegram, once, with its buttons, through
+// the job, the outbox and the bot.
+func TestServeSendsDueReminders(t *testing.T) {
+	const token = "43:serve-reminder-token"
+	api := telegramtest.New(t, token)
+	redisSrv := redistest.Start(t)
+	loc := time.FixedZone("ICT", 7*3600)
+	sched := reminders.DefaultSchedule()
+	sched.Location = loc
+	rs := reminders.NewRedis(redisSrv.Client(t), sched, reminders.Options{Prefix: "mc"})
+	now := time.Now().In(loc)
+	today := flows.DateOf(now)
+	rem := sched.Begin(reminders.Reminder{Chat: "tg:88", ID: "r1", Label: "Mẹ", Expiry: today}, now.Add(-72*time.Hour))
+	if err := rs.Save(context.Background(), rem); err != nil {
+		t.Fatal(err)
+	}
+	addr := freeAddr(t)
+	env := envOf(map[string]string{
+		"MOTCUA_TELEGRAM_TOKEN":       token,
+		"MOTCUA_TELEGRAM_API_URL":     api.URL(),
+		"MOTCUA_REDIS_URL":            "redis://" + redisSrv.Addr() + "/0",
+		"MOTCUA_HTTP_LISTEN":          addr,
+		"MOTCUA_LOG_LEVEL":            "warn",
+		"MOTCUA_TIMEZONE":             "Asia/Ho_Chi_Minh",
+		"MOTCUA_REMINDERS_SPEC":       "@every 1s",
+		"MOTCUA_REMINDERS_QUIET_FROM": "00:00", // no quiet hours: the test runs at any hour
+		"MOTCUA_REMINDERS_QUIET_TO":   "00:00",
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	var out bytes.Buffer
+	go func() { done <- run(ctx, []string{"serve"}, nil, &out, &syncBuffer{}, env) }()
+	eventually(t, func() bool { return len(api.SentTo(88)) > 0 })
+	// A second tick must not send it again.
+	polls := len(api.CallsOf("getUpdates"))
+	api.WaitCalls(t, "getUpdates", polls+2)
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	sent := api.SentTo(88)
+	if len(sent) != 1 {
+		t.Fatalf("%d reminders sent, want 1", len(sent))
+	}
+	if !strings.Contains(sent[0].Text, "thẻ của Mẹ hết hạn ngày "+today.String()) || len(sent[0].Keyboard) != 2 {
+		t.Errorf("reminder: %q %+v", sent[0].Text, sent[0].Keyboard)
 	}
 }

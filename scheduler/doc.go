@@ -32,7 +32,9 @@
 // canceled halfway, a replica that dies after its claim. The store hands
 // the reminder out again, once, when the lease ends. So the lease must
 // outlast a batch (500 at 29 a second take 17 s; 5 minutes leaves room
-// for rate-limit pauses). Delivery is at least once: a replica that dies
+// for rate-limit pauses and retries), and a batch's sends stop at 9/10 of
+// its lease, so that they never overlap another replica's claim of the
+// same reminders. Delivery is at least once: a replica that dies
 // between a send and its Done sends that stage again after the lease,
 // with the same Key.
 //

@@ -57,7 +57,8 @@ type Options struct {
 	// Lease is how long a claim keeps a reminder from other replicas (5
 	// minutes when zero). It must outlast the sending of a whole batch
 	// through the outbox (500 at 29 a second take 17 s): a claim whose
-	// lease ends before its Done may be sent twice.
+	// lease ends before its Done may be sent twice. A batch's sends stop
+	// at 9/10 of it.
 	Lease time.Duration
 	// Batch is how many reminders one claim takes (500 when zero). A tick
 	// claims again while batches come back full.

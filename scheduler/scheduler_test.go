@@ -603,3 +603,52 @@ func TestNewReportsEveryProblem(t *testing.T) {
 		})
 	}
 }
+
+// stuck is a Sender whose sends to one chat hang until their context
+// ends, as an outbox backing off from a failing channel would.
+type stuck struct {
+	chat string
+	mu   sync.Mutex
+	sent []string
+}
+
+func (s *stuck) Send(ctx context.Context, m outbox.Message) error {
+	if m.Chat == s.chat {
+		<-ctx.Done()
+		return ctx.Err()
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.sent = append(s.sent, m.Chat)
+	return nil
+}
+
+func (s *stuck) QuietUntil(t time.Time) time.Time { return t }
+
+func TestBatchStopsBeforeItsLeaseEnds(t *testing.T) {
+	created := at(2026, 6, 1, 10, 0)
+	st := reminders.NewMemory(sched)
+	for _, chat := range []string{"tg:1", "tg:2", "tg:3"} {
+		if err := st.Save(context.Background(), reminder(chat, "1", expiry, created)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A real lease this short: the test waits for 9/10 of it, on the
+	// context's deadline.
+	s := &stuck{chat: "tg:2"}
+	job, err := scheduler.New(st, s, texts{}, scheduler.Options{Lease: 200 * time.Millisecond, Workers: 1, Logger: discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := job.Tick(context.Background(), at(2026, 6, 15, 8, 0))
+	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "lease") {
+		t.Errorf("Tick: %v, want the batch stopped for its lease", err)
+	}
+	checkSum(t, rep)
+	if rep.Claimed != 3 || rep.Sent != 1 || rep.Failed != 2 {
+		t.Errorf("report %+v, want 3 claimed, 1 sent and 2 left for the lease", rep)
+	}
+	if !slices.Equal(s.sent, []string{"tg:1"}) {
+		t.Errorf("sent to %v, want tg:1 only", s.sent)
+	}
+}

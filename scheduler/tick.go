@@ -61,7 +61,10 @@ var errQuiet = errors.New("scheduler: quiet hours")
 // reminder claimed: the lease brings it back, once.
 //
 // Tick returns the store's error when a claim or a write failed, the
-// context's when it ended; the report counts what was done until then.
+// context's when it ended, and one matching context.DeadlineExceeded when
+// a batch's sends reached 9/10 of its lease (the lease is too short for
+// the batch, or the channel is failing); the report counts what was done
+// until then.
 // Each claim after the first is made at now plus the time the tick has
 // taken by Options.Now, so that its lease counts from when it was made.
 func (j *Job) Tick(ctx context.Context, now time.Time) (Report, error) {
@@ -124,7 +127,16 @@ func (t *tick) run(ctx context.Context, now, started time.Time) error {
 
 // send sends one claim's reminders, the chats in parallel and each
 // chat's reminders in turn, and returns when all are done.
+//
+// Sending stops at 9/10 of the lease, measured from now: past its end
+// another replica may claim the same reminders and send them too (a
+// channel failing every send makes the outbox back off for seconds a
+// message). What is left comes back with the lease.
 func (t *tick) send(ctx context.Context, cs []reminders.Claimed, at time.Time) {
+	lease := t.job.lease
+	ctx, cancel := context.WithTimeoutCause(ctx, lease-lease/10,
+		fmt.Errorf("scheduler: a batch took 9/10 of its %v lease, the rest is left to it: %w", lease, context.DeadlineExceeded))
+	defer cancel()
 	chats := byChat(cs)
 	work := make(chan []reminders.Claimed)
 	var wg sync.WaitGroup
@@ -181,7 +193,7 @@ func (t *tick) sendOne(ctx context.Context, c reminders.Claimed, at time.Time) {
 		}
 	case ctx.Err() != nil:
 		t.count(&t.rep.Failed)
-		t.halt(ctx.Err())
+		t.halt(context.Cause(ctx))
 	default:
 		j.log.Debug("scheduler: reminder not sent, the lease brings it back", "key", m.Key, "err", err)
 		t.mu.Lock()

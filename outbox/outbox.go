@@ -46,6 +46,9 @@ var (
 	// ErrBlocked says the recipient blocked the bot. It wraps the channel's
 	// error; OnBlocked has been called.
 	ErrBlocked = errors.New("outbox: the recipient blocked the bot")
+	// ErrPermanent means the channel refused the message in a way no retry
+	// mends (Telegram's 400: chat not found…): the caller gives it up.
+	ErrPermanent = errors.New("outbox: refused for good")
 )
 
 // Options configures an Outbox. The zero value is Telegram's limits, with
@@ -249,7 +252,7 @@ func (o *Outbox) deliver(ctx context.Context, m Message) (reason string, err err
 			}
 			return reasonBlocked, fmt.Errorf("%w: %w", ErrBlocked, err)
 		case reasonPermanent:
-			return reasonFailed, fmt.Errorf("outbox: not retried: %w", err)
+			return reasonFailed, fmt.Errorf("%w: %w", ErrPermanent, err)
 		}
 		if ctx.Err() != nil {
 			return reasonCanceled, err

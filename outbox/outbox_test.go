@@ -481,7 +481,7 @@ func TestErrors(t *testing.T) {
 			name:   "a 400 is not retried",
 			script: []error{badReq},
 			at:     []time.Duration{0},
-			wantIs: badReq,
+			wantIs: outbox.ErrPermanent,
 		},
 		{
 			name:   "a backoff of one's own",

@@ -80,12 +80,14 @@ func (c *clock) Add(d time.Duration) {
 // channelError is a channel's error, shaped like *telegram.SendError.
 type channelError struct{ code int }
 
-func (e *channelError) Error() string { return "channel: " + strconv.Itoa(e.code) }
-func (e *channelError) Blocked() bool { return e.code == 403 }
+func (e *channelError) Error() string   { return "channel: " + strconv.Itoa(e.code) }
+func (e *channelError) Blocked() bool   { return e.code == 403 }
+func (e *channelError) Permanent() bool { return e.code == 400 }
 
 var (
 	forbidden = &channelError{code: 403}
 	badGW     = &channelError{code: 502}
+	badReq    = &channelError{code: 400}
 )
 
 // delivery is one message the channel accepted.
@@ -437,6 +439,20 @@ func TestFailedSendComesBackAfterTheLease(t *testing.T) {
 	r.tickEvery(t, at(2026, 6, 15, 8, 6), at(2026, 6, 16, 0, 0), time.Minute)
 	checkGot(t, r.channel, "tg:1", "1/0 at 15/06/2026 08:05")
 	checkGot(t, r.channel, "tg:2", "1/0 at 15/06/2026 08:00")
+}
+
+func TestRefusedForGoodIsGivenUp(t *testing.T) {
+	created := at(2026, 6, 1, 10, 0)
+	r := newRig(t, created, scheduler.Options{Lease: 5 * time.Minute})
+	r.save(t, reminder("tg:1", "1", expiry, created))
+	r.channel.fail("tg:1", badReq)
+	if rep := r.tick(t, at(2026, 6, 15, 8, 0)); rep.Claimed != 1 || rep.Failed != 1 {
+		t.Errorf("tick at 08:00: %+v, want 1 claimed, 1 failed", rep)
+	}
+	// Not claimed again when the lease ends: the stage was given up.
+	if rep := r.tick(t, at(2026, 6, 15, 8, 10)); rep.Claimed != 0 {
+		t.Errorf("tick after the lease: %+v, want nothing claimed", rep)
+	}
 }
 
 // failingDone is a store whose Done fails, as Redis gone away would.

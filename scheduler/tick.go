@@ -191,6 +191,14 @@ func (t *tick) sendOne(ctx context.Context, c reminders.Claimed, at time.Time) {
 		if err := record(ctx, func(ctx context.Context) error { return j.claimer.SetPaused(ctx, c.Chat, true) }); err != nil {
 			t.halt(fmt.Errorf("scheduler: pause a chat that blocked the bot: %w", err))
 		}
+	case errors.Is(err, outbox.ErrPermanent):
+		// No retry mends it (a chat that no longer exists): give this
+		// stage up rather than try again every lease for ever.
+		t.count(&t.rep.Failed)
+		j.log.Warn("scheduler: reminder refused for good, stage given up", "err", err)
+		if err := record(ctx, func(ctx context.Context) error { return j.claimer.Done(ctx, c, c.Stage) }); err != nil {
+			t.halt(fmt.Errorf("scheduler: give up a refused reminder: %w", err))
+		}
 	case ctx.Err() != nil:
 		t.count(&t.rep.Failed)
 		t.halt(context.Cause(ctx))

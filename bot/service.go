@@ -68,7 +68,7 @@ func New(eng *flows.Engine, st store.Conversations, opts Options) *Service {
 		s.msg = DefaultMessages()
 	}
 	if s.loc == nil {
-		s.loc = vietnam()
+		s.loc = flows.Vietnam()
 	}
 	if s.now == nil {
 		s.now = time.Now
@@ -80,15 +80,6 @@ func New(eng *flows.Engine, st store.Conversations, opts Options) *Service {
 		s.retries = []time.Duration{100 * time.Millisecond, 400 * time.Millisecond}
 	}
 	return s
-}
-
-// vietnam is Asia/Ho_Chi_Minh, or UTC+7 where the time zone database is
-// missing (Vietnam has no daylight saving time).
-func vietnam() *time.Location {
-	if loc, err := time.LoadLocation("Asia/Ho_Chi_Minh"); err == nil {
-		return loc
-	}
-	return time.FixedZone("ICT", 7*3600)
 }
 
 // Handle answers one update. The reply is always worth sending: when the

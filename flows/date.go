@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -245,3 +246,13 @@ func (d Date) Before(e Date) bool { return d.Compare(e) < 0 }
 
 // After reports whether d is a day after e.
 func (d Date) After(e Date) bool { return d.Compare(e) > 0 }
+
+// Vietnam is Asia/Ho_Chi_Minh, or UTC+7 where the time zone database is
+// missing (Vietnam has no daylight saving time). It is loaded once. Every
+// package that needs the commune's default zone uses this one.
+var Vietnam = sync.OnceValue(func() *time.Location {
+	if loc, err := time.LoadLocation("Asia/Ho_Chi_Minh"); err == nil {
+		return loc
+	}
+	return time.FixedZone("ICT", 7*3600)
+})

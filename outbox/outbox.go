@@ -12,6 +12,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/motcua/motcua/bot"
+	"github.com/motcua/motcua/flows"
 )
 
 // Sender sends one message, unasked, to a chat named across channels
@@ -159,7 +160,7 @@ func New(s Sender, opts Options) *Outbox {
 		panic("outbox: negative rate or attempts")
 	}
 	if o.loc == nil {
-		o.loc = vietnam()
+		o.loc = flows.Vietnam()
 	}
 	if o.now == nil {
 		o.now = time.Now
@@ -328,13 +329,4 @@ func timerWait(ctx context.Context, d time.Duration) error {
 // backoff is the default pause after the n-th failed attempt.
 func backoff(n int) time.Duration {
 	return min(time.Second<<min(n-1, 6), time.Minute)
-}
-
-// vietnam is Asia/Ho_Chi_Minh, or UTC+7 where the time zone database is
-// missing (Vietnam has no daylight saving time).
-func vietnam() *time.Location {
-	if loc, err := time.LoadLocation("Asia/Ho_Chi_Minh"); err == nil {
-		return loc
-	}
-	return time.FixedZone("ICT", 7*3600)
 }

@@ -22,7 +22,7 @@ var (
 	benchSched = DefaultSchedule()
 	// benchNow is half a minute after 08:00, when the day's reminders
 	// fall due.
-	benchNow    = time.Date(2026, 6, 15, 8, 0, 30, 0, vietnam())
+	benchNow    = time.Date(2026, 6, 15, 8, 0, 30, 0, flows.Vietnam())
 	benchLabels = []string{"Tôi", "Mẹ", "Bố", "Bé An", "Ông nội", "Bà ngoại", "Vợ", "Chồng"}
 )
 

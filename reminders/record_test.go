@@ -8,7 +8,7 @@ import (
 )
 
 func TestRecordRoundTrip(t *testing.T) {
-	loc := vietnam()
+	loc := flows.Vietnam()
 	tests := []struct {
 		name string
 		r    Reminder

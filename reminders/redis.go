@@ -157,28 +157,8 @@ func (b *redisBackend) put(ctx context.Context, chat string, changes []change) (
 // in package store; a caller's cancellation and a genuine error reply (a
 // script bug) do not: trying again would not help.
 func failure(err error) error {
-	if isUnavailable(err) {
+	if store.IsUnavailable(err) {
 		return fmt.Errorf("%w: %w", store.ErrUnavailable, err)
 	}
 	return err
-}
-
-// isUnavailable reports whether err means Redis could not be reached or
-// could not serve for now. It is package store's rule.
-func isUnavailable(err error) bool {
-	if errors.Is(err, context.Canceled) {
-		return false
-	}
-	var reply redis.Error
-	if !errors.As(err, &reply) {
-		return true // network, timeout, pool or closed client
-	}
-	return redis.IsLoadingError(err) ||
-		redis.IsReadOnlyError(err) ||
-		redis.IsMasterDownError(err) ||
-		redis.IsClusterDownError(err) ||
-		redis.IsTryAgainError(err) ||
-		redis.IsNoReplicasError(err) ||
-		redis.IsMaxClientsError(err) ||
-		redis.HasErrorPrefix(err, "BUSY")
 }

@@ -3,7 +3,6 @@ package reminders
 import (
 	"errors"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/motcua/motcua/flows"
@@ -53,7 +52,7 @@ type Schedule struct {
 // DefaultSchedule is the issue's: 30, 7 and 1 days before expiry and the
 // day after, at 08:00 in Asia/Ho_Chi_Minh; a snooze waits 3 days.
 func DefaultSchedule() Schedule {
-	return Schedule{Leads: []int{30, 7, 1}, After: 1, Hour: 8, Location: vietnam(), Snooze: 3}
+	return Schedule{Leads: []int{30, 7, 1}, After: 1, Hour: 8, Location: flows.Vietnam(), Snooze: 3}
 }
 
 // Validate reports every problem of s at once.
@@ -198,15 +197,5 @@ func (s Schedule) location() *time.Location {
 	if s.Location != nil {
 		return s.Location
 	}
-	return vietnam()
+	return flows.Vietnam()
 }
-
-// vietnam is Asia/Ho_Chi_Minh, or UTC+7 where the time zone database is
-// missing (Vietnam has no daylight saving time). It is loaded once: a
-// schedule without a Location asks for it on every stage.
-var vietnam = sync.OnceValue(func() *time.Location {
-	if loc, err := time.LoadLocation("Asia/Ho_Chi_Minh"); err == nil {
-		return loc
-	}
-	return time.FixedZone("ICT", 7*3600)
-})

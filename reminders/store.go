@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/motcua/motcua/flows"
 )
 
 // Store keeps reminders and hands out the due ones. Both implementations,
@@ -129,7 +131,7 @@ func newCore(b backend, sched Schedule, log *slog.Logger) core {
 		panic(err)
 	}
 	if sched.Location == nil {
-		sched.Location = vietnam()
+		sched.Location = flows.Vietnam()
 	}
 	if log == nil {
 		log = slog.Default()

@@ -13,6 +13,7 @@ import (
 	"github.com/robfig/cron/v3"
 
 	"github.com/motcua/motcua/bot"
+	"github.com/motcua/motcua/flows"
 	"github.com/motcua/motcua/outbox"
 	"github.com/motcua/motcua/reminders"
 )
@@ -151,7 +152,7 @@ func New(c Claimer, s Sender, r Renderer, opts Options) (*Job, error) {
 		metrics:  newMetrics(opts.Registerer),
 	}
 	if j.loc == nil {
-		j.loc = vietnam()
+		j.loc = flows.Vietnam()
 	}
 	if j.now == nil {
 		j.now = time.Now
@@ -234,13 +235,4 @@ func (l cronLogger) Info(msg string, keysAndValues ...any) {
 
 func (l cronLogger) Error(err error, msg string, keysAndValues ...any) {
 	l.log.Error("scheduler: cron: "+msg, append(keysAndValues, "err", err)...)
-}
-
-// vietnam is Asia/Ho_Chi_Minh, or UTC+7 where the time zone database is
-// missing (Vietnam has no daylight saving time).
-func vietnam() *time.Location {
-	if loc, err := time.LoadLocation("Asia/Ho_Chi_Minh"); err == nil {
-		return loc
-	}
-	return time.FixedZone("ICT", 7*3600)
 }

@@ -16,15 +16,18 @@ import (
 // (WRONGTYPE, a script bug) do not match ErrUnavailable: trying again would
 // not help.
 func redisFailure(op, conv string, err error) error {
-	if isUnavailable(err) {
+	if IsUnavailable(err) {
 		return fmt.Errorf("%s %s: %w: %w", op, conv, ErrUnavailable, err)
 	}
 	return fmt.Errorf("%s %s: %w", op, conv, err)
 }
 
-// isUnavailable reports whether err means Redis could not be reached or
-// could not serve for now.
-func isUnavailable(err error) bool {
+// IsUnavailable reports whether an error of go-redis means Redis could not
+// be reached or could not serve for now (refused, reset, timed out, pool
+// exhausted, loading, read-only, out of its cluster): worth trying again
+// later. A caller's cancellation and a genuine error reply are not. Every
+// package that talks to Redis sorts its errors with it.
+func IsUnavailable(err error) bool {
 	if errors.Is(err, context.Canceled) {
 		return false
 	}

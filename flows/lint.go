@@ -319,18 +319,7 @@ func (l *linter) choices(s *Step, field string) {
 	ids := map[string]bool{}
 	for j, c := range s.Choices {
 		f := fmt.Sprintf("%s.choices[%d]", field, j)
-		switch {
-		case c.ID == "":
-			l.add(c.pos.line, f+".id", "missing: a short id such as cha_me")
-		case !choiceIDPattern.MatchString(c.ID):
-			l.add(c.pos.at("id"), f+".id", "%q must be lower-case letters a-z, digits and '_' (it travels in button data)", c.ID)
-		case len(c.ID) > MaxChoiceID:
-			l.add(c.pos.at("id"), f+".id", "%q is %d bytes; button data must fit Telegram's 64 bytes, so keep ids within %d", c.ID, len(c.ID), MaxChoiceID)
-		}
-		if ids[c.ID] {
-			l.add(c.pos.at("id"), f+".id", "duplicate choice id %q", c.ID)
-		}
-		ids[c.ID] = true
+		l.buttonID(c.ID, ids, c.pos, f+".id", "cha_me")
 		if strings.TrimSpace(c.Label) == "" {
 			l.add(c.pos.line, f+".label", "missing: the text on the button")
 		} else if len(c.Label) > MaxLabel {
@@ -345,6 +334,23 @@ func (l *linter) choices(s *Step, field string) {
 	}
 }
 
+// buttonID checks the id of a choice or a tasks item: it travels in button
+// data, so it is short and plain, and unique in its step.
+func (l *linter) buttonID(id string, seen map[string]bool, pos positions, field, example string) {
+	switch {
+	case id == "":
+		l.add(pos.line, field, "missing: a short id such as %s", example)
+	case !choiceIDPattern.MatchString(id):
+		l.add(pos.at("id"), field, "%q must be lower-case letters a-z, digits and '_' (it travels in button data)", id)
+	case len(id) > MaxChoiceID:
+		l.add(pos.at("id"), field, "%q is %d bytes; button data must fit Telegram's 64 bytes, so keep ids within %d", id, len(id), MaxChoiceID)
+	}
+	if seen[id] && id != "" {
+		l.add(pos.at("id"), field, "duplicate id %q in this step", id)
+	}
+	seen[id] = true
+}
+
 // tasks checks a list the citizen ticks: items with short ids, labels that
 // fit a button with their mark.
 func (l *linter) tasks(s *Step, field string) {
@@ -354,18 +360,10 @@ func (l *linter) tasks(s *Step, field string) {
 	ids := map[string]bool{}
 	for j, it := range s.Items {
 		f := fmt.Sprintf("%s.items[%d]", field, j)
-		switch {
-		case it.ID == "":
-			l.add(it.pos.line, f+".id", "missing: a tasks item needs a short id such as vneid")
-		case !choiceIDPattern.MatchString(it.ID) || it.ID == AllDone || it.ID == tasksDone:
-			l.add(it.pos.at("id"), f+".id", "%q must be lower-case letters a-z, digits and '_', and not %s or %s", it.ID, AllDone, tasksDone)
-		case len(it.ID) > MaxChoiceID:
-			l.add(it.pos.at("id"), f+".id", "%q is %d bytes; keep ids within %d", it.ID, len(it.ID), MaxChoiceID)
+		l.buttonID(it.ID, ids, it.pos, f+".id", "vneid")
+		if it.ID == AllDone || it.ID == tasksDone {
+			l.add(it.pos.at("id"), f+".id", "%q is a word tasks lists keep for themselves: choose another id", it.ID)
 		}
-		if ids[it.ID] {
-			l.add(it.pos.at("id"), f+".id", "duplicate item id %q", it.ID)
-		}
-		ids[it.ID] = true
 		if strings.TrimSpace(it.Text) == "" {
 			l.add(it.pos.line, f+".text", "missing: the thing to do")
 		} else if len(it.Text) > MaxLabel-5 {

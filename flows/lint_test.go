@@ -53,7 +53,7 @@ func TestLintFindsEachProblem(t *testing.T) {
 		{"wrong type", "keywords: [mẫu]\n", "keywords: {a: b}\n", `mau.yaml:4: cannot unmarshal`, false},
 		{"missing target", "{id: b, label: B, next: cuoi}", "{id: b, label: B, next: khong_co}", `mau.yaml:14: steps[0] (hoi).choices[1].next: no step has id "khong_co"`, false},
 		{"duplicate step id", "  - id: ngay\n", "  - id: hoi\n", `mau.yaml:15: steps[1].id: duplicate step id "hoi" (first on line 9)`, false},
-		{"duplicate choice id", "{id: b, label: B", "{id: a, label: B", `duplicate choice id "a"`, false},
+		{"duplicate choice id", "{id: b, label: B", "{id: a, label: B", `duplicate id "a" in this step`, false},
 		{"long choice id", "{id: a, label: A}", "{id: " + strings.Repeat("a", 40) + ", label: A}", `fit Telegram's 64 bytes`, false},
 		{"long label", "{id: a, label: A}", "{id: a, label: " + strings.Repeat("Ă", 40) + "}", `a button label must be short`, false},
 		{"text over telegram", "    text: Hết.\n", "    text: " + strings.Repeat("x", 4100) + "\n", `mau.yaml:22: steps[2] (cuoi).text: 4100 characters, over Telegram's limit of 4096`, false},

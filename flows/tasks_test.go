@@ -96,7 +96,7 @@ func TestTasksTickAndSave(t *testing.T) {
 
 func TestTasksLint(t *testing.T) {
 	tests := []struct{ old, new, want string }{
-		{"{id: vneid, text: VNeID mức độ 2}", "{text: VNeID mức độ 2}", "a tasks item needs a short id"},
+		{"{id: vneid, text: VNeID mức độ 2}", "{text: VNeID mức độ 2}", "items[0].id: missing: a short id such as vneid"},
 		{"{id: ngan_hang,", "{id: vneid,", `duplicate id "vneid" in this step`},
 		{"{id: so_suc_khoe, text: Sổ sức khỏe điện tử}", "{id: xong, text: x}", `"xong" is a word tasks lists keep for themselves`},
 		{"when: {viec: vneid}", "when: {viec: khac}", `"khac" is not a value of "viec"`},

@@ -36,6 +36,12 @@
 //  6. record: Send returns nil only once the channel accepted the message;
 //     the caller records the message's Key as sent then, and only then.
 //
+// Several replicas share one bot's pace through a Pacer (RedisPacer: the
+// generic cell rate algorithm in one Lua script, one round trip a send):
+// each send reserves the next free instant of one schedule, and a 429 seen
+// by one replica pauses them all. The local limiters stay, so a replica
+// alone never exceeds the rate when Redis is unreachable.
+//
 // A message the channel splits in parts (Telegram's past 4096 characters)
 // counts as one send: reminders and notices are short.
 //

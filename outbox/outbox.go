@@ -97,6 +97,9 @@ type Options struct {
 	// its own failures: the message has failed either way.
 	OnBlocked func(ctx context.Context, chat string)
 	Logger    *slog.Logger
+	// Pacer, when set, spreads the bot's pace over every replica (see
+	// RedisPacer); PerSecond still bounds each replica alone.
+	Pacer Pacer
 	// Registerer, when set, gets the outbox's metrics.
 	Registerer prometheus.Registerer
 }
@@ -117,6 +120,7 @@ type Outbox struct {
 	onBlocked   func(ctx context.Context, chat string)
 	log         *slog.Logger
 	metrics     *metrics
+	pacer       Pacer
 
 	mu sync.Mutex
 	// pausedUntil holds every send back after a rate limit.
@@ -144,6 +148,7 @@ func New(s Sender, opts Options) *Outbox {
 		onBlocked:   opts.OnBlocked,
 		log:         opts.Logger,
 		metrics:     newMetrics(opts.Registerer),
+		pacer:       opts.Pacer,
 		chats:       map[string]*chatLimiter{},
 		sweepAt:     minSweep,
 	}
@@ -230,6 +235,9 @@ func (o *Outbox) deliver(ctx context.Context, m Message) (reason string, err err
 		if err := o.await(ctx, cl); err != nil {
 			return reasonCanceled, err
 		}
+		if err := o.pace(ctx); err != nil {
+			return reasonCanceled, err
+		}
 		now := o.now()
 		o.metrics.waited(now.Sub(start))
 		// The wait may have crossed into quiet hours: 20:59 with a notice
@@ -245,6 +253,11 @@ func (o *Outbox) deliver(ctx context.Context, m Message) (reason string, err err
 			return reasonOK, nil
 		case reasonRateLimited:
 			o.pause(o.now(), pause)
+			if o.pacer != nil {
+				if err := o.pacer.Pause(ctx, o.now().Add(pause)); err != nil {
+					o.log.Warn("outbox: share a rate-limit pause with the other replicas", "err", err)
+				}
+			}
 			continue // the same message, after the pause: it costs no attempt
 		case reasonBlocked:
 			o.log.Debug("outbox: recipient blocked the bot", "key", m.Key)
@@ -268,6 +281,24 @@ func (o *Outbox) deliver(ctx context.Context, m Message) (reason string, err err
 			return reasonCanceled, err
 		}
 	}
+}
+
+// pace waits for the send's instant in the schedule every replica shares,
+// when there is a Pacer. If it cannot be reached the replica goes on at its
+// own pace: a missed reservation must not stop the reminders.
+func (o *Outbox) pace(ctx context.Context) error {
+	if o.pacer == nil {
+		return nil
+	}
+	d, err := o.pacer.Reserve(ctx, o.now())
+	if err != nil {
+		o.log.Warn("outbox: the shared pace is unreachable; pacing this replica alone", "err", err)
+		return nil
+	}
+	if d > 0 {
+		return o.sleep(ctx, d)
+	}
+	return nil
 }
 
 // checkQuiet refuses m at now in quiet hours, unless it is urgent.

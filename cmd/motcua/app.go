@@ -73,6 +73,7 @@ func newLogger(cfg Config, w io.Writer) *slog.Logger {
 type stores struct {
 	conv  store.Conversations
 	rem   reminders.Store
+	redis redis.UniversalClient // nil on the memory stores
 	close func()
 }
 
@@ -103,6 +104,7 @@ func openStores(ctx context.Context, cfg Config, sched reminders.Schedule, log *
 	return stores{
 		conv:  store.NewRedis(client, opts),
 		rem:   reminders.NewRedis(client, sched, reminders.Options{Prefix: cfg.Redis.Prefix, Log: log}),
+		redis: client,
 		close: func() { client.Close() },
 	}, nil
 }

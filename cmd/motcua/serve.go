@@ -84,7 +84,13 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 	// replica runs; claims keep them from sending one twice.
 	quietFrom, _ := clock(cfg.Reminders.QuietFrom) // validated with the config
 	quietTo, _ := clock(cfg.Reminders.QuietTo)
+	var pacer outbox.Pacer
+	if st.redis != nil {
+		// Every replica shares the bot's pace, not just its own.
+		pacer = outbox.NewRedisPacer(st.redis, cfg.Redis.Prefix, "tg", rate.Limit(cfg.Reminders.PerSecond))
+	}
 	ob := outbox.New(tg, outbox.Options{
+		Pacer:     pacer,
 		PerSecond: rate.Limit(cfg.Reminders.PerSecond),
 		Quiet:     &outbox.QuietHours{From: quietFrom, To: quietTo},
 		Location:  loc,

@@ -945,17 +945,20 @@ func testCanceled(t *testing.T, h Harness) {
 	canceled, cancel := context.WithCancel(ctx)
 	cancel()
 	ops := map[string]func() error{
-		"Create":        func() error { _, err := s.Create(canceled, ask("tg:2002", 0)); return err },
-		"Get":           func() error { _, err := s.Get(canceled, tk.ID); return err },
-		"Claim":         func() error { _, err := s.Claim(canceled, tk.ID, "tg:9", "Nam", t0); return err },
-		"Release":       func() error { _, err := s.Release(canceled, tk.ID, "tg:9"); return err },
-		"Answered":      func() error { _, err := s.Answered(canceled, tk.ID, t0); return err },
-		"Close":         func() error { _, err := s.Close(canceled, tk.ID, t0); return err },
-		"SetPost":       func() error { return s.SetPost(canceled, tk.ID, "tg:-1:1") },
-		"Open":          func() error { _, _, err := s.Open(canceled, "tg:9"); return err },
-		"Active":        func() error { _, _, err := s.Active(canceled, tk.Chat); return err },
-		"ByPost":        func() error { _, err := s.ByPost(canceled, "tg:-1:1"); return err },
-		"Due":           func() error { _, _, err := s.Due(canceled, t0.Add(5*time.Hour), renotifyAfter, escalateAfter); return err },
+		"Create":   func() error { _, err := s.Create(canceled, ask("tg:2002", 0)); return err },
+		"Get":      func() error { _, err := s.Get(canceled, tk.ID); return err },
+		"Claim":    func() error { _, err := s.Claim(canceled, tk.ID, "tg:9", "Nam", t0); return err },
+		"Release":  func() error { _, err := s.Release(canceled, tk.ID, "tg:9"); return err },
+		"Answered": func() error { _, err := s.Answered(canceled, tk.ID, t0); return err },
+		"Close":    func() error { _, err := s.Close(canceled, tk.ID, t0); return err },
+		"SetPost":  func() error { return s.SetPost(canceled, tk.ID, "tg:-1:1") },
+		"Open":     func() error { _, _, err := s.Open(canceled, "tg:9"); return err },
+		"Active":   func() error { _, _, err := s.Active(canceled, tk.Chat); return err },
+		"ByPost":   func() error { _, err := s.ByPost(canceled, "tg:-1:1"); return err },
+		"Due": func() error {
+			_, _, err := s.Due(canceled, t0.Add(5*time.Hour), renotifyAfter, escalateAfter)
+			return err
+		},
 		"MarkNotified":  func() error { return s.MarkNotified(canceled, tk.ID) },
 		"MarkEscalated": func() error { return s.MarkEscalated(canceled, tk.ID) },
 		"DeleteChat":    func() error { return s.DeleteChat(canceled, tk.Chat) },

@@ -12,7 +12,9 @@
 -- KEYS[7]   tickets under way: a hash, chat → id
 -- KEYS[8]   posts: a hash, post → id
 -- KEYS[9]   the chat's tickets: a set of ids
--- KEYS[10]  the figures: a sorted set of events by when (Unix ms)
+-- KEYS[10]  the figures of the day of this write's events: a sorted set
+--           of events by when (Unix ms); every event of one write
+--           happens at its time, so on one day
 -- ARGV[1]   the ticket's id
 -- ARGV[2]   the version the writer read ('0': the ticket must not exist)
 -- ARGV[3]   a token unique to this write

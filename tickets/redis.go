@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -56,7 +57,7 @@ func NewRedis(client redis.UniversalClient, opts Options) *Redis {
 		active:   p + "active",
 		posts:    p + "posts",
 		chat:     p + "c:",
-		figures:  p + "figures",
+		figures:  p + "f:",
 	}}, opts)}
 }
 
@@ -69,7 +70,8 @@ type redisBackend struct {
 
 // keyNames are the names of the keys, with the default prefix
 // "mc:{tk}:t:" + id for a ticket, "mc:{tk}:c:" + chat for a chat's
-// tickets, "mc:{tk}:open" and so on for the rest.
+// tickets, "mc:{tk}:f:" + day for a day's figures, "mc:{tk}:open" and so
+// on for the rest.
 type keyNames struct {
 	ticket, open, claimed, closed, renotify, escalate, active, posts, chat, figures string
 }
@@ -99,9 +101,14 @@ func (b *redisBackend) load(ctx context.Context, ids []string) ([]record, error)
 }
 
 func (b *redisBackend) put(ctx context.Context, w write) (string, error) {
+	// The events of one write all happen at its time: one day's key.
+	day := b.key.figures
+	if len(w.events) > 0 {
+		day = b.dayKey(w.events[0].at)
+	}
 	keys := []string{
 		b.key.ticket + w.id, b.key.open, b.key.claimed, b.key.closed, b.key.renotify, b.key.escalate,
-		b.key.active, b.key.posts, b.key.chat + w.chat, b.key.figures,
+		b.key.active, b.key.posts, b.key.chat + w.chat, day,
 	}
 	create := ""
 	if w.create {
@@ -220,14 +227,32 @@ func (b *redisBackend) due(ctx context.Context, d dueArgs) (renotify, escalate [
 	return lists[0], lists[1], nil
 }
 
+// events reads the days from since's to until's, one ZRANGEBYSCORE a
+// day, pipelined: a year is one round trip of 365 commands.
 func (b *redisBackend) events(ctx context.Context, since, until int64) ([]string, error) {
-	members, err := b.client.ZRangeByScore(ctx, b.key.figures, &redis.ZRangeBy{
-		Min: strconv.FormatInt(since, 10), Max: "(" + strconv.FormatInt(until, 10),
-	}).Result()
-	if err != nil {
+	by := &redis.ZRangeBy{Min: strconv.FormatInt(since, 10), Max: "(" + strconv.FormatInt(until, 10)}
+	pipe := b.client.Pipeline()
+	var cmds []*redis.StringSliceCmd
+	for day := since / msPerDay; day <= (until-1)/msPerDay; day++ {
+		cmds = append(cmds, pipe.ZRangeByScore(ctx, b.dayKey(day*msPerDay), by))
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
 		return nil, failure(err)
 	}
+	var members []string
+	for _, cmd := range cmds {
+		members = append(members, cmd.Val()...)
+	}
 	return members, nil
+}
+
+const msPerDay = 24 * 60 * 60 * 1000
+
+// dayKey names the figures of the UTC day of at (Unix ms):
+// "mc:{tk}:f:20260715". The day only spreads the figures over small
+// keys; scores keep the millisecond, so a span need not start at midnight.
+func (b *redisBackend) dayKey(at int64) string {
+	return b.key.figures + time.UnixMilli(at).UTC().Format("20060102")
 }
 
 // failure wraps an error of Redis. A failure to get an answer (refused,

@@ -88,9 +88,11 @@ func TestRedisKeys(t *testing.T) {
 		{"HGET mc:{tk}:active", client.HGet(ctx, "mc:{tk}:active", "tg:5012345678").Val(), "AB23CD45"},
 		{"HGET mc:{tk}:posts", client.HGet(ctx, "mc:{tk}:posts", "tg:-100123:57").Val(), "AB23CD45"},
 		{"SMEMBERS mc:{tk}:c:tg:5012345678", client.SMembers(ctx, "mc:{tk}:c:tg:5012345678").Val(), []string{"AB23CD45"}},
-		{"ZSCORE mc:{tk}:figures (asked)", client.ZScore(ctx, "mc:{tk}:figures", "a AB23CD45 0 Thôn 3").Val(), float64(t0.UnixMilli())},
-		{"ZSCORE mc:{tk}:figures (claimed)", client.ZScore(ctx, "mc:{tk}:figures", "c AB23CD45 60000 Thôn 3").Val(), float64(t0.Add(time.Minute).UnixMilli())},
-		{"ZCARD mc:{tk}:figures", client.ZCard(ctx, "mc:{tk}:figures").Val(), int64(3)},
+		// 09:00 in Vietnam is 02:00 UTC: the figures of 15/07.
+		{"ZSCORE mc:{tk}:f:20260715 (asked)", client.ZScore(ctx, "mc:{tk}:f:20260715", "a AB23CD45 0 Thôn 3").Val(), float64(t0.UnixMilli())},
+		{"ZSCORE mc:{tk}:f:20260715 (claimed)", client.ZScore(ctx, "mc:{tk}:f:20260715", "c AB23CD45 60000 Thôn 3").Val(), float64(t0.Add(time.Minute).UnixMilli())},
+		{"ZCARD mc:{tk}:f:20260715", client.ZCard(ctx, "mc:{tk}:f:20260715").Val(), int64(3)},
+		{"OBJECT ENCODING mc:{tk}:f:20260715", client.ObjectEncoding(ctx, "mc:{tk}:f:20260715").Val(), "listpack"},
 	}
 	for _, c := range checks {
 		if fmt.Sprint(c.got) != fmt.Sprint(c.want) {
@@ -109,7 +111,7 @@ func TestRedisKeys(t *testing.T) {
 	if err != nil || n != 1 {
 		t.Fatalf("Purge = %d, %v; want 1", n, err)
 	}
-	if keys := client.Keys(ctx, "*").Val(); fmt.Sprint(keys) != "[mc:{tk}:figures]" {
+	if keys := client.Keys(ctx, "*").Val(); fmt.Sprint(keys) != "[mc:{tk}:f:20260715]" {
 		t.Errorf("keys %v after deleting every ticket, want the figures only", keys)
 	}
 }
@@ -293,7 +295,7 @@ func TestNewRedisRefusesBracedPrefix(t *testing.T) {
 }
 
 // must fails the test on an error.
-func must(t *testing.T, err error) {
+func must(t testing.TB, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)

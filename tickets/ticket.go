@@ -167,7 +167,7 @@ func checkRef(what, s string, optional bool, max int) error {
 func checkLine(what, s string, max int) error {
 	if utf8.RuneCountInString(s) > max || !utf8.ValidString(s) ||
 		strings.ContainsFunc(s, func(r rune) bool { return !unicode.IsPrint(r) }) {
-		return fmt.Errorf("%s %q: %w: up to %d characters on one line", what, s, ErrInvalid, max)
+		return fmt.Errorf("%s %q: %w: up to %d characters of UTF-8 on one line", what, s, ErrInvalid, max)
 	}
 	return nil
 }
@@ -177,7 +177,7 @@ func checkLine(what, s string, max int) error {
 func checkText(what, s string, max int) error {
 	if utf8.RuneCountInString(s) > max || !utf8.ValidString(s) ||
 		strings.ContainsFunc(s, func(r rune) bool { return r != '\n' && !unicode.IsPrint(r) && !unicode.IsSpace(r) }) {
-		return fmt.Errorf("%s of %d characters: %w: up to %d, no control characters", what, utf8.RuneCountInString(s), ErrInvalid, max)
+		return fmt.Errorf("%s of %d characters: %w: up to %d of UTF-8, no control characters", what, utf8.RuneCountInString(s), ErrInvalid, max)
 	}
 	return nil
 }

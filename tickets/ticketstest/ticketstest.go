@@ -917,6 +917,24 @@ func testStatsSpans(t *testing.T, h Harness) {
 		{"until is not", day1, asked, tickets.Figures{}},
 		{"empty span", day2, day1, tickets.Figures{}},
 	}
+	// Across midnight UTC to the millisecond (a backend may keep its
+	// figures by the day), and over a month.
+	midnight := time.Date(2026, 8, 2, 0, 0, 0, 0, time.UTC)
+	late := ask("tg:1902", 0)
+	late.Created = midnight.Add(-time.Millisecond)
+	late = create(t, s, late)
+	claim(t, s, late.ID, "tg:9", midnight)
+	closeTicket(t, s, late.ID, midnight.AddDate(0, 0, 2))
+	tests = append(tests, []struct {
+		name         string
+		since, until time.Time
+		want         tickets.Figures
+	}{
+		{"to midnight UTC", midnight.AddDate(0, 0, -1), midnight, tickets.Figures{Asked: 1}},
+		{"from midnight UTC", midnight, midnight.Add(time.Millisecond), tickets.Figures{Claimed: 1, ToClaim: time.Millisecond}},
+		{"two days on", midnight.Add(time.Millisecond), midnight.AddDate(0, 0, 3), tickets.Figures{Closed: 1}},
+		{"the month", day1, day1.AddDate(0, 1, 0), tickets.Figures{Asked: 2, Claimed: 2, Closed: 2, ToClaim: time.Hour + time.Millisecond/2}},
+	}...)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := stats(t, s, tt.since, tt.until); got.Figures != tt.want {

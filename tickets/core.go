@@ -475,6 +475,9 @@ func (c core) Stats(ctx context.Context, since, until time.Time) (Stats, error) 
 	if !until.After(since) {
 		return Stats{Villages: map[string]Figures{}}, nil
 	}
+	if since.Before(until.Add(-MaxStatsSpan)) {
+		return Stats{}, fmt.Errorf("tickets: stats from %v to %v: %w: longer than %v", since, until, ErrInvalid, MaxStatsSpan)
+	}
 	members, err := c.b.events(ctx, since.UnixMilli(), until.UnixMilli())
 	if err != nil {
 		return Stats{}, fmt.Errorf("tickets: stats: %w", err)

@@ -5,7 +5,8 @@
 -- KEYS[2]  the staff queue: ids of open tickets staff were not told of
 --          Both are scored by Created (Unix ms), or by the lease a claim
 --          took: lease end - after, so that an unmarked claim comes due
---          again exactly when its lease ends.
+--          again exactly when its lease ends (for the same after: the
+--          scheduler's configuration).
 -- ARGV[1]  the re-post cut: now - after (Unix ms); '' to claim none
 -- ARGV[2]  the score a claimed id gets: lease end - after
 -- ARGV[3]  the staff cut; '' to claim none

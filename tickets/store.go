@@ -75,7 +75,7 @@ type Store interface {
 	// on its ticks; it deletes at most 500 at once.
 	Purge(ctx context.Context, now time.Time) (int, error)
 	// Stats returns the figures of what happened from since, included, to
-	// until, excluded.
+	// until, excluded; ErrInvalid for a span longer than MaxStatsSpan.
 	Stats(ctx context.Context, since, until time.Time) (Stats, error)
 }
 
@@ -120,3 +120,8 @@ const (
 	maxDue   = 100
 	maxPurge = 500
 )
+
+// MaxStatsSpan is the longest span Stats adds up, about ten years: Redis
+// reads the figures a day at a time, and "since the zero time" would be
+// 740,000 days.
+const MaxStatsSpan = 3653 * 24 * time.Hour

@@ -1,6 +1,7 @@
 package ticketstest
 
 import (
+	"errors"
 	"fmt"
 	"testing"
 	"time"
@@ -157,6 +158,13 @@ func testStatsSpans(t *testing.T, h Harness) {
 		{"two days on", midnight.Add(time.Millisecond), midnight.AddDate(0, 0, 3), tickets.Figures{Closed: 1}},
 		{"the month", day1, day1.AddDate(0, 1, 0), tickets.Figures{Asked: 2, Claimed: 2, Closed: 2, ToClaim: time.Hour + time.Millisecond/2}},
 	}...)
+	if _, err := s.Stats(ctx, time.Time{}, t0); !errors.Is(err, tickets.ErrInvalid) {
+		t.Errorf("Stats since the zero time = %v, want ErrInvalid", err)
+	}
+	long := stats(t, s, midnight.Add(-tickets.MaxStatsSpan), midnight)
+	if long.Asked != 2 {
+		t.Errorf("Stats over MaxStatsSpan counted %d asked, want both", long.Asked)
+	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := stats(t, s, tt.since, tt.until); got.Figures != tt.want {

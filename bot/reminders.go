@@ -43,8 +43,13 @@ const (
 	effectResume = "reminder_resume" // she writes again after a block
 )
 
-// Apply carries out an effect for chat.
-func (r *Reminders) Apply(ctx context.Context, chat Chat, e flows.Effect) error {
+// Apply carries out an effect for chat; reminders send no message of their
+// own.
+func (r *Reminders) Apply(ctx context.Context, chat Chat, e flows.Effect) ([]Message, error) {
+	return nil, r.apply(ctx, chat, e)
+}
+
+func (r *Reminders) apply(ctx context.Context, chat Chat, e flows.Effect) error {
 	now := r.Now()
 	switch e.Action {
 	case "reminder":

@@ -36,9 +36,10 @@ type Options struct {
 }
 
 // Effects carries out an action a procedure's step asked for, once the
-// conversation that asked is saved.
+// conversation that asked is saved. The messages it returns are sent after
+// the reply (to other chats when they say To).
 type Effects interface {
-	Apply(ctx context.Context, chat Chat, e flows.Effect) error
+	Apply(ctx context.Context, chat Chat, e flows.Effect) ([]Message, error)
 }
 
 // Service turns updates from any channel into replies. It is safe for
@@ -160,10 +161,13 @@ func (s *Service) apply(ctx context.Context, chat Chat, reply Reply, effects []f
 			s.log.Warn("a procedure asked for an action the bot was not given", "action", e.Action)
 			continue
 		}
-		if err := s.effects.Apply(ctx, chat, e); err != nil {
+		msgs, err := s.effects.Apply(ctx, chat, e)
+		if err != nil {
 			s.log.Error("carry out an action", "action", e.Action, "err", err)
 			reply.Messages = append(reply.Messages, Message{Text: s.msg.ActionFailed})
+			continue
 		}
+		reply.Messages = append(reply.Messages, msgs...)
 	}
 	return reply
 }

@@ -291,9 +291,9 @@ type recorder struct {
 	fail error
 }
 
-func (r *recorder) Apply(_ context.Context, chat bot.Chat, e flows.Effect) error {
+func (r *recorder) Apply(_ context.Context, chat bot.Chat, e flows.Effect) ([]bot.Message, error) {
 	r.got = append(r.got, e)
-	return r.fail
+	return nil, r.fail
 }
 
 func TestActionsRunAfterTheStepIsSaved(t *testing.T) {

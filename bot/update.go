@@ -40,6 +40,9 @@ type Message struct {
 	Buttons []Button
 	Nav     []Button
 	Hint    string
+	// To, when set, sends the message to another chat than the update's
+	// ("tg:-100123", the volunteers' group; a volunteer; the citizen).
+	To string
 }
 
 // Button is one choice. Data is short (it fits Telegram's 64 bytes) and

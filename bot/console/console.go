@@ -75,6 +75,9 @@ func RenderReply(r bot.Reply) string {
 // and the hint on what can be typed.
 func Render(m bot.Message) string {
 	var b strings.Builder
+	if m.To != "" {
+		b.WriteString("[→ " + m.To + "] ")
+	}
 	b.WriteString(m.Text)
 	n := 0
 	for _, btn := range m.Buttons {

@@ -180,29 +180,48 @@ func (b *Bot) process(ctx context.Context, upd tgbotapi.Update) error {
 	return nil
 }
 
-// deliver sends a reply, message after message, in order.
+// deliver sends a reply, message after message, in order; a message To
+// another chat goes there.
 func (b *Bot) deliver(ctx context.Context, chatID int64, reply bot.Reply) {
+	failed := map[int64]bool{} // a chat a send failed to gets nothing more
 	for _, m := range reply.Messages {
-		for _, msg := range b.messages(chatID, m) {
+		target := chatID
+		if m.To != "" {
+			id, err := telegramChat(m.To)
+			if err != nil {
+				b.log.Warn("telegram: a message for another channel's chat", "err", err)
+				continue
+			}
+			target = id
+		}
+		if failed[target] {
+			continue
+		}
+		for _, msg := range b.messages(target, m) {
 			_, err := b.send(ctx, "sendMessage", config(msg))
 			var serr *SendError
 			if errors.As(err, &serr) && serr.Reason == ReasonMigrated {
 				// The group became a supergroup: send there, and from now on.
 				b.log.Info("telegram: group migrated", "to", serr.MigratedTo)
-				chatID, msg.ChatID = serr.MigratedTo, serr.MigratedTo
+				if m.To == "" {
+					chatID = serr.MigratedTo
+				}
+				msg.ChatID = serr.MigratedTo
 				_, err = b.send(ctx, "sendMessage", config(msg))
 			}
 			if errors.As(err, &serr) && serr.Reason == ReasonBlocked {
 				if b.block != nil {
-					if err := b.block.Block(ctx, chatKey(chatID)); err != nil {
+					if err := b.block.Block(ctx, chatKey(msg.ChatID)); err != nil {
 						b.log.Warn("telegram: record a blocked chat", "err", err)
 					}
 				}
-				return
+				failed[target] = true
+				break // other chats may still be reached
 			}
 			if err != nil {
 				b.log.Warn("telegram: send reply", "err", err)
-				return
+				failed[target] = true
+				break
 			}
 		}
 	}
@@ -213,10 +232,9 @@ func (b *Bot) deliver(ctx context.Context, chatID int64, reply bot.Reply) {
 // (a *SendError whose RateLimited reports the wait), so that the caller,
 // which paces many chats, pauses them all; a 403 is returned as Blocked.
 func (b *Bot) SendTo(ctx context.Context, chat string, m bot.Message) error {
-	idText, ok := strings.CutPrefix(chat, "tg:")
-	id, err := strconv.ParseInt(idText, 10, 64)
-	if !ok || err != nil {
-		return fmt.Errorf("telegram: %q is not a Telegram chat", chat)
+	id, err := telegramChat(chat)
+	if err != nil {
+		return err
 	}
 	for _, msg := range b.messages(id, m) {
 		if _, err := b.sendWith(ctx, "sendMessage", config(msg), false); err != nil {
@@ -224,6 +242,16 @@ func (b *Bot) SendTo(ctx context.Context, chat string, m bot.Message) error {
 		}
 	}
 	return nil
+}
+
+// telegramChat reads a chat named "tg:<id>".
+func telegramChat(chat string) (int64, error) {
+	idText, ok := strings.CutPrefix(chat, "tg:")
+	id, err := strconv.ParseInt(idText, 10, 64)
+	if !ok || err != nil {
+		return 0, fmt.Errorf("telegram: %q is not a Telegram chat", chat)
+	}
+	return id, nil
 }
 
 // chatKey names a Telegram chat across channels.

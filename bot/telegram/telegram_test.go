@@ -556,3 +556,41 @@ func TestSendToReturnsRateLimitsAndBlocks(t *testing.T) {
 		t.Error("a Zalo chat is not Telegram's")
 	}
 }
+
+// stubHandler answers every update with the same reply.
+type stubHandler struct{ reply bot.Reply }
+
+func (s stubHandler) Handle(context.Context, bot.Update) (bot.Reply, error) { return s.reply, nil }
+
+func TestReplyToOtherChats(t *testing.T) {
+	api := telegramtest.New(t, token)
+	api.Block(902)
+	b, err := telegram.New(context.Background(), stubHandler{bot.Reply{Messages: []bot.Message{
+		{Text: "cho người hỏi"},
+		{Text: "cho nhóm tình nguyện viên", To: "tg:-100900"},
+		{Text: "cho người đã chặn", To: "tg:902"},
+		{Text: "lần hai cho người đã chặn", To: "tg:902"},
+		{Text: "kênh khác", To: "zl:abc"},
+		{Text: "cho người hỏi, lần hai"},
+	}}}, telegram.Options{Token: token, APIURL: api.URL(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close(context.Background())
+	hook := httptest.NewServer(b.Webhook(secret))
+	defer hook.Close()
+	resp, err := telegramtest.Deliver(context.Background(), hook.URL, secret, telegramtest.TextUpdate(citizen, "private", citizen, "x"))
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("%v %v", resp, err)
+	}
+	resp.Body.Close()
+	if got := texts(api.SentTo(citizen)); !slices.Equal(got, []string{"cho người hỏi", "cho người hỏi, lần hai"}) {
+		t.Errorf("to the citizen: %q", got)
+	}
+	if got := texts(api.SentTo(-100900)); !slices.Equal(got, []string{"cho nhóm tình nguyện viên"}) {
+		t.Errorf("to the group: %q", got)
+	}
+	if n := len(api.CallsOf("sendMessage")); n != 4 {
+		t.Errorf("%d sends: the blocked chat is tried once, the Zalo chat never", n)
+	}
+}

@@ -25,6 +25,13 @@ type conversation struct {
 	// Kept is what outlives a procedure — the ticks of a tasks list — by
 	// "flow/name", so the next time starts where she left off.
 	Kept map[string]string `json:"k,omitempty"`
+	// Ticket is her question to the volunteers under way: her free text
+	// goes to it.
+	Ticket string `json:"q,omitempty"`
+	// Serving is the ticket a volunteer holds: her free text answers it.
+	Serving string `json:"sv,omitempty"`
+	// Question is what she typed to ask, awaiting her confirmation.
+	Question string `json:"qt,omitempty"`
 }
 
 // Pending questions.
@@ -42,7 +49,7 @@ func decodeConversation(data []byte) (conversation, error) {
 }
 
 func (c conversation) encode() ([]byte, error) {
-	if c.Flow == nil && c.Menu == nil && c.Pending == "" && c.Turn == 0 && c.Kept == nil {
+	if c.Flow == nil && c.Menu == nil && c.Pending == "" && c.Turn == 0 && c.Kept == nil && c.Ticket == "" && c.Serving == "" && c.Question == "" {
 		return nil, nil
 	}
 	return json.Marshal(c)
@@ -54,6 +61,7 @@ const (
 	actBack   = "b"
 	actCancel = "x"
 	actMenu   = "m" // an entry of the menu: m:<position>
+	actAsk    = "h" // ask a volunteer
 	actErase  = "e" // confirm /xoadulieu
 	actKeep   = "k" // do not erase
 )

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/motcua/motcua/flows"
@@ -33,6 +34,8 @@ type Options struct {
 	Reminders *Reminders
 	// ReminderFlow is the procedure that sets a new reminder ("nhac-nho").
 	ReminderFlow string
+	// Volunteers, when set, lets citizens ask the commune's volunteers.
+	Volunteers *Volunteers
 }
 
 // Effects carries out an action a procedure's step asked for, once the
@@ -56,12 +59,13 @@ type Service struct {
 	effects Effects
 	rem     *Reminders
 	remFlow string
+	vol     *Volunteers
 }
 
 // New returns a service that runs the engine's procedures and keeps
 // conversations in st.
 func New(eng *flows.Engine, st store.Conversations, opts Options) *Service {
-	s := &Service{eng: eng, store: st, msg: opts.Messages, loc: opts.Location, now: opts.Now, log: opts.Logger, retries: opts.Retries, effects: opts.Effects, rem: opts.Reminders, remFlow: opts.ReminderFlow}
+	s := &Service{eng: eng, store: st, msg: opts.Messages, loc: opts.Location, now: opts.Now, log: opts.Logger, retries: opts.Retries, effects: opts.Effects, rem: opts.Reminders, remFlow: opts.ReminderFlow, vol: opts.Volunteers}
 	if s.effects == nil && s.rem != nil {
 		s.effects = s.rem
 	}
@@ -157,6 +161,17 @@ func (s *Service) Handle(ctx context.Context, u Update) (Reply, error) {
 // the citizen after the reply, and logged in full for staff.
 func (s *Service) apply(ctx context.Context, chat Chat, reply Reply, effects []flows.Effect) Reply {
 	for _, e := range effects {
+		if s.vol != nil && (strings.HasPrefix(e.Action, "ticket_") || e.Action == effectErase) {
+			msgs, err := s.vol.Apply(ctx, chat, e)
+			if err != nil {
+				s.log.Error("carry out a ticket's action", "action", e.Action, "err", err)
+				reply.Messages = append(reply.Messages, Message{Text: s.msg.ActionFailed})
+			}
+			reply.Messages = append(reply.Messages, msgs...)
+			if e.Action != effectErase {
+				continue
+			}
+		}
 		if s.effects == nil {
 			s.log.Warn("a procedure asked for an action the bot was not given", "action", e.Action)
 			continue

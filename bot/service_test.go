@@ -208,7 +208,7 @@ func TestStoreDownGetsAnApology(t *testing.T) {
 
 func TestShippedMessagesComplete(t *testing.T) {
 	m := bot.DefaultMessages()
-	if m.Greeting == "" || m.StoreDown == "" || len(m.Commands) != 8 {
+	if m.Greeting == "" || m.StoreDown == "" || len(m.Commands) != 9 {
 		t.Fatal("messages missing")
 	}
 }

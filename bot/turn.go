@@ -46,7 +46,14 @@ func (t *turn) button(label, kind, arg string) Button {
 
 func (t *turn) handle() {
 	if !t.u.Chat.Private {
+		if t.groupTicket() {
+			return
+		}
 		t.group()
+		return
+	}
+	if id, what, ok := parseTicketData(t.u.Data); ok {
+		t.ticketPress(id, what)
 		return
 	}
 	if id, what, ok := parseReminderData(t.u.Data); ok {
@@ -72,6 +79,16 @@ func (t *turn) handle() {
 	}
 	if id, ok := strings.CutPrefix(t.conv.Pending, pendingRenew); ok {
 		t.renewDate(id, text)
+		return
+	}
+	if t.conv.Pending == pendingAsk {
+		t.confirmAsk(text)
+		return
+	}
+	if t.confirmingAsk(text) {
+		return
+	}
+	if t.relayed(text) {
 		return
 	}
 	switch flows.Normalize(text) {
@@ -138,6 +155,14 @@ func (t *turn) command(cmd, arg string) {
 		t.say(t.s.msg.Help)
 	case "xa":
 		t.commune()
+	case "hoi":
+		t.askVolunteer(arg)
+	case "phieu":
+		if t.s.vol == nil {
+			t.say(t.s.msg.TicketOff)
+			return
+		}
+		t.effects = append(t.effects, flows.Effect{Action: effectList, Args: map[string]string{"user": t.user()}})
 	case "xoadulieu":
 		t.conv.Pending = pendingErase
 		t.out = append(t.out, Message{Text: t.s.msg.EraseConfirm, Buttons: []Button{
@@ -165,6 +190,8 @@ func (t *turn) press(data string) {
 		t.step(flows.Input{Choice: a.arg})
 	case actBack:
 		t.back()
+	case actAsk:
+		t.askVolunteer("")
 	case actCancel:
 		t.cancel()
 	case actMenu:
@@ -208,6 +235,13 @@ func (t *turn) offered(id string) {
 	switch {
 	case id == "":
 		t.menu(t.s.msg.MenuTitle)
+	case id == askSend:
+		t.sendAsk()
+	case id == askCancel:
+		t.conv.Question, t.conv.Menu = "", nil
+		t.say(t.s.msg.TicketNotSent)
+	case id == askTyped:
+		t.askVolunteer(t.conv.Question)
 	case strings.HasPrefix(id, faqPrefix):
 		q, ok := t.s.eng.Catalog().FAQ(strings.TrimPrefix(id, faqPrefix))
 		if !ok {
@@ -284,6 +318,9 @@ func (t *turn) result(res flows.Result) {
 		}
 		if o.Prompt {
 			m.Nav = []Button{t.button(t.s.msg.Back, actBack, ""), t.button(t.s.msg.Cancel, actCancel, "")}
+			if t.s.vol != nil {
+				m.Nav = append(m.Nav, t.button(t.s.msg.AskVolunteer, actAsk, ""))
+			}
 			m.Hint = t.s.msg.TypedHintInput
 			if len(m.Buttons) > 0 {
 				m.Hint = t.s.msg.TypedHint
@@ -378,6 +415,13 @@ func (t *turn) search(text string) {
 	switch len(found) {
 	case 0:
 		t.menu(flows.Fill(t.s.msg.SearchNone, "text", text))
+		if t.s.vol != nil {
+			// What found nothing may be a question for a person.
+			t.conv.Question = text
+			t.conv.Menu = append(t.conv.Menu, askTyped)
+			last := &t.out[len(t.out)-1]
+			last.Buttons = append(last.Buttons, t.button(t.s.msg.AskVolunteer, actMenu, strconv.Itoa(len(t.conv.Menu)-1)))
+		}
 		return
 	case 1:
 		if q := found[0].FAQ; q != nil {

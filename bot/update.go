@@ -25,6 +25,9 @@ type Update struct {
 	// Text is what she typed; Data the data of the button she pressed.
 	Text string
 	Data string
+	// ReplyTo is the text of the bot's message this one replies to, if any
+	// (a volunteer answering a ticket's post in the group).
+	ReplyTo string
 }
 
 // Reply is what the bot answers, in order.

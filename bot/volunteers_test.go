@@ -1,0 +1,119 @@
+package bot_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/motcua/motcua/bot"
+	"github.com/motcua/motcua/bot/console"
+	"github.com/motcua/motcua/store"
+	"github.com/motcua/motcua/tickets"
+)
+
+const group = "tg:-100500"
+
+// party is one person in a conversation with the bot: a citizen, or a
+// volunteer in her private chat or in the volunteers' group.
+type party struct {
+	t    *testing.T
+	svc  *bot.Service
+	chat bot.Chat
+	user bot.User
+	n    *int
+	last bot.Reply
+}
+
+func (p *party) send(u bot.Update) string {
+	p.t.Helper()
+	*p.n++
+	u.ID = "u" + strings.Repeat("x", *p.n)
+	u.Chat, u.From = p.chat, p.user
+	reply, err := p.svc.Handle(context.Background(), u)
+	if err != nil {
+		p.t.Fatalf("%+v: %v", u, err)
+	}
+	p.last = reply
+	return console.RenderReply(reply)
+}
+
+func (p *party) data(label string) string {
+	p.t.Helper()
+	for _, m := range p.last.Messages {
+		for _, b := range append(m.Buttons, m.Nav...) {
+			if b.Label == label {
+				return b.Data
+			}
+		}
+	}
+	p.t.Fatalf("no button %q in %+v", label, p.last)
+	return ""
+}
+
+func TestVolunteersAnswerThroughTheBot(t *testing.T) {
+	ts := tickets.NewMemory(tickets.Options{})
+	conv := store.NewMemory(store.Options{Now: now})
+	roles := map[string]string{"tg:901": "tinhnguyenvien", "tg:902": "tinhnguyenvien"}
+	eng := engine(t)
+	vol := &bot.Volunteers{
+		Tickets: ts, Group: group, Staff: "tg:-100600", Conversations: conv, Messages: bot.DefaultMessages(), Now: now, Catalog: eng.Catalog(),
+		Role: func(_ context.Context, user string) (string, bool, error) { r, ok := roles[user]; return r, ok, nil },
+	}
+	svc := bot.New(eng, conv, bot.Options{Location: ict, Now: now, Volunteers: vol})
+	n := 0
+	citizen := &party{t: t, svc: svc, chat: bot.Chat{ID: "tg:1", Private: true}, user: bot.User{ID: "tg:1", Name: "Chị Lan"}, n: &n}
+	an := &party{t: t, svc: svc, chat: bot.Chat{ID: group}, user: bot.User{ID: "tg:901", Name: "An"}, n: &n}
+	binh := &party{t: t, svc: svc, chat: bot.Chat{ID: group}, user: bot.User{ID: "tg:902", Name: "Bình"}, n: &n}
+	stranger := &party{t: t, svc: svc, chat: bot.Chat{ID: group}, user: bot.User{ID: "tg:999", Name: "Khách"}, n: &n}
+	anPrivate := &party{t: t, svc: svc, chat: bot.Chat{ID: "tg:901", Private: true}, user: bot.User{ID: "tg:901", Name: "An"}, n: &n}
+
+	// From the middle of a procedure: every question offers a volunteer.
+	citizen.send(bot.Update{Text: "/start thu"})
+	citizen.send(bot.Update{Text: "1"})
+	contains(t, citizen.send(bot.Update{Data: citizen.data("🙋 Hỏi tình nguyện viên")}), "Bạn gõ câu hỏi của bạn")
+	got := citizen.send(bot.Update{Text: "Con tôi sinh ở nhà thì lấy giấy chứng sinh ở đâu?"})
+	contains(t, got, "• Câu hỏi: Con tôi sinh ở nhà", "thủ tục “Thủ tục thử”, câu: Bé sinh ngày nào?", "Tên hiển thị của bạn: Chị Lan", "không được gửi")
+	got = citizen.send(bot.Update{Text: "1"})
+	contains(t, got, "Đã gửi câu hỏi (phiếu #", "[→ "+group+"] 📨 Phiếu #", "Chị Lan hỏi:", "1. ✋ Nhận")
+	post := citizen.last.Messages[1]
+	claim := post.Buttons[0].Data
+
+	// A stranger cannot claim; of two volunteers pressing, one wins.
+	contains(t, stranger.send(bot.Update{Data: claim}), "Chỉ tình nguyện viên và cán bộ xã")
+	contains(t, an.send(bot.Update{Data: claim}), "✋ An đã nhận phiếu", "[→ tg:1] Tình nguyện viên An đã nhận", "[→ tg:901] Bạn đã nhận phiếu")
+	contains(t, binh.send(bot.Update{Data: claim}), "đã có An nhận rồi")
+
+	// An answers in his private chat; the citizen follows up; he answers in
+	// the group by replying to the post.
+	contains(t, anPrivate.send(bot.Update{Text: "Chị xin xác nhận của trạm y tế xã nhé."}), "Đã chuyển.", "[→ tg:1] 💬 An (tình nguyện viên) trả lời:\nChị xin xác nhận")
+	contains(t, citizen.send(bot.Update{Text: "Trạm y tế mở cửa thứ bảy không?"}), "Đã chuyển.", "[→ tg:901] Phiếu #", "Chị Lan nhắn thêm:")
+	contains(t, an.send(bot.Update{Text: "Có, sáng thứ bảy.", ReplyTo: post.Text}), "[→ tg:1] 💬 An (tình nguyện viên) trả lời:\nCó, sáng thứ bảy.")
+	// Binh replying to the post is not the claimer.
+	contains(t, binh.send(bot.Update{Text: "Để em trả lời", ReplyTo: post.Text}), "không do bạn giữ")
+
+	// She closes it; what she types goes back to the procedure she was in.
+	contains(t, citizen.send(bot.Update{Text: "Đã rõ, cảm ơn"}), "[→ "+group+"] Phiếu #", "đã đóng", "Câu hỏi đã đóng. Cảm ơn bạn!")
+	contains(t, citizen.send(bot.Update{Text: "10/11/2026"}), "Hạn là 09/01/2027")
+	contains(t, anPrivate.send(bot.Update{Text: "/phieu"}), "Không có phiếu nào đang mở.")
+
+	st, err := ts.Stats(context.Background(), now().Add(-time.Hour), now().Add(time.Hour))
+	if err != nil || st.Asked != 1 || st.Answered != 1 || st.Closed != 1 {
+		t.Errorf("figures: %+v %v", st, err)
+	}
+}
+
+func TestNothingFoundOffersAVolunteer(t *testing.T) {
+	conv := store.NewMemory(store.Options{Now: now})
+	vol := &bot.Volunteers{
+		Tickets: tickets.NewMemory(tickets.Options{}), Group: group, Conversations: conv, Messages: bot.DefaultMessages(), Now: now,
+		Role: func(context.Context, string) (string, bool, error) { return "", false, nil },
+	}
+	svc := bot.New(engine(t), conv, bot.Options{Location: ict, Now: now, Volunteers: vol})
+	n := 0
+	c := &party{t: t, svc: svc, chat: bot.Chat{ID: "tg:2", Private: true}, user: bot.User{ID: "tg:2"}, n: &n}
+	got := c.send(bot.Update{Text: "tranh chấp đất đai với hàng rào bên cạnh"})
+	contains(t, got, "Mình chưa tìm được thủ tục", "3. 🙋 Hỏi tình nguyện viên")
+	contains(t, c.send(bot.Update{Text: "3"}), "• Câu hỏi: tranh chấp đất đai với hàng rào bên cạnh", "chưa xem thủ tục nào", "Tên hiển thị của bạn: Người dân")
+	contains(t, c.send(bot.Update{Text: "2"}), "Mình không gửi câu hỏi.")
+}

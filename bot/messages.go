@@ -97,6 +97,13 @@ type Messages struct {
 	TicketListMine         string `yaml:"ticket_list_mine"`
 	TicketListOpen         string `yaml:"ticket_list_open"`
 	TicketListNone         string `yaml:"ticket_list_none"`
+	RoleVolunteer          string `yaml:"role_volunteer"`
+	RoleStaff              string `yaml:"role_staff"`
+	InviteNotStaff         string `yaml:"invite_not_staff"`
+	InviteUsage            string `yaml:"invite_usage"`
+	InviteCode             string `yaml:"invite_code"`
+	JoinInvalid            string `yaml:"join_invalid"`
+	JoinDone               string `yaml:"join_done"`
 	ActionFailed           string `yaml:"action_failed"`
 	StoreDown              string `yaml:"store_down"`
 	InternalError          string `yaml:"internal_error"`

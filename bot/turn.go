@@ -157,6 +157,16 @@ func (t *turn) command(cmd, arg string) {
 		t.commune()
 	case "hoi":
 		t.askVolunteer(arg)
+	case "moi", "thamgia":
+		if t.s.vol == nil {
+			t.say(t.s.msg.TicketOff)
+			return
+		}
+		if cmd == "moi" {
+			t.effects = append(t.effects, flows.Effect{Action: effectInvite, Args: map[string]string{"user": t.user(), "role": arg}})
+		} else {
+			t.effects = append(t.effects, flows.Effect{Action: effectJoin, Args: map[string]string{"user": t.user(), "code": arg}})
+		}
 	case "phieu":
 		if t.s.vol == nil {
 			t.say(t.s.msg.TicketOff)

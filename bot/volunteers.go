@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/motcua/motcua/flows"
+	"github.com/motcua/motcua/roles"
 	"github.com/motcua/motcua/store"
 	"github.com/motcua/motcua/tickets"
 )
@@ -33,8 +34,9 @@ type TicketStore interface {
 // the bot.
 type Volunteers struct {
 	Tickets TicketStore
-	// Role says whether a user ("tg:456") is a volunteer or staff.
-	Role func(ctx context.Context, user string) (role string, ok bool, err error)
+	// Roles says who is a volunteer or staff ("tg:456"), and keeps the
+	// invite codes staff hand out.
+	Roles roles.Store
 	// Group is the volunteers' group chat, Staff the staff chat.
 	Group, Staff string
 	// Conversations lets a ticket's change reach the other side's
@@ -57,6 +59,8 @@ const (
 	effectRelease  = "ticket_release"  // id, user
 	effectStaff    = "ticket_staff"    // id, user
 	effectList     = "ticket_list"     // user
+	effectInvite   = "ticket_invite"   // user, role
+	effectJoin     = "ticket_join"     // user, code
 )
 
 // Ticket buttons: "t:<id>:<what>".
@@ -186,6 +190,33 @@ func (v *Volunteers) Apply(ctx context.Context, chat Chat, e flows.Effect) ([]Me
 		return []Message{{Text: flows.Fill(m.TicketToStaffDone, "id", t.ID)}, {Text: v.staffText(t), To: v.Staff}}, nil
 	case effectErase:
 		return nil, v.Tickets.DeleteChat(ctx, chat.ID)
+	case effectInvite:
+		staff, err := roles.Has(ctx, v.Roles, a["user"], roles.Staff)
+		if err != nil {
+			return nil, fmt.Errorf("invite: %w", err)
+		}
+		if !staff {
+			v.log().Warn("a user who is not staff asked for an invite code")
+			return []Message{{Text: m.InviteNotStaff}}, nil
+		}
+		r, err := roles.ParseRole(a["role"])
+		if err != nil {
+			return []Message{{Text: m.InviteUsage}}, nil
+		}
+		code, err := v.Roles.Invite(ctx, r, v.Now())
+		if err != nil {
+			return nil, fmt.Errorf("invite: %w", err)
+		}
+		return []Message{{Text: flows.Fill(m.InviteCode, "code", code, "role", roleName(m, r))}}, nil
+	case effectJoin:
+		r, err := v.Roles.Join(ctx, strings.ToUpper(strings.TrimSpace(a["code"])), a["user"], v.Now())
+		if errors.Is(err, roles.ErrInvalidCode) {
+			return []Message{{Text: m.JoinInvalid}}, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("join: %w", err)
+		}
+		return []Message{{Text: flows.Fill(m.JoinDone, "role", roleName(m, r))}}, nil
 	case effectList:
 		if ok, err := v.allowed(ctx, a["user"]); err != nil || !ok {
 			return []Message{{Text: m.TicketNotVolunteer}}, err
@@ -251,14 +282,29 @@ func (v *Volunteers) list(mine, open []tickets.Ticket) Message {
 // allowed reports whether user may claim and list tickets, logging a
 // refusal for staff to see.
 func (v *Volunteers) allowed(ctx context.Context, user string) (bool, error) {
-	_, ok, err := v.Role(ctx, user)
+	ok, err := roles.Has(ctx, v.Roles, user, roles.Volunteer)
 	if err != nil {
 		return false, fmt.Errorf("role of a user: %w", err)
 	}
-	if !ok && v.Logger != nil {
-		v.Logger.Warn("a user who is not a volunteer tried to take a ticket")
+	if !ok {
+		v.log().Warn("a user who is not a volunteer tried to take a ticket")
 	}
 	return ok, nil
+}
+
+func (v *Volunteers) log() *slog.Logger {
+	if v.Logger == nil {
+		return slog.Default()
+	}
+	return v.Logger
+}
+
+// roleName is how a role reads to people.
+func roleName(m *Messages, r roles.Role) string {
+	if r == roles.Staff {
+		return m.RoleStaff
+	}
+	return m.RoleVolunteer
 }
 
 // held returns the ticket if user holds it.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/motcua/motcua/bot"
 	"github.com/motcua/motcua/bot/console"
+	"github.com/motcua/motcua/roles"
 	"github.com/motcua/motcua/store"
 	"github.com/motcua/motcua/tickets"
 )
@@ -54,11 +55,10 @@ func (p *party) data(label string) string {
 func TestVolunteersAnswerThroughTheBot(t *testing.T) {
 	ts := tickets.NewMemory(tickets.Options{})
 	conv := store.NewMemory(store.Options{Now: now})
-	roles := map[string]string{"tg:901": "tinhnguyenvien", "tg:902": "tinhnguyenvien"}
 	eng := engine(t)
 	vol := &bot.Volunteers{
 		Tickets: ts, Group: group, Staff: "tg:-100600", Conversations: conv, Messages: bot.DefaultMessages(), Now: now, Catalog: eng.Catalog(),
-		Role: func(_ context.Context, user string) (string, bool, error) { r, ok := roles[user]; return r, ok, nil },
+		Roles: roles.WithConfig(roles.NewMemory(roles.Options{}), []string{"tg:901"}, []string{"tg:800"}),
 	}
 	svc := bot.New(eng, conv, bot.Options{Location: ict, Now: now, Volunteers: vol})
 	n := 0
@@ -67,12 +67,23 @@ func TestVolunteersAnswerThroughTheBot(t *testing.T) {
 	binh := &party{t: t, svc: svc, chat: bot.Chat{ID: group}, user: bot.User{ID: "tg:902", Name: "Bình"}, n: &n}
 	stranger := &party{t: t, svc: svc, chat: bot.Chat{ID: group}, user: bot.User{ID: "tg:999", Name: "Khách"}, n: &n}
 	anPrivate := &party{t: t, svc: svc, chat: bot.Chat{ID: "tg:901", Private: true}, user: bot.User{ID: "tg:901", Name: "An"}, n: &n}
+	staff := &party{t: t, svc: svc, chat: bot.Chat{ID: "tg:800", Private: true}, user: bot.User{ID: "tg:800", Name: "Cán bộ Hà"}, n: &n}
+	binhPrivate := &party{t: t, svc: svc, chat: bot.Chat{ID: "tg:902", Private: true}, user: bot.User{ID: "tg:902", Name: "Bình"}, n: &n}
+
+	// Bình joins with a one-time code from staff; An cannot make codes.
+	contains(t, anPrivate.send(bot.Update{Text: "/moi tinhnguyenvien"}), "Chỉ cán bộ xã mới tạo được mã mời.")
+	got := staff.send(bot.Update{Text: "/moi tinhnguyenvien"})
+	contains(t, got, "Mã mời tình nguyện viên: ")
+	code := strings.Fields(strings.TrimPrefix(got, "Mã mời tình nguyện viên: "))[0]
+	contains(t, binhPrivate.send(bot.Update{Text: "/thamgia " + code}), "Chào mừng bạn tham gia với vai trò tình nguyện viên!")
+	strangerPrivate := &party{t: t, svc: svc, chat: bot.Chat{ID: "tg:999", Private: true}, user: bot.User{ID: "tg:999", Name: "Khách"}, n: &n}
+	contains(t, strangerPrivate.send(bot.Update{Text: "/thamgia " + code}), "Mã mời không đúng, đã dùng hoặc đã hết hạn.")
 
 	// From the middle of a procedure: every question offers a volunteer.
 	citizen.send(bot.Update{Text: "/start thu"})
 	citizen.send(bot.Update{Text: "1"})
 	contains(t, citizen.send(bot.Update{Data: citizen.data("🙋 Hỏi tình nguyện viên")}), "Bạn gõ câu hỏi của bạn")
-	got := citizen.send(bot.Update{Text: "Con tôi sinh ở nhà thì lấy giấy chứng sinh ở đâu?"})
+	got = citizen.send(bot.Update{Text: "Con tôi sinh ở nhà thì lấy giấy chứng sinh ở đâu?"})
 	contains(t, got, "• Câu hỏi: Con tôi sinh ở nhà", "thủ tục “Thủ tục thử”, câu: Bé sinh ngày nào?", "Tên hiển thị của bạn: Chị Lan", "không được gửi")
 	got = citizen.send(bot.Update{Text: "1"})
 	contains(t, got, "Đã gửi câu hỏi (phiếu #", "[→ "+group+"] 📨 Phiếu #", "Chị Lan hỏi:", "1. ✋ Nhận")
@@ -107,7 +118,7 @@ func TestNothingFoundOffersAVolunteer(t *testing.T) {
 	conv := store.NewMemory(store.Options{Now: now})
 	vol := &bot.Volunteers{
 		Tickets: tickets.NewMemory(tickets.Options{}), Group: group, Conversations: conv, Messages: bot.DefaultMessages(), Now: now,
-		Role: func(context.Context, string) (string, bool, error) { return "", false, nil },
+		Roles: roles.NewMemory(roles.Options{}),
 	}
 	svc := bot.New(engine(t), conv, bot.Options{Location: ict, Now: now, Volunteers: vol})
 	n := 0

@@ -47,6 +47,9 @@ func (b *Bot) convert(upd tgbotapi.Update) (bot.Update, int64, string) {
 		u.Chat = bot.Chat{ID: chatKey(m.Chat.ID), Private: m.Chat.IsPrivate()}
 		u.From = user(m.From)
 		u.Text = m.Text
+		if r := m.ReplyToMessage; r != nil && r.From != nil && r.From.UserName == b.username {
+			u.ReplyTo = r.Text // a volunteer answering a ticket's post
+		}
 		if u.Chat.Private {
 			if m.IsCommand() {
 				return u, m.Chat.ID, kindCommand

@@ -103,6 +103,7 @@ type Messages struct {
 	InviteUsage            string `yaml:"invite_usage"`
 	InviteCode             string `yaml:"invite_code"`
 	JoinInvalid            string `yaml:"join_invalid"`
+	JoinConfigured         string `yaml:"join_configured"`
 	JoinDone               string `yaml:"join_done"`
 	ActionFailed           string `yaml:"action_failed"`
 	StoreDown              string `yaml:"store_down"`

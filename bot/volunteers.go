@@ -209,9 +209,12 @@ func (v *Volunteers) Apply(ctx context.Context, chat Chat, e flows.Effect) ([]Me
 		}
 		return []Message{{Text: flows.Fill(m.InviteCode, "code", code, "role", roleName(m, r))}}, nil
 	case effectJoin:
-		r, err := v.Roles.Join(ctx, strings.ToUpper(strings.TrimSpace(a["code"])), a["user"], v.Now())
-		if errors.Is(err, roles.ErrInvalidCode) {
+		r, err := v.Roles.Join(ctx, a["code"], a["user"], v.Now())
+		switch {
+		case errors.Is(err, roles.ErrInvalidCode):
 			return []Message{{Text: m.JoinInvalid}}, nil
+		case errors.Is(err, roles.ErrConfigured):
+			return []Message{{Text: m.JoinConfigured}}, nil
 		}
 		if err != nil {
 			return nil, fmt.Errorf("join: %w", err)

@@ -17,7 +17,9 @@ import (
 	"github.com/motcua/motcua/flows"
 	"github.com/motcua/motcua/procedures"
 	"github.com/motcua/motcua/reminders"
+	"github.com/motcua/motcua/roles"
 	"github.com/motcua/motcua/store"
+	"github.com/motcua/motcua/tickets"
 )
 
 // catalog loads the shipped procedures with those of procedures.dir laid
@@ -73,6 +75,8 @@ func newLogger(cfg Config, w io.Writer) *slog.Logger {
 type stores struct {
 	conv  store.Conversations
 	rem   reminders.Store
+	tix   tickets.Store
+	roles roles.Store
 	redis redis.UniversalClient // nil on the memory stores
 	close func()
 }
@@ -82,7 +86,12 @@ type stores struct {
 func openStores(ctx context.Context, cfg Config, sched reminders.Schedule, log *slog.Logger) (stores, error) {
 	opts := store.Options{Prefix: cfg.Redis.Prefix, IdleTTL: time.Duration(cfg.Conversation.IdleTTL)}
 	if cfg.Redis.URL == "" {
-		return stores{conv: store.NewMemory(opts), rem: reminders.NewMemory(sched), close: func() {}}, nil
+		return stores{
+			conv: store.NewMemory(opts), rem: reminders.NewMemory(sched),
+			tix:   tickets.NewMemory(tickets.Options{Retention: time.Duration(cfg.Volunteers.Retention)}),
+			roles: roles.WithConfig(roles.NewMemory(roles.Options{}), cfg.Volunteers.Volunteers, cfg.Volunteers.Staff),
+			close: func() {},
+		}, nil
 	}
 	o, err := redis.ParseURL(cfg.Redis.URL)
 	if err != nil {
@@ -104,6 +113,8 @@ func openStores(ctx context.Context, cfg Config, sched reminders.Schedule, log *
 	return stores{
 		conv:  store.NewRedis(client, opts),
 		rem:   reminders.NewRedis(client, sched, reminders.Options{Prefix: cfg.Redis.Prefix, Log: log}),
+		tix:   tickets.NewRedis(client, tickets.Options{Prefix: cfg.Redis.Prefix, Retention: time.Duration(cfg.Volunteers.Retention)}),
+		roles: roles.WithConfig(roles.NewRedis(client, roles.Options{Prefix: cfg.Redis.Prefix}), cfg.Volunteers.Volunteers, cfg.Volunteers.Staff),
 		redis: client,
 		close: func() { client.Close() },
 	}, nil
@@ -119,27 +130,41 @@ func schedule(cfg Config, loc *time.Location) reminders.Schedule {
 	}
 }
 
+// parts are the service and the pieces of it the jobs need.
+type parts struct {
+	svc *bot.Service
+	rem *bot.Reminders
+	vol *bot.Volunteers // nil when asking volunteers is off
+}
+
 // service builds the bot's service over the stores, with reminders worded
 // by the configured procedure.
-func service(cfg Config, cat *flows.Catalog, st stores, loc *time.Location, log *slog.Logger) (*bot.Service, *bot.Reminders, error) {
+func service(cfg Config, cat *flows.Catalog, st stores, loc *time.Location, log *slog.Logger) (parts, error) {
 	eng := flows.NewEngine(cat, flows.DefaultMessages())
 	msgs := bot.DefaultMessages()
 	f, ok := cat.Flow(cfg.Reminders.Procedure)
 	if !ok || f.Reminder == nil {
-		return nil, nil, fmt.Errorf("reminders.procedure %q: no procedure with `reminder:` texts has that id", cfg.Reminders.Procedure)
+		return parts{}, fmt.Errorf("reminders.procedure %q: no procedure with `reminder:` texts has that id", cfg.Reminders.Procedure)
 	}
 	if _, ok := cat.Flow(cfg.Reminders.Flow); !ok {
-		return nil, nil, fmt.Errorf("reminders.flow %q: no procedure has that id", cfg.Reminders.Flow)
+		return parts{}, fmt.Errorf("reminders.flow %q: no procedure has that id", cfg.Reminders.Flow)
 	}
 	rem := &bot.Reminders{
 		Store: st.rem, Schedule: schedule(cfg, loc), Texts: f.Reminder,
 		Messages: msgs, Engine: eng.Messages(), Now: time.Now,
 	}
+	var vol *bot.Volunteers
+	if cfg.Volunteers.Group != "" {
+		vol = &bot.Volunteers{
+			Tickets: st.tix, Roles: st.roles, Group: cfg.Volunteers.Group, Staff: cfg.Volunteers.StaffChat,
+			Conversations: st.conv, Messages: msgs, Catalog: cat, Now: time.Now, Logger: log,
+		}
+	}
 	svc := bot.New(eng, st.conv, bot.Options{
 		Location: loc, Logger: log, Messages: msgs,
-		Reminders: rem, ReminderFlow: cfg.Reminders.Flow,
+		Reminders: rem, ReminderFlow: cfg.Reminders.Flow, Volunteers: vol,
 	})
-	return svc, rem, nil
+	return parts{svc: svc, rem: rem, vol: vol}, nil
 }
 
 func chat(ctx context.Context, cfg Config, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -154,10 +179,11 @@ func chat(ctx context.Context, cfg Config, stdin io.Reader, stdout, stderr io.Wr
 		return err
 	}
 	defer st.close()
-	svc, _, err := service(cfg, cat, st, loc, log)
+	p, err := service(cfg, cat, st, loc, log)
 	if err != nil {
 		return err
 	}
+	svc := p.svc
 
 	first := "/start"
 	if cfg.Redis.URL == "" {

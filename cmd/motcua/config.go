@@ -30,6 +30,28 @@ type Config struct {
 	Telegram     TelegramConfig     `yaml:"telegram"`
 	HTTP         HTTPConfig         `yaml:"http"`
 	Reminders    RemindersConfig    `yaml:"reminders"`
+	Volunteers   VolunteersConfig   `yaml:"volunteers"`
+}
+
+// VolunteersConfig connects citizens' questions to the commune's volunteer
+// team. Without a group, asking volunteers is off.
+type VolunteersConfig struct {
+	// Group is the volunteers' group chat ("tg:-1001234567890"), where
+	// tickets are posted and claimed; StaffChat the staff's.
+	Group     string `yaml:"group"`
+	StaffChat string `yaml:"staff_chat"`
+	// Volunteers and Staff are user ids ("tg:123456") that always have
+	// their role; others join with invite codes (/moi, /thamgia).
+	Volunteers []string `yaml:"volunteers"`
+	Staff      []string `yaml:"staff"`
+	// RenotifyAfter: an unclaimed ticket is posted again; EscalateAfter:
+	// staff are told, within DeskHours (e.g. "07:30-11:30,13:30-17:00",
+	// Monday to Friday).
+	RenotifyAfter Duration `yaml:"renotify_after"`
+	EscalateAfter Duration `yaml:"escalate_after"`
+	DeskHours     string   `yaml:"desk_hours"`
+	// Retention is how long a closed ticket's content is kept.
+	Retention Duration `yaml:"retention"`
 }
 
 // RemindersConfig sets when BHYT reminders are sent and how fast.
@@ -146,6 +168,10 @@ func defaults() Config {
 			SnoozeDays: 3, QuietFrom: "21:00", QuietTo: "07:00", Spec: "@every 1m",
 			Lease: Duration(5 * time.Minute), PerSecond: 29,
 		},
+		Volunteers: VolunteersConfig{
+			RenotifyAfter: Duration(30 * time.Minute), EscalateAfter: Duration(4 * time.Hour),
+			DeskHours: "07:30-11:30,13:30-17:00", Retention: Duration(30 * 24 * time.Hour),
+		},
 	}
 }
 
@@ -230,6 +256,34 @@ func quoteScalar(val string, kind reflect.Kind) string {
 	return val
 }
 
+// deskHours reads "07:30-11:30,13:30-17:00" into a test of whether a time
+// is within the desk's hours, Monday to Friday.
+func deskHours(spec string) (func(time.Time) bool, error) {
+	type span struct{ from, to time.Duration }
+	var spans []span
+	for _, part := range strings.Split(spec, ",") {
+		from, to, ok := strings.Cut(strings.TrimSpace(part), "-")
+		f, err1 := clock(strings.TrimSpace(from))
+		t, err2 := clock(strings.TrimSpace(to))
+		if !ok || err1 != nil || err2 != nil || t <= f {
+			return nil, fmt.Errorf("write spans HH:MM-HH:MM separated by commas")
+		}
+		spans = append(spans, span{f, t})
+	}
+	return func(at time.Time) bool {
+		if at.Weekday() == time.Saturday || at.Weekday() == time.Sunday {
+			return false
+		}
+		since := time.Duration(at.Hour())*time.Hour + time.Duration(at.Minute())*time.Minute
+		for _, s := range spans {
+			if since >= s.from && since < s.to {
+				return true
+			}
+		}
+		return false
+	}, nil
+}
+
 // clock reads a time of day "HH:MM" as the time since midnight.
 func clock(hm string) (time.Duration, error) {
 	t, err := time.Parse("15:04", hm)
@@ -270,6 +324,9 @@ func (c Config) validate() error {
 		if _, err := clock(hm.v); err != nil {
 			errs = append(errs, fmt.Errorf("%s %q: a time of day HH:MM", hm.name, hm.v))
 		}
+	}
+	if _, err := deskHours(c.Volunteers.DeskHours); err != nil {
+		errs = append(errs, fmt.Errorf("volunteers.desk_hours %q: %w", c.Volunteers.DeskHours, err))
 	}
 	if c.Reminders.PerSecond <= 0 || c.Reminders.PerSecond > 30 {
 		errs = append(errs, fmt.Errorf("reminders.per_second %v: more than 0, at most Telegram's 30", c.Reminders.PerSecond))

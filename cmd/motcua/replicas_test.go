@@ -82,10 +82,11 @@ func TestThreeReplicasSendEachReminderOnce(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Cleanup(st.close)
-		_, rem, err := service(cfg, cat, st, loc, log)
+		p, err := service(cfg, cat, st, loc, log)
 		if err != nil {
 			t.Fatal(err)
 		}
+		rem := p.rem
 		tg, err := telegram.New(ctx, nopHandler{}, telegram.Options{Token: token, APIURL: api.URL(), Logger: log})
 		if err != nil {
 			t.Fatal(err)

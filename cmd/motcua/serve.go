@@ -57,7 +57,7 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	metrics := telegram.NewMetrics(reg)
 	msgs := bot.DefaultMessages()
-	svc, rem, err := service(cfg, cat, st, loc, log)
+	p, err := service(cfg, cat, st, loc, log)
 	if err != nil {
 		return err
 	}
@@ -65,7 +65,7 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 	if bl, ok := st.conv.(store.Blocklist); ok {
 		blocklist = bl
 	}
-	tg, err := telegram.New(ctx, svc, telegram.Options{
+	tg, err := telegram.New(ctx, p.svc, telegram.Options{
 		Token:     cfg.Telegram.Token,
 		APIURL:    cfg.Telegram.APIURL,
 		Timeout:   time.Duration(cfg.Telegram.Timeout),
@@ -105,7 +105,7 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 		Logger:     log,
 		Registerer: reg,
 	})
-	job, err := scheduler.New(st.rem, ob, rem, scheduler.Options{
+	job, err := scheduler.New(st.rem, ob, p.rem, scheduler.Options{
 		Spec: cfg.Reminders.Spec, Location: loc, Lease: time.Duration(cfg.Reminders.Lease),
 		Logger: log, Registerer: reg,
 	})
@@ -114,6 +114,24 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 	}
 	if err := job.Start(ctx); err != nil {
 		return fmt.Errorf("reminders: %w", err)
+	}
+	// Questions nobody took are posted again, then staff are told.
+	var ticketJob *scheduler.TicketJob
+	if p.vol != nil {
+		desk, _ := deskHours(cfg.Volunteers.DeskHours) // validated with the config
+		ticketJob, err = scheduler.NewTicketJob(st.tix, ob, p.vol, scheduler.TicketOptions{
+			Group: cfg.Volunteers.Group, Staff: cfg.Volunteers.StaffChat,
+			RenotifyAfter: time.Duration(cfg.Volunteers.RenotifyAfter),
+			EscalateAfter: time.Duration(cfg.Volunteers.EscalateAfter),
+			DeskHours:     func(t time.Time) bool { return desk(t.In(loc)) },
+			Location:      loc, Logger: log,
+		})
+		if err != nil {
+			return fmt.Errorf("volunteers: %w", err)
+		}
+		if err := ticketJob.Start(ctx); err != nil {
+			return fmt.Errorf("volunteers: %w", err)
+		}
 	}
 
 	mux := http.NewServeMux()
@@ -168,6 +186,9 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 	defer cancel()
 	<-polled // polling stops with ctx and confirms its offset
 	err = errors.Join(srv.Shutdown(stop), job.Stop(stop), tg.Close(stop))
+	if ticketJob != nil {
+		err = errors.Join(err, ticketJob.Stop(stop))
+	}
 	if err != nil {
 		log.Warn("motcua stopped before every update finished", "err", err)
 	}

@@ -119,8 +119,12 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 	var ticketJob *scheduler.TicketJob
 	if p.vol != nil {
 		desk, _ := deskHours(cfg.Volunteers.DeskHours) // validated with the config
+		staff := cfg.Volunteers.StaffChat
+		if staff == "" {
+			staff = cfg.Volunteers.Group // no staff chat: the volunteers' group is told
+		}
 		ticketJob, err = scheduler.NewTicketJob(st.tix, ob, p.vol, scheduler.TicketOptions{
-			Group: cfg.Volunteers.Group, Staff: cfg.Volunteers.StaffChat,
+			Group: cfg.Volunteers.Group, Staff: staff,
 			RenotifyAfter: time.Duration(cfg.Volunteers.RenotifyAfter),
 			EscalateAfter: time.Duration(cfg.Volunteers.EscalateAfter),
 			DeskHours:     func(t time.Time) bool { return desk(t.In(loc)) },

@@ -30,6 +30,12 @@ type TicketDue interface {
 
 var _ TicketDue = (tickets.Store)(nil)
 
+// purger deletes the content of closed tickets past their retention;
+// tickets.Store is one. Each tick calls it when the store has it.
+type purger interface {
+	Purge(ctx context.Context, now time.Time) (int, error)
+}
+
 // TicketWords makes the messages of a TicketJob: the re-post of a ticket
 // nobody claimed to the volunteers' group (with its "Nhận" button) and
 // the notice to the staff chat. Their words come from the bot's YAML
@@ -210,6 +216,9 @@ type TicketReport struct {
 	// tick back end: before it asked for anything, or when the outbox
 	// refused a message.
 	QuietUntil time.Time
+	// Purged counts the closed tickets whose content was deleted, past
+	// the store's retention.
+	Purged int
 }
 
 // Left counts the tickets handed out and not sent, which come back when
@@ -247,6 +256,14 @@ func (j *TicketJob) Tick(ctx context.Context, now time.Time) (TicketReport, erro
 // tick is Tick without the log; failures are the sends that failed.
 func (j *TicketJob) tick(ctx context.Context, now time.Time) (TicketReport, []error, error) {
 	var rep TicketReport
+	// Closed tickets' content past its retention goes, whatever the hour.
+	if p, ok := j.due.(purger); ok {
+		n, err := p.Purge(ctx, now)
+		if err != nil {
+			return rep, nil, fmt.Errorf("scheduler: tickets: purge: %w", err)
+		}
+		rep.Purged = n
+	}
 	if !j.urgent {
 		if until := j.sender.QuietUntil(now); until.After(now) {
 			rep.QuietUntil = until

@@ -145,6 +145,7 @@ func (r *ticketRig) tick(t *testing.T, now time.Time) scheduler.TicketReport {
 		sum.Reposted += rep.Reposted
 		sum.Escalations += rep.Escalations
 		sum.Escalated += rep.Escalated
+		sum.Purged += rep.Purged
 		sum.DeskHours = sum.DeskHours || rep.DeskHours
 		if rep.QuietUntil.After(sum.QuietUntil) {
 			sum.QuietUntil = rep.QuietUntil
@@ -490,4 +491,26 @@ func TestTicketJobStartStop(t *testing.T) {
 	if g := r.get(t, tk.ID); g.Notified != 2 {
 		t.Errorf("after Stop the re-post is not recorded: notified %d", g.Notified)
 	}
+}
+
+// TestClosedTicketsArePurged: past the retention a closed ticket's content
+// is gone, deleted by the job's tick; an open one stays.
+func TestClosedTicketsArePurged(t *testing.T) {
+	created := at(2026, 7, 15, 9, 0)
+	r := newTicketRig(t, created, 1, scheduler.TicketOptions{DeskHours: deskHours})
+	closed := r.ask(t, "tg:1", created)
+	open := r.ask(t, "tg:2", created)
+	if _, err := r.store.Close(context.Background(), closed.ID, created.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if rep := r.tick(t, created.Add(29*24*time.Hour)); rep.Purged != 0 {
+		t.Errorf("purged %d before the retention", rep.Purged)
+	}
+	if rep := r.tick(t, created.Add(31*24*time.Hour)); rep.Purged != 1 {
+		t.Errorf("purged %d after the retention, want the closed one", rep.Purged)
+	}
+	if _, err := r.store.Get(context.Background(), closed.ID); !errors.Is(err, tickets.ErrNotFound) {
+		t.Errorf("the closed ticket is still there: %v", err)
+	}
+	r.get(t, open.ID)
 }

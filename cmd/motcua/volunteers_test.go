@@ -5,9 +5,11 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/motcua/motcua/bot/telegram/telegramtest"
 	"github.com/motcua/motcua/store/redistest"
+	"github.com/motcua/motcua/tickets"
 )
 
 // TestServeVolunteers: a citizen asks from the middle of the birth
@@ -126,5 +128,11 @@ func TestServeVolunteers(t *testing.T) {
 	}
 	if !strings.Contains(strings.Join(closedText, "\n"), "Câu hỏi đã đóng") {
 		t.Fatalf("closing: %q", closedText)
+	}
+	// The figures, kept without content.
+	ts := tickets.NewRedis(redisSrv.Client(t), tickets.Options{Prefix: "mc"})
+	st, err := ts.Stats(context.Background(), time.Now().Add(-time.Hour), time.Now().Add(time.Hour))
+	if err != nil || st.Asked != 1 || st.Claimed != 1 || st.Answered != 1 || st.Closed != 1 {
+		t.Errorf("figures: %+v %v", st, err)
 	}
 }

@@ -153,7 +153,9 @@ func (b *Bot) process(ctx context.Context, upd tgbotapi.Update) error {
 		if _, err := b.send(ctx, "answerCallbackQuery", config(tgbotapi.NewCallback(cq.ID, ""))); err != nil {
 			b.log.Debug("telegram: answer callback", "err", err)
 		}
-		if cq.Message != nil {
+		// In a group the post stays pressable: a stranger's press must not
+		// take "Nhận" away from the volunteers.
+		if cq.Message != nil && cq.Message.Chat != nil && cq.Message.Chat.IsPrivate() {
 			edit := tgbotapi.NewEditMessageReplyMarkup(cq.Message.Chat.ID, cq.Message.MessageID, tgbotapi.InlineKeyboardMarkup{InlineKeyboard: [][]tgbotapi.InlineKeyboardButton{}})
 			if _, err := b.send(ctx, "editMessageReplyMarkup", config(edit)); err != nil {
 				b.log.Debug("telegram: remove keyboard", "err", err)

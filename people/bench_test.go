@@ -1,0 +1,78 @@
+package people_test
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/motcua/motcua/people"
+	"github.com/motcua/motcua/store/redistest"
+)
+
+// BenchmarkMemoryPerPerson measures what Redis holds for a person, over
+// 10,000 people: two in three on Telegram (ids of 10 digits), the others
+// on Zalo (ids of 19 digits), three in four with a village among 12, one
+// in ten who stopped notices. Run with -benchtime=1x; the figures go into
+// the package doc.
+func BenchmarkMemoryPerPerson(b *testing.B) {
+	ctx := context.Background()
+	client := redistest.Start(b).Client(b)
+	const n = 10_000
+	t0 := time.Date(2026, 7, 15, 9, 0, 0, 0, time.UTC)
+	for b.Loop() {
+		client.FlushAll(ctx) // the private server of this benchmark
+		s := people.NewRedis(client, people.Options{})
+		empty := usedMemory(b, client)
+		for i := range n {
+			chat := "tg:" + strconv.Itoa(5_000_000_000+i)
+			if i%3 == 2 {
+				chat = "zl:" + strconv.Itoa(8_000_000_000_000_000_000+i)
+			}
+			must(b, s.Seen(ctx, chat, t0.Add(time.Duration(i)*time.Minute)))
+			must(b, s.Seen(ctx, chat, t0.Add(time.Duration(i)*time.Minute+time.Hour)))
+			if i%4 != 0 {
+				must(b, s.SetVillage(ctx, chat, "thon-"+strconv.Itoa(i%12)))
+			}
+			if i%10 == 0 {
+				must(b, s.SetNotices(ctx, chat, false))
+			}
+		}
+		full := usedMemory(b, client)
+		b.ReportMetric(float64(full-empty)/n, "B/person")
+		for _, k := range []string{"p", "all", "off", "v:thon-1"} {
+			key := "mc:{people}:" + k
+			u, err := client.MemoryUsage(ctx, key, 0).Result()
+			must(b, err)
+			enc, err := client.ObjectEncoding(ctx, key).Result()
+			must(b, err)
+			b.Logf("%s: %d bytes, %s", key, u, enc)
+		}
+	}
+}
+
+// usedMemory reads INFO memory's used_memory.
+func usedMemory(tb testing.TB, client *redis.Client) int64 {
+	tb.Helper()
+	info, err := client.Info(context.Background(), "memory").Result()
+	must(tb, err)
+	for line := range strings.Lines(info) {
+		if v, ok := strings.CutPrefix(line, "used_memory:"); ok {
+			n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+			must(tb, err)
+			return n
+		}
+	}
+	tb.Fatal("INFO memory has no used_memory")
+	return 0
+}
+
+func must(tb testing.TB, err error) {
+	tb.Helper()
+	if err != nil {
+		tb.Fatal(err)
+	}
+}

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -91,19 +90,13 @@ type Job struct {
 	claimer  Claimer
 	sender   Sender
 	renderer Renderer
-	schedule cron.Schedule
-	loc      *time.Location
 	lease    time.Duration
 	batch    int
 	workers  int
 	now      func() time.Time
 	log      *slog.Logger
 	metrics  *metrics
-
-	mu      sync.Mutex
-	cron    *cron.Cron
-	cancel  context.CancelFunc // ends the ticks' context
-	unwatch func() bool        // stops stopping the cron when Start's ctx ends
+	runner   *cronRunner
 }
 
 // New returns a job that claims from c, renders with r and sends through
@@ -142,8 +135,6 @@ func New(c Claimer, s Sender, r Renderer, opts Options) (*Job, error) {
 		claimer:  c,
 		sender:   s,
 		renderer: r,
-		schedule: sched,
-		loc:      opts.Location,
 		lease:    cmp.Or(opts.Lease, DefaultLease),
 		batch:    cmp.Or(opts.Batch, DefaultBatch),
 		workers:  cmp.Or(opts.Workers, DefaultWorkers),
@@ -151,15 +142,13 @@ func New(c Claimer, s Sender, r Renderer, opts Options) (*Job, error) {
 		log:      opts.Logger,
 		metrics:  newMetrics(opts.Registerer),
 	}
-	if j.loc == nil {
-		j.loc = flows.Vietnam()
-	}
 	if j.now == nil {
 		j.now = time.Now
 	}
 	if j.log == nil {
 		j.log = slog.Default()
 	}
+	j.runner = &cronRunner{schedule: sched, loc: cmp.Or(opts.Location, flows.Vietnam()), log: j.log, what: "scheduler", tick: j.run}
 	return j, nil
 }
 
@@ -168,54 +157,18 @@ func New(c Claimer, s Sender, r Renderer, opts Options) (*Job, error) {
 // runs is skipped (cron.SkipIfStillRunning): a long catch-up never runs
 // twice in one process. A job starts once: Start returns an error when
 // it was started before, even if stopped since.
-func (j *Job) Start(ctx context.Context) error {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	if j.cron != nil {
-		return errors.New("scheduler: start: started before")
-	}
-	tickCtx, cancel := context.WithCancel(ctx)
-	logger := cronLogger{j.log}
-	c := cron.New(
-		cron.WithLocation(j.loc),
-		cron.WithLogger(logger),
-		cron.WithChain(cron.SkipIfStillRunning(logger)),
-	)
-	c.Schedule(j.schedule, cron.FuncJob(func() { j.run(tickCtx) }))
-	c.Start()
-	j.cron, j.cancel = c, cancel
-	j.unwatch = context.AfterFunc(ctx, func() { c.Stop() })
-	return nil
-}
+func (j *Job) Start(ctx context.Context) error { return j.runner.start(ctx) }
 
 // Stop stops the ticks and waits for a running one to end, or for ctx
 // to end first: the running tick is then canceled (what it claimed and
 // did not send comes back after the lease; what it sent is still
 // recorded) and Stop returns ctx's error without waiting further. A job
 // never started stops at once.
-func (j *Job) Stop(ctx context.Context) error {
-	j.mu.Lock()
-	c, cancel, unwatch := j.cron, j.cancel, j.unwatch
-	j.mu.Unlock()
-	if c == nil {
-		return nil
-	}
-	unwatch()
-	ended := c.Stop()
-	defer cancel()
-	select {
-	case <-ended.Done():
-		return nil
-	case <-ctx.Done():
-		return fmt.Errorf("scheduler: stop: a tick still runs: %w", ctx.Err())
-	}
-}
+func (j *Job) Stop(ctx context.Context) error { return j.runner.stop(ctx) }
 
-// run is one tick on the cron schedule.
+// run is one tick on the cron schedule (the runner skips it once the
+// ticks' context ended).
 func (j *Job) run(ctx context.Context) {
-	if ctx.Err() != nil {
-		return
-	}
 	if _, err := j.Tick(ctx, j.now()); err != nil {
 		j.log.Error("scheduler: tick", "err", err)
 	}

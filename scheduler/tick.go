@@ -276,7 +276,7 @@ func (j *Job) logTick(rep Report, failure error, took time.Duration) {
 	attrs := []any{"claimed", rep.Claimed, "sent", rep.Sent, "quiet", rep.Quiet,
 		"blocked", rep.Blocked, "failed", rep.Failed, "took", took}
 	if !rep.QuietUntil.IsZero() {
-		attrs = append(attrs, "quiet_until", rep.QuietUntil.In(j.loc).Format("02/01/2006 15:04"))
+		attrs = append(attrs, "quiet_until", rep.QuietUntil.In(j.runner.loc).Format("02/01/2006 15:04"))
 	}
 	if failure != nil {
 		attrs = append(attrs, "first_failure", failure)

@@ -11,9 +11,8 @@ import (
 	"github.com/robfig/cron/v3"
 )
 
-// cronRunner runs a job's ticks on a robfig/cron schedule: Start and Stop
-// as Job has them, for any job of the package. (Job keeps its own copy
-// for now; it could hold a cronRunner and drop its cron fields.)
+// cronRunner runs a job's ticks on a robfig/cron schedule: the Start and
+// Stop of every job of the package.
 type cronRunner struct {
 	schedule cron.Schedule
 	loc      *time.Location

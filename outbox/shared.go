@@ -78,8 +78,5 @@ end
 return 1`)
 
 func (p *RedisPacer) failure(op string, err error) error {
-	if store.IsUnavailable(err) {
-		return fmt.Errorf("outbox: pace %s: %w: %w", op, store.ErrUnavailable, err)
-	}
-	return fmt.Errorf("outbox: pace %s: %w", op, err)
+	return fmt.Errorf("outbox: pace %s: %w", op, store.Unavailable(err))
 }

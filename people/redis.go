@@ -281,8 +281,5 @@ func (r *Redis) Figures(ctx context.Context) (Figures, error) {
 // also matches store.ErrUnavailable, as in package store; a caller's
 // cancellation and a genuine error reply do not.
 func failure(op string, err error) error {
-	if store.IsUnavailable(err) {
-		return fmt.Errorf("%s: %w: %w", op, store.ErrUnavailable, err)
-	}
-	return fmt.Errorf("%s: %w", op, err)
+	return fmt.Errorf("%s: %w", op, store.Unavailable(err))
 }

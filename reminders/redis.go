@@ -157,8 +157,5 @@ func (b *redisBackend) put(ctx context.Context, chat string, changes []change) (
 // in package store; a caller's cancellation and a genuine error reply (a
 // script bug) do not: trying again would not help.
 func failure(err error) error {
-	if store.IsUnavailable(err) {
-		return fmt.Errorf("%w: %w", store.ErrUnavailable, err)
-	}
-	return err
+	return store.Unavailable(err)
 }

@@ -176,8 +176,5 @@ func (r *Redis) List(ctx context.Context) (map[string]Role, error) {
 // redisFailure wraps err, from op, with context; a failure to get an
 // answer from Redis also matches store.ErrUnavailable.
 func redisFailure(op string, err error) error {
-	if store.IsUnavailable(err) {
-		return fmt.Errorf("roles: %s: %w: %w", op, store.ErrUnavailable, err)
-	}
-	return fmt.Errorf("roles: %s: %w", op, err)
+	return fmt.Errorf("roles: %s: %w", op, store.Unavailable(err))
 }

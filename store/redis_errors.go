@@ -16,10 +16,17 @@ import (
 // (WRONGTYPE, a script bug) do not match ErrUnavailable: trying again would
 // not help.
 func redisFailure(op, conv string, err error) error {
+	return fmt.Errorf("%s %s: %w", op, conv, Unavailable(err))
+}
+
+// Unavailable returns err, from go-redis, so that it also matches
+// ErrUnavailable when IsUnavailable says so; other errors come back as
+// they are. Every package that talks to Redis wraps its errors with it.
+func Unavailable(err error) error {
 	if IsUnavailable(err) {
-		return fmt.Errorf("%s %s: %w: %w", op, conv, ErrUnavailable, err)
+		return fmt.Errorf("%w: %w", ErrUnavailable, err)
 	}
-	return fmt.Errorf("%s %s: %w", op, conv, err)
+	return err
 }
 
 // IsUnavailable reports whether an error of go-redis means Redis could not

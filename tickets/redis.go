@@ -261,8 +261,5 @@ func (b *redisBackend) dayKey(at int64) string {
 // in package store; a caller's cancellation and a genuine error reply (a
 // script bug) do not: trying again would not help.
 func failure(err error) error {
-	if store.IsUnavailable(err) {
-		return fmt.Errorf("%w: %w", store.ErrUnavailable, err)
-	}
-	return err
+	return store.Unavailable(err)
 }

@@ -128,16 +128,24 @@ const (
 	actAdd         = "add"
 )
 
-func reminderData(id, what string) string { return reminderButton + ":" + id + ":" + what }
+func reminderData(id, what string) string { return itemData(reminderButton, id, what) }
 
-// parseReminderData reads "r:<id>:<what>".
 func parseReminderData(data string) (id, what string, ok bool) {
-	rest, ok := strings.CutPrefix(data, reminderButton+":")
+	return parseItemData(reminderButton, data)
+}
+
+// itemData is the data of a button about one thing — a reminder, a
+// ticket — rather than a conversation's turn: "<kind>:<id>:<what>". Such
+// a button works whenever it is pressed.
+func itemData(kind, id, what string) string { return kind + ":" + id + ":" + what }
+
+// parseItemData reads itemData of the given kind.
+func parseItemData(kind, data string) (id, what string, ok bool) {
+	rest, ok := strings.CutPrefix(data, kind+":")
 	if !ok {
 		return "", "", false
 	}
-	id, what, ok = strings.Cut(rest, ":")
-	return id, what, ok
+	return strings.Cut(rest, ":")
 }
 
 // newID makes a short reminder id.

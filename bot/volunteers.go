@@ -72,14 +72,10 @@ const (
 	tkStaff      = "staff"
 )
 
-func ticketData(id, what string) string { return ticketButton + ":" + id + ":" + what }
+func ticketData(id, what string) string { return itemData(ticketButton, id, what) }
 
 func parseTicketData(data string) (id, what string, ok bool) {
-	rest, ok := strings.CutPrefix(data, ticketButton+":")
-	if !ok {
-		return "", "", false
-	}
-	return strings.Cut(rest, ":")
+	return parseItemData(ticketButton, data)
 }
 
 // ticketRef finds "#<id>" in the text of a ticket's post, the message a

@@ -1,5 +1,7 @@
 package bot
 
+import "errors"
+
 // Chat is where a message came from. ID is unique across channels: the
 // channel's prefix and its own id, e.g. "tg:123456" or "zl:6ede…".
 type Chat struct {
@@ -28,6 +30,35 @@ type Update struct {
 	// ReplyTo is the text of the bot's message this one replies to, if any
 	// (a volunteer answering a ticket's post in the group).
 	ReplyTo string
+	// Photo is a picture she sent (Text is then its caption): staff add
+	// one to a notice.
+	Photo *Photo
+	// Event, when set, is something that happened to the chat rather than
+	// a message: the bot joined or left a group, or a group moved to a new
+	// id (MovedTo).
+	Event   string
+	MovedTo string
+}
+
+// Events of a chat, Update.Event.
+const (
+	EventJoined = "joined" // the bot was added to a group
+	EventLeft   = "left"   // the bot left or was removed from a group
+	EventMoved  = "moved"  // the group has a new id (a Telegram supergroup)
+)
+
+// Photo is a picture: one a person sent, or one sent with a message, whose
+// Text is then the caption. One of its fields is set.
+type Photo struct {
+	// ID is a channel's own id of a picture it holds, with the channel's
+	// prefix ("tg:AgACAgIAAxk…"): it can be sent again on that channel
+	// only.
+	ID string
+	// URL is a picture on the web: Zalo sends and receives pictures by URL
+	// only.
+	URL string
+	// PNG is a picture the bot drew (the figures' chart).
+	PNG []byte
 }
 
 // Reply is what the bot answers, in order.
@@ -46,7 +77,14 @@ type Message struct {
 	// To, when set, sends the message to another chat than the update's
 	// ("tg:-100123", the volunteers' group; a volunteer; the citizen).
 	To string
+	// Photo, when set, is sent with the message, Text as its caption. A
+	// channel that cannot send this kind of picture sends the text alone.
+	Photo *Photo
 }
+
+// ErrCannotEdit is returned by a channel that cannot change a message it
+// sent (Zalo): the caller sends a new one, or nothing.
+var ErrCannotEdit = errors.New("bot: this channel cannot edit a message")
 
 // Button is one choice. Data is short (it fits Telegram's 64 bytes) and
 // carries the conversation's turn, so a button of an old message cannot act

@@ -43,6 +43,12 @@ type Store interface {
 	// is never due; a resumed one falls due at its Next time, which may
 	// have passed (it is then sent at once, the latest missed stage only).
 	SetPaused(ctx context.Context, chat string, paused bool) error
+	// Chats calls each with every chat that has at least one reminder,
+	// paused or not, once, without holding them all in memory; it stops
+	// at each's first error and returns it. The families with a BHYT
+	// reminder are an audience of commune notices. A chat whose
+	// reminders are saved or deleted during the walk may be missed.
+	Chats(ctx context.Context, each func(chat string) error) error
 }
 
 // Claimed is a reminder claimed for sending.
@@ -100,6 +106,8 @@ type backend interface {
 	// put applies changes to reminders of one chat, all or none: none
 	// when the record of a change is not what it wants.
 	put(ctx context.Context, chat string, changes []change) (bool, error)
+	// walkChats calls each with every chat that has a record, once.
+	walkChats(ctx context.Context, each func(chat string) error) error
 }
 
 // change sets one reminder's record and due entry.

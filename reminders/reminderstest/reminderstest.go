@@ -52,6 +52,7 @@ func Run(t *testing.T, h Harness) {
 		{"SnoozeAfterTheLastStage", testSnoozeLast},
 		{"PauseAndResume", testPause},
 		{"DeleteChat", testDeleteChat},
+		{"Chats", testChats},
 		{"CanceledContext", testCanceled},
 	}
 	for _, tt := range tests {
@@ -584,6 +585,7 @@ func testCanceled(t *testing.T, s reminders.Store) {
 	}
 	_, calls["List"] = s.List(ctx, "tg:1")
 	_, calls["Claim"] = s.Claim(ctx, stage(1), lease, 10)
+	calls["Chats"] = s.Chats(ctx, func(string) error { return nil })
 	for name, err := range calls {
 		if !errors.Is(err, context.Canceled) {
 			t.Errorf("%s with a canceled context = %v, want context.Canceled", name, err)
@@ -591,5 +593,80 @@ func testCanceled(t *testing.T, s reminders.Store) {
 	}
 	if got := list(t, s, "tg:1"); len(got) != 1 || got[0].Sent != 0 || got[0].Paused {
 		t.Errorf("after canceled calls: %+v, want the reminder unchanged", got)
+	}
+}
+
+// chats returns what Chats calls each with, in order.
+func chats(t *testing.T, s reminders.Store) []string {
+	t.Helper()
+	var out []string
+	if err := s.Chats(context.Background(), func(chat string) error {
+		out = append(out, chat)
+		return nil
+	}); err != nil {
+		t.Fatalf("Chats: %v", err)
+	}
+	return out
+}
+
+func testChats(t *testing.T, s reminders.Store) {
+	if got := chats(t, s); len(got) != 0 {
+		t.Errorf("Chats of an empty store = %v", got)
+	}
+	// Many chats, some with several reminders, one paused, one finished:
+	// every chat that has a reminder is a family with a BHYT card.
+	want := map[string]bool{}
+	for i := range 300 {
+		chat := fmt.Sprintf("tg:%d", 1000+i)
+		want[chat] = true
+		save(t, s, card(chat, "1", "Tôi"))
+		if i%3 == 0 {
+			save(t, s, card(chat, "2", "Mẹ"), card(chat, "3", "Bé An"))
+		}
+	}
+	save(t, s, card("zl:abc", "1", "Tôi"))
+	want["zl:abc"] = true
+	if err := s.SetPaused(context.Background(), "tg:1000", true); err != nil {
+		t.Fatal(err)
+	}
+	finished := card("tg:9", "1", "Ông")
+	finished.Sent = len(sched.Stages(finished))
+	save(t, s, finished)
+	want["tg:9"] = true
+	save(t, s, card("tg:gone", "1", "Tôi"), card("tg:gone", "2", "Mẹ"))
+	if err := s.DeleteChat(context.Background(), "tg:gone"); err != nil {
+		t.Fatal(err)
+	}
+	save(t, s, card("tg:deleted", "1", "Tôi"))
+	if err := s.Delete(context.Background(), "tg:deleted", "1"); err != nil {
+		t.Fatal(err)
+	}
+
+	got := chats(t, s)
+	seen := map[string]int{}
+	for _, chat := range got {
+		seen[chat]++
+	}
+	for chat := range want {
+		if seen[chat] != 1 {
+			t.Errorf("Chats called %s %d times, want once", chat, seen[chat])
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("Chats called %d chats, want %d: %v", len(got), len(want), got)
+	}
+
+	// each's error stops the walk and comes back.
+	stop := errors.New("stop")
+	n := 0
+	err := s.Chats(context.Background(), func(string) error {
+		n++
+		if n == 5 {
+			return stop
+		}
+		return nil
+	})
+	if !errors.Is(err, stop) || n != 5 {
+		t.Errorf("Chats with each failing at the 5th = %v after %d calls, want stop after 5", err, n)
 	}
 }

@@ -1,0 +1,95 @@
+package zalo
+
+import (
+	"strconv"
+	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
+
+	"github.com/motcua/motcua/bot"
+)
+
+// maxText is Zalo's limit on a message's text and a photo's caption, 2000
+// characters; counted in UTF-16 code units, the stricter reading.
+const maxText = 2000
+
+// render shows a message as Zalo's plain text, the way the terminal does
+// (bot/console): its text, its buttons as numbered lines (the citizen types
+// the number, or the label), a button that opens a private chat as a line
+// saying so, and the hint of what can be typed instead of Nav.
+func (b *Bot) render(m bot.Message) string {
+	var s strings.Builder
+	s.WriteString(m.Text)
+	n := 0
+	for _, btn := range m.Buttons {
+		s.WriteString("\n")
+		if btn.OpenChat {
+			// No link opens a chat with a Zalo bot that we can rely on:
+			// the label says what to do, and ChatLink when configured.
+			s.WriteString("👉 " + btn.Label)
+			if b.chatLink != "" {
+				s.WriteString(": " + b.chatLink)
+			}
+			continue
+		}
+		n++
+		s.WriteString("  " + strconv.Itoa(n) + ". " + btn.Label)
+	}
+	if m.Hint != "" {
+		s.WriteString("\n" + m.Hint)
+	}
+	return strings.TrimLeft(s.String(), "\n")
+}
+
+// units is the length of s in UTF-16 code units.
+func units(s string) int {
+	n := 0
+	for _, r := range s {
+		n += utf16.RuneLen(r)
+	}
+	return n
+}
+
+// split cuts a text into messages of at most max UTF-16 units, at
+// paragraph boundaries where it can, then at line ends, then at spaces,
+// else anywhere between two characters. Empty parts are dropped: Zalo
+// refuses an empty text.
+func split(text string, max int) []string {
+	var out []string
+	for units(text) > max {
+		cut := cutPoint(text, max)
+		if part := strings.TrimRight(text[:cut], "\n "); part != "" {
+			out = append(out, part)
+		}
+		text = strings.TrimLeft(text[cut:], "\n ")
+	}
+	if text != "" {
+		out = append(out, text)
+	}
+	return out
+}
+
+// cutPoint is the byte index at which to end a part of at most max units:
+// after the last blank line, else the last line end, else the last space,
+// else max units.
+func cutPoint(text string, max int) int {
+	limit, used := len(text), 0
+	for i, r := range text {
+		if used+utf16.RuneLen(r) > max {
+			limit = i
+			break
+		}
+		used += utf16.RuneLen(r)
+	}
+	head := text[:limit]
+	for _, sep := range []string{"\n\n", "\n", " "} {
+		if i := strings.LastIndex(head, sep); i > 0 {
+			return i + len(sep)
+		}
+	}
+	if limit == 0 { // a character wider than max: never stall
+		_, size := utf8.DecodeRuneInString(text)
+		return size
+	}
+	return limit
+}

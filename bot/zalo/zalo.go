@@ -1,0 +1,299 @@
+package zalo
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/motcua/motcua/bot"
+	"github.com/motcua/motcua/store"
+)
+
+// Handler answers updates; *bot.Service is one.
+type Handler interface {
+	Handle(ctx context.Context, u bot.Update) (bot.Reply, error)
+}
+
+// Options configures a Bot.
+type Options struct {
+	// Token is the bot's token, "<bot_id>:<secret>".
+	Token string
+	// APIURL is the Bot Platform server (DefaultAPIURL when empty).
+	APIURL string
+	// Timeout bounds each call to the Bot Platform other than a long poll
+	// (10 s when zero).
+	Timeout time.Duration
+	// Workers handle updates of different chats at once (16 when zero).
+	Workers int
+	Logger  *slog.Logger
+	// Metrics, from NewMetrics, counts what the channel does (nothing when
+	// nil).
+	Metrics *Metrics
+	// MentionNames are the names the bot is mentioned by in groups
+	// ("@Trợ lý Một Cửa"), besides those getMe reports: Zalo puts the
+	// display name inline, and getMe may report only the account name.
+	MentionNames []string
+	// ChatLink, when set, is shown after a line inviting a citizen to
+	// message the bot privately (a group's "Nhắn riêng…"): the bot's link
+	// or QR page as the commune publishes it. Zalo documents no link that
+	// opens a chat with a bot, so none is made up.
+	ChatLink string
+	// Wait pauses between retries (a timer when nil); tests replace it.
+	Wait func(ctx context.Context, d time.Duration) error
+}
+
+// DefaultAPIURL is Zalo's Bot Platform server.
+const DefaultAPIURL = "https://bot-api.zaloplatforms.com"
+
+// chatPrefix names Zalo's chats and users across channels.
+const chatPrefix = "zl:"
+
+// pollTimeout is how long one getUpdates waits for an update.
+const pollTimeout = 30 * time.Second
+
+// Bot is motcua on Zalo: it turns updates into calls of the service and
+// replies into plain-text messages.
+type Bot struct {
+	api      *client
+	svc      Handler
+	id       string
+	names    []string
+	chatLink string
+	timeout  time.Duration
+	log      *slog.Logger
+	metrics  *Metrics
+	wait     func(ctx context.Context, d time.Duration) error
+	disp     *dispatcher
+	// life is the context updates are handled in, apart from the request
+	// or poll that brought them; stop ends it when Close gives up waiting.
+	life context.Context
+	stop context.CancelFunc
+}
+
+// New connects to the Bot Platform (getMe, which checks the token and
+// tells the bot's own id) and returns a bot that hands updates to svc.
+// Close stops its workers.
+func New(ctx context.Context, svc Handler, opts Options) (*Bot, error) {
+	if opts.Token == "" {
+		return nil, errors.New("zalo: no token")
+	}
+	b := &Bot{
+		svc:      svc,
+		chatLink: opts.ChatLink,
+		timeout:  opts.Timeout,
+		log:      opts.Logger,
+		metrics:  opts.Metrics,
+		wait:     opts.Wait,
+	}
+	if b.timeout <= 0 {
+		b.timeout = 10 * time.Second
+	}
+	if b.log == nil {
+		b.log = slog.Default()
+	}
+	if b.wait == nil {
+		b.wait = sleep
+	}
+	apiURL := strings.TrimRight(opts.APIURL, "/")
+	if apiURL == "" {
+		apiURL = DefaultAPIURL
+	}
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = 16
+	}
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport.MaxIdleConnsPerHost = workers + 2
+	// A long poll holds its request for pollTimeout: the client must wait
+	// longer, or every idle poll would end in an error of ours.
+	b.api = &client{base: apiURL, token: opts.Token, http: &http.Client{Timeout: pollTimeout + b.timeout, Transport: transport}}
+
+	res, err := b.api.call(ctx, b.timeout, "getMe", struct{}{})
+	if err != nil {
+		return nil, fmt.Errorf("zalo: connect to %s: %w", apiURL, err)
+	}
+	var me struct {
+		ID          json.RawMessage `json:"id"`
+		AccountName string          `json:"account_name"`
+		Name        string          `json:"name"`
+		DisplayName string          `json:"display_name"`
+	}
+	if err := json.Unmarshal(res, &me); err != nil {
+		return nil, fmt.Errorf("zalo: connect to %s: undecodable getMe: %w", apiURL, err)
+	}
+	b.id = rawString(me.ID)
+	for _, n := range append([]string{me.DisplayName, me.Name, me.AccountName}, opts.MentionNames...) {
+		if n = strings.TrimSpace(strings.TrimPrefix(n, "@")); n != "" {
+			b.names = append(b.names, n)
+		}
+	}
+	b.life, b.stop = context.WithCancel(context.WithoutCancel(ctx))
+	b.disp = newDispatcher(workers, b.run)
+	return b, nil
+}
+
+// ID is the bot's own Zalo id, as getMe reported it.
+func (b *Bot) ID() string { return b.id }
+
+// Close takes no more updates and stops the workers once the updates they
+// hold are handled. When ctx ends first, updates still waiting for the
+// store are given up and Close returns ctx's error.
+func (b *Bot) Close(ctx context.Context) error {
+	err := b.disp.close(ctx)
+	b.stop()
+	return err
+}
+
+// run handles one update until it is handled: it converts it, asks the
+// service, and sends the reply. Zalo hands an update out once, so when the
+// store is unreachable it is tried again here, with backoff, until the
+// store answers or the bot shuts down; the citizen gets one apology, at
+// the first failure.
+func (b *Bot) run(upd update) {
+	u, chatID, kind := b.convert(upd)
+	b.metrics.update(kind)
+	if kind == kindIgnored {
+		return
+	}
+	log := b.log.With("update", u.ID)
+	apologized := false
+	for attempt := 0; ; attempt++ {
+		start := time.Now()
+		reply, err := b.svc.Handle(b.life, u)
+		if errors.Is(err, store.ErrUnavailable) {
+			b.metrics.storeError()
+			if !apologized {
+				b.deliver(b.life, chatID, reply)
+				apologized = true
+			}
+			log.Warn("zalo: store unreachable, the update will be tried again", "attempt", attempt+1, "err", err)
+			if b.wait(b.life, backoff(min(attempt+1, 6))) != nil {
+				log.Warn("zalo: shutting down; update given up while the store is unreachable")
+				return
+			}
+			continue
+		}
+		b.deliver(b.life, chatID, reply)
+		b.metrics.handled(time.Since(start))
+		if err != nil {
+			log.Error("zalo: handle update", "err", err)
+		}
+		return
+	}
+}
+
+// deliver sends a reply, message after message, in order; a message To
+// another chat goes there. A chat a send failed to gets nothing more.
+func (b *Bot) deliver(ctx context.Context, chatID string, reply bot.Reply) {
+	failed := map[string]bool{}
+	for _, m := range reply.Messages {
+		target := chatID
+		if m.To != "" {
+			id, err := zaloChat(m.To)
+			if err != nil {
+				b.log.Warn("zalo: a message for another channel's chat", "err", err)
+				continue
+			}
+			target = id
+		}
+		if failed[target] {
+			continue
+		}
+		if _, err := b.post(ctx, target, m); err != nil {
+			b.log.Warn("zalo: send reply", "err", err)
+			failed[target] = true
+		}
+	}
+}
+
+// post sends one message to a Zalo chat id: a photo by URL with the text as
+// its caption, or the text alone, split past 2000 units. It returns the
+// last message's id ("" when there was nothing to send).
+func (b *Bot) post(ctx context.Context, chatID string, m bot.Message) (string, error) {
+	parts := split(b.render(m), maxText)
+	var ref string
+	if m.Photo != nil && m.Photo.URL != "" {
+		params := map[string]string{"chat_id": chatID, "photo": m.Photo.URL}
+		if len(parts) > 0 {
+			params["caption"], parts = parts[0], parts[1:]
+		}
+		res, err := b.send(ctx, "sendPhoto", params)
+		if err != nil {
+			return "", err
+		}
+		ref = messageID(res)
+	} else if m.Photo != nil {
+		// Another channel's file, or a drawn PNG: Zalo takes pictures by
+		// URL only.
+		b.log.Debug("zalo: a picture that is not a URL is left out; the text goes alone")
+	}
+	for _, p := range parts {
+		res, err := b.send(ctx, "sendMessage", map[string]string{"chat_id": chatID, "text": p})
+		if err != nil {
+			return "", err
+		}
+		ref = messageID(res)
+	}
+	return ref, nil
+}
+
+// SendTo sends one message, unasked, to a chat named "zl:<id>" — a
+// reminder, a notice; *Bot is an outbox.Sender. Network errors, 5xx and
+// Zalo's 403 are retried here first; a failure is a *SendError whose
+// QuotaSpent reports Zalo's 429 (the month's messages are spent) and
+// Permanent a request no retry mends.
+func (b *Bot) SendTo(ctx context.Context, chat string, m bot.Message) error {
+	_, err := b.Post(ctx, chat, m)
+	return err
+}
+
+// Post is SendTo returning the id of the last message sent, for a caller
+// that would edit it on another channel.
+func (b *Bot) Post(ctx context.Context, chat string, m bot.Message) (string, error) {
+	id, err := zaloChat(chat)
+	if err != nil {
+		return "", err
+	}
+	return b.post(ctx, id, m)
+}
+
+// Edit cannot change a message on Zalo: it returns bot.ErrCannotEdit, and
+// the caller sends a new message, or nothing.
+func (b *Bot) Edit(ctx context.Context, chat, ref string, m bot.Message) error {
+	return bot.ErrCannotEdit
+}
+
+// zaloChat reads a chat named "zl:<id>".
+func zaloChat(chat string) (string, error) {
+	id, ok := strings.CutPrefix(chat, chatPrefix)
+	if !ok || id == "" || strings.HasPrefix(id, "u:") {
+		return "", fmt.Errorf("zalo: %q is not a Zalo chat", chat)
+	}
+	return id, nil
+}
+
+// messageID reads the message_id of a send's result, a string or, to be
+// safe, a number.
+func messageID(res json.RawMessage) string {
+	var r struct {
+		MessageID json.RawMessage `json:"message_id"`
+	}
+	if json.Unmarshal(res, &r) != nil {
+		return ""
+	}
+	return rawString(r.MessageID)
+}
+
+// rawString is a JSON string's value, or a number's text.
+func rawString(raw json.RawMessage) string {
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	return strings.TrimSpace(string(raw))
+}

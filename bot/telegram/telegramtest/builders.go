@@ -50,6 +50,50 @@ func TextUpdate(chatID int64, chatType string, fromID int64, text string) tgbota
 	}
 }
 
+// PhotoUpdate is a user's photo with a caption (which may be ""), as
+// Telegram delivers it: the photo in three sizes, smallest first, whose
+// file ids are fileID and "_s", "_m" or "" after it (the largest is
+// fileID), and entities in the caption marked as TextUpdate marks them in a
+// text.
+func PhotoUpdate(chatID int64, chatType string, fromID int64, fileID, caption string) tgbotapi.Update {
+	u := TextUpdate(chatID, chatType, fromID, "")
+	m := u.Message
+	m.Entities = nil
+	m.Caption, m.CaptionEntities = caption, entities(caption)
+	for _, size := range []struct {
+		suffix string
+		side   int
+	}{{"_s", 90}, {"_m", 320}, {"", 1280}} {
+		m.Photo = append(m.Photo, tgbotapi.PhotoSize{
+			FileID: fileID + size.suffix, FileUniqueID: "u" + fileID + size.suffix,
+			Width: size.side, Height: size.side * 3 / 4, FileSize: size.side * 100,
+		})
+	}
+	return u
+}
+
+// MyChatMemberUpdate is the change of the bot's own status in a group
+// (chatType "" guesses it from chatID) made by the user fromID: "member",
+// "administrator", "left", "kicked"… as Telegram sends it when the bot is
+// added, promoted or removed.
+func MyChatMemberUpdate(chatID int64, chatType string, fromID int64, oldStatus, newStatus string) tgbotapi.Update {
+	if chatType == "" {
+		chatType = chatTypeOf(chatID)
+	}
+	me := &tgbotapi.User{ID: BotID, IsBot: true, FirstName: "Một Cửa (test)", UserName: DefaultUsername}
+	n := nextInbound()
+	return tgbotapi.Update{
+		UpdateID: int(n),
+		MyChatMember: &tgbotapi.ChatMemberUpdated{
+			Chat:          *chat(chatID, chatType),
+			From:          *user(fromID),
+			Date:          int(time.Now().Unix()),
+			OldChatMember: tgbotapi.ChatMember{User: me, Status: oldStatus},
+			NewChatMember: tgbotapi.ChatMember{User: me, Status: newStatus},
+		},
+	}
+}
+
 // CallbackUpdate is a press of an inline button with data under the bot's
 // message messageID in chatID.
 func CallbackUpdate(chatID int64, messageID int, fromID int64, data string) tgbotapi.Update {

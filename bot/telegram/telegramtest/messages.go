@@ -23,7 +23,8 @@ const (
 	supergroupIDs = -1_000_000_000_000
 )
 
-// Message is a text message the bot sent, as the server read it.
+// Message is a message the bot sent, as the server read it: a text, or a
+// photo whose caption is Text.
 type Message struct {
 	ChatID    int64
 	MessageID int
@@ -31,6 +32,11 @@ type Message struct {
 	ParseMode string
 	// Keyboard is the inline keyboard, row by row; nil when there is none.
 	Keyboard [][]Button
+	// Photo is a photo's photo parameter as sent: a file_id, a URL, or "@"
+	// and the name of an uploaded file. It is "" for a text message.
+	Photo string
+	// Upload is an uploaded photo's contents.
+	Upload []byte
 }
 
 func (m Message) clone() Message {
@@ -40,6 +46,7 @@ func (m Message) clone() Message {
 			m.Keyboard[i] = slices.Clone(row)
 		}
 	}
+	m.Upload = slices.Clone(m.Upload)
 	return m
 }
 
@@ -185,8 +192,8 @@ func (s *Server) sendMessage(_ context.Context, p params) answer {
 }
 
 // sendPhoto accepts a photo by file_id, URL or upload. Photos are not in
-// Sent: find them with CallsOf("sendPhoto").
-func (s *Server) sendPhoto(_ context.Context, p params) answer {
+// Sent: find them in Photos.
+func (s *Server) sendPhoto(_ context.Context, p params, f files) answer {
 	kb, err := parseMarkup(p["reply_markup"])
 	if err != nil {
 		return badRequest(err.Error())
@@ -199,6 +206,8 @@ func (s *Server) sendPhoto(_ context.Context, p params) answer {
 		return a
 	case p["photo"] == "":
 		return badRequest("there is no photo in the request")
+	case strings.HasPrefix(p["photo"], "@") && len(f["photo"]) == 0:
+		return badRequest("IMAGE_PROCESS_FAILED")
 	case textLength(p["caption"], p["parse_mode"]) > maxCaption:
 		return badRequest("message caption is too long")
 	}
@@ -207,39 +216,86 @@ func (s *Server) sendPhoto(_ context.Context, p params) answer {
 	}
 	s.lastID[chat]++
 	id := s.lastID[chat]
-	m := s.wireMessage(chat, id, "", kb.inline)
-	m.Caption = p["caption"]
-	fileID := fmt.Sprintf("photo-%d-%d", chat, id)
-	m.Photo = []wirePhoto{{FileID: fileID, FileUniqueID: fileID, Width: 320, Height: 320}}
+	m := Message{ChatID: chat, MessageID: id, Text: p["caption"], ParseMode: p["parse_mode"], Keyboard: kb.rows,
+		Photo: p["photo"], Upload: f["photo"]}
+	if !s.DiscardHistory {
+		s.photos = append(s.photos, m)
+		s.current[messageKey{chat, id}] = &stored{msg: m.clone(), inline: kb.inline}
+	}
 	s.stats.Sent++
-	return result(m)
+	return result(s.wirePhoto(chat, id, m.Text, kb.inline))
 }
 
+// wirePhoto is a photo message as the Bot API answers it: the file id
+// depends on the chat and message only.
+func (s *Server) wirePhoto(chatID int64, messageID int, caption string, inline json.RawMessage) wireMessage {
+	m := s.wireMessage(chatID, messageID, "", inline)
+	m.Caption = caption
+	fileID := fmt.Sprintf("photo-%d-%d", chatID, messageID)
+	m.Photo = []wirePhoto{{FileID: fileID, FileUniqueID: fileID, Width: 320, Height: 320}}
+	return m
+}
+
+// Photos are the photos sendPhoto accepted for chatID, oldest first, as
+// they were sent; 0 means every chat.
+func (s *Server) Photos(chatID int64) []Message {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Message
+	for _, m := range s.photos {
+		if chatID == 0 || m.ChatID == chatID {
+			out = append(out, m.clone())
+		}
+	}
+	return out
+}
+
+// What an edit changes.
+type editKind int
+
+const (
+	editText editKind = iota
+	editCaption
+	editMarkup
+)
+
 func (s *Server) editMessageText(_ context.Context, p params) answer {
-	return s.edit(p, true)
+	return s.edit(p, editText)
+}
+
+func (s *Server) editMessageCaption(_ context.Context, p params) answer {
+	return s.edit(p, editCaption)
 }
 
 func (s *Server) editMessageReplyMarkup(_ context.Context, p params) answer {
-	return s.edit(p, false)
+	return s.edit(p, editMarkup)
 }
 
-// edit changes a message's text and keyboard, or only its keyboard. As in
-// Telegram, a keyboard left out of the request is taken off the message,
-// and an edit that changes nothing is refused. An edit of a message the fake
-// did not send (an inline message, one a test made up for a callback) is
-// accepted as it is.
-func (s *Server) edit(p params, withText bool) answer {
+// edit changes a message's text, a photo's caption, or only the keyboard.
+// As in Telegram, a keyboard left out of the request is taken off the
+// message, an edit that changes nothing is refused, and so are an edit of
+// the text of a photo and of the caption of a text. An edit of a message
+// the fake did not send (an inline message, one a test made up for a
+// callback) is accepted as it is.
+func (s *Server) edit(p params, kind editKind) answer {
 	kb, err := parseMarkup(p["reply_markup"])
 	if err != nil {
 		return badRequest(err.Error())
 	}
-	text := p["text"]
-	if withText {
+	var text string
+	switch kind {
+	case editText:
+		text = p["text"]
 		switch {
 		case text == "":
 			return badRequest("message text is empty")
 		case textLength(text, p["parse_mode"]) > maxText:
 			return badRequest("message is too long")
+		}
+	case editCaption:
+		text = p["caption"]
+		if textLength(text, p["parse_mode"]) > maxCaption {
+			return badRequest("message caption is too long")
 		}
 	}
 	if p["inline_message_id"] != "" {
@@ -258,9 +314,15 @@ func (s *Server) edit(p params, withText bool) answer {
 
 	next := Message{ChatID: chat, MessageID: id, Text: text, ParseMode: p["parse_mode"], Keyboard: kb.rows}
 	if cur := s.current[messageKey{chat, id}]; cur != nil {
-		if !withText {
+		switch {
+		case kind == editText && cur.msg.Photo != "":
+			return badRequest("there is no text in the message to edit")
+		case kind == editCaption && cur.msg.Photo == "":
+			return badRequest("there is no caption in the message to edit")
+		case kind == editMarkup:
 			next.Text, next.ParseMode = cur.msg.Text, cur.msg.ParseMode
 		}
+		next.Photo, next.Upload = cur.msg.Photo, cur.msg.Upload
 		if next.Text == cur.msg.Text && slices.EqualFunc(next.Keyboard, cur.msg.Keyboard, slices.Equal[[]Button]) {
 			return badRequest("message is not modified: specified new message content and reply markup are exactly the same as a content and reply markup of the current message")
 		}
@@ -270,6 +332,9 @@ func (s *Server) edit(p params, withText bool) answer {
 		return result(true)
 	}
 	m := s.wireMessage(chat, id, next.Text, kb.inline)
+	if next.Photo != "" || kind == editCaption {
+		m = s.wirePhoto(chat, id, next.Text, kb.inline)
+	}
 	m.EditDate = m.Date
 	return result(m)
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"mime"
+	"mime/multipart"
 	"net/http"
 	"strconv"
 )
@@ -20,12 +21,18 @@ const maxBody = 50 << 20
 // form field.
 type params map[string]string
 
+// files are the contents of a multipart request's uploaded files, by field
+// name.
+type files map[string][]byte
+
 // readParams collects a request's parameters from its query string and its
 // body, which may be a URL-encoded form (what tgbotapi sends), a multipart
 // form (tgbotapi's uploads) or a JSON object (what other clients send).
-// An uploaded file is kept as "@" and its file name.
-func readParams(r *http.Request) (params, error) {
+// An uploaded file is kept as "@" and its file name in the parameters, and
+// its contents in the files.
+func readParams(r *http.Request) (params, files, error) {
 	p := params{}
+	var f files
 	for k, v := range r.URL.Query() {
 		p[k] = v[0]
 	}
@@ -35,14 +42,14 @@ func readParams(r *http.Request) (params, error) {
 	case "application/json":
 		body, err := io.ReadAll(r.Body)
 		if err != nil {
-			return nil, fmt.Errorf("read the body: %w", err)
+			return nil, nil, fmt.Errorf("read the body: %w", err)
 		}
 		if len(bytes.TrimSpace(body)) == 0 {
-			return p, nil
+			return p, nil, nil
 		}
 		var obj map[string]json.RawMessage
 		if err := json.Unmarshal(body, &obj); err != nil {
-			return nil, errors.New("can't parse JSON object")
+			return nil, nil, errors.New("can't parse JSON object")
 		}
 		for k, raw := range obj {
 			if v, isNull := flatten(raw); !isNull {
@@ -51,23 +58,45 @@ func readParams(r *http.Request) (params, error) {
 		}
 	case "multipart/form-data":
 		if err := r.ParseMultipartForm(maxBody); err != nil {
-			return nil, fmt.Errorf("can't parse multipart form: %v", err)
+			return nil, nil, fmt.Errorf("can't parse multipart form: %v", err)
 		}
 		for k, v := range r.MultipartForm.Value {
 			p[k] = v[0]
 		}
-		for k, files := range r.MultipartForm.File {
-			p[k] = "@" + files[0].Filename
+		for k, headers := range r.MultipartForm.File {
+			p[k] = "@" + headers[0].Filename
+			body, err := readUpload(headers[0])
+			if err != nil {
+				return nil, nil, err
+			}
+			if f == nil {
+				f = files{}
+			}
+			f[k] = body
 		}
 	default:
 		if err := r.ParseForm(); err != nil {
-			return nil, fmt.Errorf("can't parse form: %v", err)
+			return nil, nil, fmt.Errorf("can't parse form: %v", err)
 		}
 		for k, v := range r.PostForm {
 			p[k] = v[0]
 		}
 	}
-	return p, nil
+	return p, f, nil
+}
+
+// readUpload reads an uploaded file.
+func readUpload(h *multipart.FileHeader) ([]byte, error) {
+	file, err := h.Open()
+	if err != nil {
+		return nil, fmt.Errorf("can't read the file %q: %v", h.Filename, err)
+	}
+	defer file.Close()
+	body, err := io.ReadAll(file)
+	if err != nil {
+		return nil, fmt.Errorf("can't read the file %q: %v", h.Filename, err)
+	}
+	return body, nil
 }
 
 // flatten turns a JSON value into a parameter: a string unquoted, anything

@@ -25,6 +25,9 @@ type Call struct {
 	// tgbotapi sends it in a form field; an uploaded file is "@" and its
 	// file name.
 	Params map[string]string
+	// Files are the contents of the uploaded files, by parameter name
+	// (photo); nil when nothing was uploaded.
+	Files map[string][]byte
 	// At is when the server received the call, by Server.Now.
 	At time.Time
 }
@@ -44,10 +47,10 @@ type Stats struct {
 	Errors int
 }
 
-func (s *Server) recordLocked(method string, p params) {
+func (s *Server) recordLocked(method string, p params, f files) {
 	s.counts[strings.ToLower(method)]++
 	if !s.DiscardHistory {
-		s.calls = append(s.calls, Call{Method: method, Params: p, At: s.now()})
+		s.calls = append(s.calls, Call{Method: method, Params: p, Files: f, At: s.now()})
 	}
 	s.signalLocked()
 }
@@ -66,6 +69,13 @@ func (s *Server) CallsOf(method string) []Call {
 	for _, c := range s.calls {
 		if method == "" || strings.EqualFold(c.Method, method) {
 			c.Params = maps.Clone(c.Params)
+			if c.Files != nil {
+				files := make(map[string][]byte, len(c.Files))
+				for k, v := range c.Files {
+					files[k] = slices.Clone(v)
+				}
+				c.Files = files
+			}
 			out = append(out, c)
 		}
 	}

@@ -58,6 +58,7 @@ type Server struct {
 	calls   []Call
 	counts  map[string]int // by lower-case method name
 	sent    []Message
+	photos  []Message
 	current map[messageKey]*stored
 	lastID  map[int64]int // the last message id used in each chat
 	stats   Stats
@@ -66,6 +67,7 @@ type Server struct {
 	lastUpdate int
 	polls      int // getUpdates requests begun; a newer one ends an older
 	webhook    webhook
+	allowed    map[string]bool // allowed_updates; nil allows every kind
 	commands   []tgbotapi.BotCommand
 
 	faults   []fault
@@ -169,7 +171,7 @@ func (s *Server) answer(r *http.Request) answer {
 	if token != s.token {
 		return apiError(http.StatusUnauthorized, "Unauthorized", nil)
 	}
-	p, err := readParams(r)
+	p, f, err := readParams(r)
 	if err != nil {
 		return badRequest(err.Error())
 	}
@@ -179,40 +181,45 @@ func (s *Server) answer(r *http.Request) answer {
 	}
 
 	s.mu.Lock()
-	s.recordLocked(name, p)
-	f, faulted := s.takeFaultLocked(name)
+	s.recordLocked(name, p, f)
+	flt, faulted := s.takeFaultLocked(name)
 	s.mu.Unlock()
 	switch {
 	case faulted:
-		return f.answer
+		return flt.answer
 	case !known:
 		return apiError(http.StatusNotFound, "Not Found", nil)
+	case m.upload != nil:
+		return m.upload(s, r.Context(), p, f)
 	}
 	return m.serve(s, r.Context(), p)
 }
 
-// method is one Bot API method the fake answers.
+// method is one Bot API method the fake answers, by serve, or by upload
+// for a method that takes files.
 type method struct {
-	name  string // as the Bot API documentation spells it
-	serve func(s *Server, ctx context.Context, p params) answer
+	name   string // as the Bot API documentation spells it
+	serve  func(s *Server, ctx context.Context, p params) answer
+	upload func(s *Server, ctx context.Context, p params, f files) answer
 }
 
 // methods are the methods the fake answers, by lower-case name: the Bot API
 // takes method names in any case.
 var methods = byLowerName(
-	method{"getMe", (*Server).getMe},
-	method{"getUpdates", (*Server).getUpdates},
-	method{"setWebhook", (*Server).setWebhook},
-	method{"deleteWebhook", (*Server).deleteWebhook},
-	method{"getWebhookInfo", (*Server).getWebhookInfo},
-	method{"sendMessage", (*Server).sendMessage},
-	method{"sendPhoto", (*Server).sendPhoto},
-	method{"editMessageText", (*Server).editMessageText},
-	method{"editMessageReplyMarkup", (*Server).editMessageReplyMarkup},
-	method{"answerCallbackQuery", (*Server).answerCallbackQuery},
-	method{"setMyCommands", (*Server).setMyCommands},
-	method{"getMyCommands", (*Server).getMyCommands},
-	method{"deleteMyCommands", (*Server).deleteMyCommands},
+	method{name: "getMe", serve: (*Server).getMe},
+	method{name: "getUpdates", serve: (*Server).getUpdates},
+	method{name: "setWebhook", serve: (*Server).setWebhook},
+	method{name: "deleteWebhook", serve: (*Server).deleteWebhook},
+	method{name: "getWebhookInfo", serve: (*Server).getWebhookInfo},
+	method{name: "sendMessage", serve: (*Server).sendMessage},
+	method{name: "sendPhoto", upload: (*Server).sendPhoto},
+	method{name: "editMessageText", serve: (*Server).editMessageText},
+	method{name: "editMessageCaption", serve: (*Server).editMessageCaption},
+	method{name: "editMessageReplyMarkup", serve: (*Server).editMessageReplyMarkup},
+	method{name: "answerCallbackQuery", serve: (*Server).answerCallbackQuery},
+	method{name: "setMyCommands", serve: (*Server).setMyCommands},
+	method{name: "getMyCommands", serve: (*Server).getMyCommands},
+	method{name: "deleteMyCommands", serve: (*Server).deleteMyCommands},
 )
 
 func byLowerName(ms ...method) map[string]method {

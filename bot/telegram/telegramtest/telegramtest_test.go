@@ -494,13 +494,16 @@ func TestSetMyCommands(t *testing.T) {
 func TestSendPhoto(t *testing.T) {
 	srv := telegramtest.New(t, token)
 	api := newAPI(t, srv)
+	png := []byte("\x89PNG\r\n\x1a\n\x00\x00")
 	tests := []struct {
-		name      string
-		file      tgbotapi.RequestFileData
-		wantParam string
+		name       string
+		file       tgbotapi.RequestFileData
+		wantParam  string
+		wantUpload []byte
 	}{
 		{name: "by file id", file: tgbotapi.FileID("AgACAgIAAxkBAAIB"), wantParam: "AgACAgIAAxkBAAIB"},
-		{name: "upload", file: tgbotapi.FileBytes{Name: "mau-to-khai.png", Bytes: []byte("\x89PNG")}, wantParam: "@mau-to-khai.png"},
+		{name: "by URL", file: tgbotapi.FileURL("https://xa.example.vn/bao-bao.png"), wantParam: "https://xa.example.vn/bao-bao.png"},
+		{name: "upload", file: tgbotapi.FileBytes{Name: "mau-to-khai.png", Bytes: png}, wantParam: "@mau-to-khai.png", wantUpload: png},
 	}
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -514,13 +517,62 @@ func TestSendPhoto(t *testing.T) {
 				t.Errorf("answer = %+v", m)
 			}
 			calls := srv.CallsOf("sendPhoto")
-			if len(calls) != i+1 || calls[i].Params["photo"] != tt.wantParam || calls[i].Params["caption"] != "Mẫu tờ khai" {
+			if len(calls) != i+1 || calls[i].Params["photo"] != tt.wantParam || calls[i].Params["caption"] != "Mẫu tờ khai" ||
+				!bytes.Equal(calls[i].Files["photo"], tt.wantUpload) {
 				t.Errorf("calls = %+v, want photo %q", calls, tt.wantParam)
+			}
+			photos := srv.Photos(9)
+			if len(photos) != i+1 {
+				t.Fatalf("Photos = %+v", photos)
+			}
+			if p := photos[i]; p.MessageID != m.MessageID || p.Photo != tt.wantParam || p.Text != "Mẫu tờ khai" || !bytes.Equal(p.Upload, tt.wantUpload) {
+				t.Errorf("Photos()[%d] = %+v", i, p)
 			}
 		})
 	}
 	if len(srv.Sent()) != 0 {
 		t.Error("photos are in Sent()")
+	}
+	_, err := api.Send(tgbotapi.NewPhoto(9, tgbotapi.FileBytes{Name: "empty.png"}))
+	if e := apiError(t, err); e.Message != "Bad Request: IMAGE_PROCESS_FAILED" {
+		t.Errorf("an empty upload: %q", e.Message)
+	}
+}
+
+// TestEditPhotoCaption: a photo's caption is edited, not its text; a
+// text's text, not its caption.
+func TestEditPhotoCaption(t *testing.T) {
+	srv := telegramtest.New(t, token)
+	api := newAPI(t, srv)
+	photo, err := api.Send(tgbotapi.NewPhoto(9, tgbotapi.FileID("AgAC")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text, err := api.Send(tgbotapi.NewMessage(9, "Đã gửi 0/3.000"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = api.Request(tgbotapi.NewEditMessageText(9, photo.MessageID, "x"))
+	if e := apiError(t, err); e.Message != "Bad Request: there is no text in the message to edit" {
+		t.Errorf("text of a photo: %q", e.Message)
+	}
+	_, err = api.Request(tgbotapi.NewEditMessageCaption(9, text.MessageID, "x"))
+	if e := apiError(t, err); e.Message != "Bad Request: there is no caption in the message to edit" {
+		t.Errorf("caption of a text: %q", e.Message)
+	}
+	if _, err := api.Request(tgbotapi.NewEditMessageCaption(9, photo.MessageID, "Bão số 3")); err != nil {
+		t.Fatalf("edit the caption: %v", err)
+	}
+	if m, ok := srv.Current(9, photo.MessageID); !ok || m.Text != "Bão số 3" || m.Photo != "AgAC" {
+		t.Errorf("Current = %+v, %v", m, ok)
+	}
+	_, err = api.Request(tgbotapi.NewEditMessageCaption(9, photo.MessageID, "Bão số 3"))
+	if e := apiError(t, err); !strings.Contains(e.Message, "message is not modified") {
+		t.Errorf("the same caption again: %q", e.Message)
+	}
+	_, err = api.Request(tgbotapi.NewEditMessageCaption(9, photo.MessageID, strings.Repeat("a", 1025)))
+	if e := apiError(t, err); e.Message != "Bad Request: message caption is too long" {
+		t.Errorf("a long caption: %q", e.Message)
 	}
 }
 

@@ -3,9 +3,12 @@ package telegramtest
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"regexp"
+	"slices"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -14,6 +17,7 @@ import (
 // queued is an update waiting to be confirmed by a getUpdates offset.
 type queued struct {
 	id   int
+	kind string // message, callback_query, my_chat_member…
 	body json.RawMessage
 }
 
@@ -57,8 +61,65 @@ func (s *Server) PushJSON(update []byte) (int, error) {
 }
 
 func (s *Server) queueLocked(id int, body []byte) {
-	s.queue = append(s.queue, queued{id: id, body: body})
+	s.queue = append(s.queue, queued{id: id, kind: updateKind(body), body: body})
 	s.signalLocked()
+}
+
+// updateKind is the field of an update that holds it: "message",
+// "my_chat_member"…
+func updateKind(body []byte) string {
+	var obj map[string]json.RawMessage
+	if json.Unmarshal(body, &obj) != nil {
+		return ""
+	}
+	for k, v := range obj {
+		if k != "update_id" && string(v) != "null" {
+			return k
+		}
+	}
+	return ""
+}
+
+// allowLocked remembers the allowed_updates of a getUpdates or setWebhook
+// that gives them, as Telegram does; an empty list allows every kind, and
+// null (what tgbotapi sends for no list) is no list.
+func (s *Server) allowLocked(p params) error {
+	raw, given := p["allowed_updates"]
+	if !given || raw == "" || raw == "null" {
+		return nil
+	}
+	var kinds []string
+	if err := json.Unmarshal([]byte(raw), &kinds); err != nil {
+		return errors.New("can't parse allowed updates JSON array")
+	}
+	s.allowed = nil
+	if len(kinds) > 0 {
+		s.allowed = map[string]bool{}
+		for _, k := range kinds {
+			s.allowed[k] = true
+		}
+	}
+	return nil
+}
+
+// dropDisallowedLocked forgets the queued updates of kinds the bot did
+// not ask for: Telegram never sends them.
+func (s *Server) dropDisallowedLocked() {
+	if s.allowed == nil {
+		return
+	}
+	s.queue = slices.DeleteFunc(s.queue, func(q queued) bool { return !s.allowed[q.kind] })
+}
+
+// AllowedUpdates are the kinds of update the last getUpdates or
+// setWebhook that gave allowed_updates asked for; nil when none did.
+func (s *Server) AllowedUpdates() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.allowed == nil {
+		return nil
+	}
+	return slices.Sorted(maps.Keys(s.allowed))
 }
 
 // Webhook is the URL and secret token setWebhook recorded; both are empty
@@ -110,6 +171,10 @@ func (s *Server) getUpdates(ctx context.Context, p params) answer {
 		s.mu.Unlock()
 		return errWebhookActive
 	}
+	if err := s.allowLocked(p); err != nil {
+		s.mu.Unlock()
+		return badRequest(err.Error())
+	}
 	s.polls++
 	poll := s.polls
 	s.signalLocked()
@@ -134,7 +199,9 @@ func (s *Server) getUpdates(ctx context.Context, p params) answer {
 		case s.webhook.url != "":
 			s.mu.Unlock()
 			return errWebhookActive
-		case len(s.queue) > 0:
+		}
+		s.dropDisallowedLocked()
+		if len(s.queue) > 0 {
 			n := min(limit, len(s.queue))
 			updates := make([]json.RawMessage, n)
 			for i, q := range s.queue[:n] {
@@ -184,6 +251,9 @@ func (s *Server) setWebhook(_ context.Context, p params) answer {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if err := s.allowLocked(p); err != nil {
+		return badRequest(err.Error())
+	}
 	if p.bool("drop_pending_updates") {
 		s.queue = nil
 	}

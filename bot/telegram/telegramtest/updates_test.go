@@ -193,3 +193,47 @@ func TestCloseEndsAPoll(t *testing.T) {
 	}
 	srv.Close() // twice is fine
 }
+
+// TestAllowedUpdates: updates of kinds the bot did not ask for are never
+// sent, as Telegram drops them; asking for none allows every kind again.
+func TestAllowedUpdates(t *testing.T) {
+	srv := telegramtest.New(t, token)
+	api := newAPI(t, srv)
+	srv.PushUpdate(telegramtest.MyChatMemberUpdate(-5, "", 7, "left", "member"))
+	msg := srv.PushUpdate(telegramtest.TextUpdate(7, "", 7, "a"))
+	cfg := tgbotapi.NewUpdate(0)
+	cfg.AllowedUpdates = []string{"message", "callback_query"}
+	got, err := api.GetUpdates(cfg)
+	if err != nil || !slices.Equal(ids(got), []int{msg}) {
+		t.Fatalf("GetUpdates(message, callback_query) = %v, %v; want only the message", ids(got), err)
+	}
+	if a := srv.AllowedUpdates(); !slices.Equal(a, []string{"callback_query", "message"}) {
+		t.Errorf("AllowedUpdates = %v", a)
+	}
+
+	srv.PushUpdate(telegramtest.MyChatMemberUpdate(-5, "", 7, "member", "kicked"))
+	got, err = api.GetUpdates(tgbotapi.NewUpdate(msg + 1)) // the list is remembered
+	if err != nil || len(got) != 0 {
+		t.Errorf("GetUpdates without allowed_updates = %v, %v; want the remembered list to drop my_chat_member", ids(got), err)
+	}
+	cfg = tgbotapi.NewUpdate(msg + 1)
+	cfg.AllowedUpdates = []string{"message", "my_chat_member"}
+	member := srv.PushUpdate(telegramtest.MyChatMemberUpdate(-5, "", 7, "member", "kicked"))
+	got, err = api.GetUpdates(cfg)
+	if err != nil || !slices.Equal(ids(got), []int{member}) || got[0].MyChatMember.NewChatMember.Status != "kicked" ||
+		got[0].MyChatMember.Chat.Type != "group" || got[0].MyChatMember.From.ID != 7 {
+		t.Errorf("GetUpdates(my_chat_member) = %+v, %v", got, err)
+	}
+}
+
+func TestPhotoUpdate(t *testing.T) {
+	u := telegramtest.PhotoUpdate(-5, "", 7, "AgACbig", "@motcua_test_bot đăng giúp")
+	m := u.Message
+	if m == nil || len(m.Photo) != 3 || m.Photo[2].FileID != "AgACbig" || m.Photo[0].Width >= m.Photo[2].Width ||
+		m.Caption != "@motcua_test_bot đăng giúp" || m.Text != "" || len(m.Entities) != 0 {
+		t.Fatalf("photo update = %+v", m)
+	}
+	if e := m.CaptionEntities; len(e) != 1 || e[0].Type != "mention" || e[0].Offset != 0 || e[0].Length != 16 {
+		t.Errorf("caption entities = %+v", e)
+	}
+}

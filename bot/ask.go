@@ -147,11 +147,15 @@ func (t *turn) ticketPress(id, what string) {
 }
 
 // user is who sent the update: a private chat's id is its user's.
-func (t *turn) user() string {
-	if t.u.From.ID != "" {
-		return t.u.From.ID
+func (t *turn) user() string { return userOf(t.u) }
+
+// userOf names who sent an update: the user, or the chat for channels
+// that do not say (the terminal).
+func userOf(u Update) string {
+	if u.From.ID != "" {
+		return u.From.ID
 	}
-	return t.u.Chat.ID
+	return u.Chat.ID
 }
 
 // relayed sends free text to the ticket under way, when there is one: a

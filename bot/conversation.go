@@ -32,6 +32,12 @@ type conversation struct {
 	Serving string `json:"sv,omitempty"`
 	// Question is what she typed to ask, awaiting her confirmation.
 	Question string `json:"qt,omitempty"`
+	// Day is the day (yyyy-mm-dd) she was last recorded as seen.
+	Day string `json:"d,omitempty"`
+	// VillageAsked is set once the bot asked her village.
+	VillageAsked bool `json:"va,omitempty"`
+	// Draft is a notice staff are writing.
+	Draft *draft `json:"nd,omitempty"`
 }
 
 // Pending questions.
@@ -49,7 +55,7 @@ func decodeConversation(data []byte) (conversation, error) {
 }
 
 func (c conversation) encode() ([]byte, error) {
-	if c.Flow == nil && c.Menu == nil && c.Pending == "" && c.Turn == 0 && c.Kept == nil && c.Ticket == "" && c.Serving == "" && c.Question == "" {
+	if c.Flow == nil && c.Menu == nil && c.Pending == "" && c.Turn == 0 && c.Kept == nil && c.Ticket == "" && c.Serving == "" && c.Question == "" && c.Day == "" && !c.VillageAsked && c.Draft == nil {
 		return nil, nil
 	}
 	return json.Marshal(c)

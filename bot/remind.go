@@ -9,6 +9,12 @@ import (
 // pendingRenew asks the new expiry date of a reminder: "renew:<id>".
 const pendingRenew = "renew:"
 
+// isCommand reports whether text is the command cmd.
+func isCommand(text, cmd string) bool {
+	c, _, ok := command(strings.TrimSpace(text))
+	return ok && c == cmd
+}
+
 // asksReminders reports whether a text asks for the list of reminders.
 func asksReminders(text string) bool {
 	text = strings.TrimSpace(text)

@@ -36,6 +36,9 @@ type Options struct {
 	ReminderFlow string
 	// Volunteers, when set, lets citizens ask the commune's volunteers.
 	Volunteers *Volunteers
+	// Community, when set, keeps citizens' villages and notice settings,
+	// and gives staff notices and figures. New fills in its defaults.
+	Community *Community
 }
 
 // Effects carries out an action a procedure's step asked for, once the
@@ -60,12 +63,13 @@ type Service struct {
 	rem     *Reminders
 	remFlow string
 	vol     *Volunteers
+	com     *Community
 }
 
 // New returns a service that runs the engine's procedures and keeps
 // conversations in st.
 func New(eng *flows.Engine, st store.Conversations, opts Options) *Service {
-	s := &Service{eng: eng, store: st, msg: opts.Messages, loc: opts.Location, now: opts.Now, log: opts.Logger, retries: opts.Retries, effects: opts.Effects, rem: opts.Reminders, remFlow: opts.ReminderFlow, vol: opts.Volunteers}
+	s := &Service{eng: eng, store: st, msg: opts.Messages, loc: opts.Location, now: opts.Now, log: opts.Logger, retries: opts.Retries, effects: opts.Effects, rem: opts.Reminders, remFlow: opts.ReminderFlow, vol: opts.Volunteers, com: opts.Community}
 	if s.effects == nil && s.rem != nil {
 		s.effects = s.rem
 	}
@@ -83,6 +87,23 @@ func New(eng *flows.Engine, st store.Conversations, opts Options) *Service {
 	}
 	if opts.Retries == nil {
 		s.retries = []time.Duration{100 * time.Millisecond, 400 * time.Millisecond}
+	}
+	if c := s.com; c != nil {
+		if c.Texts == nil {
+			c.Texts = DefaultCommunityTexts()
+		}
+		if c.Location == nil {
+			c.Location = s.loc
+		}
+		if c.Now == nil {
+			c.Now = s.now
+		}
+		if c.Logger == nil {
+			c.Logger = s.log
+		}
+		if c.Catalog == nil {
+			c.Catalog = eng.Catalog()
+		}
 	}
 	return s
 }
@@ -104,6 +125,15 @@ func (s *Service) Handle(ctx context.Context, u Update) (Reply, error) {
 			return Reply{Messages: []Message{{Text: s.msg.StoreDown}}}, fmt.Errorf("handle update: %w", err)
 		}
 	}
+	// Whether she may send notices is read before the update too.
+	var staff bool
+	if s.com != nil && s.com.Notices != nil && u.Chat.Private && isCommand(u.Text, "thongbao") {
+		var err error
+		if staff, err = s.com.isStaff(ctx, userOf(u), "notice", u.Chat.ID); err != nil {
+			s.log.Warn("check staff role", "err", err)
+			return Reply{Messages: []Message{{Text: s.msg.StoreDown}}}, fmt.Errorf("handle update: %w", err)
+		}
+	}
 	var (
 		reply   Reply
 		effects []flows.Effect
@@ -115,7 +145,7 @@ func (s *Service) Handle(ctx context.Context, u Update) (Reply, error) {
 			s.log.Error("unreadable conversation, starting afresh", "chat", u.Chat.ID, "err", err)
 			conv = conversation{}
 		}
-		t := &turn{s: s, u: u, conv: conv, now: now, listed: listed}
+		t := &turn{s: s, u: u, conv: conv, now: now, listed: listed, staff: staff}
 		t.handle()
 		if t.err != nil {
 			return nil, t.err
@@ -161,6 +191,19 @@ func (s *Service) Handle(ctx context.Context, u Update) (Reply, error) {
 // the citizen after the reply, and logged in full for staff.
 func (s *Service) apply(ctx context.Context, chat Chat, reply Reply, effects []flows.Effect) Reply {
 	for _, e := range effects {
+		if s.com != nil && (s.com.handles(e.Action) || e.Action == effectErase) {
+			msgs, err := s.com.Apply(ctx, chat, e)
+			if err != nil {
+				s.log.Error("carry out an action of the community", "action", e.Action, "err", err)
+				if e.Action != effectSeen {
+					reply.Messages = append(reply.Messages, Message{Text: s.msg.ActionFailed})
+				}
+			}
+			reply.Messages = append(reply.Messages, msgs...)
+			if e.Action != effectErase {
+				continue
+			}
+		}
 		if s.vol != nil && (strings.HasPrefix(e.Action, "ticket_") || e.Action == effectErase) {
 			msgs, err := s.vol.Apply(ctx, chat, e)
 			if err != nil {
@@ -171,6 +214,9 @@ func (s *Service) apply(ctx context.Context, chat Chat, reply Reply, effects []f
 			if e.Action != effectErase {
 				continue
 			}
+		}
+		if s.effects == nil && e.Action == effectErase {
+			continue // nothing else to erase
 		}
 		if s.effects == nil {
 			s.log.Warn("a procedure asked for an action the bot was not given", "action", e.Action)

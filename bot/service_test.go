@@ -133,7 +133,8 @@ func TestSearch(t *testing.T) {
 	contains(t, c.say("thu nghiem"), "Có phải bạn cần: Thủ tục thử?", "1. Thủ tục thử", "2. 📋 Thủ tục khác")
 	contains(t, c.say("1"), "Ai đi làm?")
 	c.say("/huy")
-	contains(t, c.say("xin chào"), "Mình chưa tìm được thủ tục khớp với “xin chào”.", "2. Thủ tục thử")
+	contains(t, c.say("thủ tục không có"), "Mình chưa tìm được thủ tục khớp với “thủ tục không có”.", "2. Thủ tục thử")
+	contains(t, c.say("xin chào"), "Xin chào!", "2. Thủ tục thử")
 	contains(t, c.say("/thutuc chuyen tiep"), "Thủ tục thử thứ hai")
 }
 

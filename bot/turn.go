@@ -24,6 +24,9 @@ type turn struct {
 	// listed are the chat's reminders, read before the update when it
 	// asks for them.
 	listed []reminders.Reminder
+	// staff is set when the update begins a notice and its author is
+	// staff (read before the update).
+	staff bool
 
 	bumped bool
 }
@@ -45,6 +48,10 @@ func (t *turn) button(label, kind, arg string) Button {
 }
 
 func (t *turn) handle() {
+	if t.u.Event != "" {
+		t.event()
+		return
+	}
 	if !t.u.Chat.Private {
 		if t.groupTicket() {
 			return
@@ -52,6 +59,7 @@ func (t *turn) handle() {
 		t.group()
 		return
 	}
+	t.visit()
 	if id, what, ok := parseTicketData(t.u.Data); ok {
 		t.ticketPress(id, what)
 		return
@@ -60,11 +68,19 @@ func (t *turn) handle() {
 		t.pressReminder(id, what)
 		return
 	}
+	if id, what, ok := parseItemData(noticeButton, t.u.Data); ok && what == ntCancel {
+		t.cancelNotice(id)
+		return
+	}
 	if t.u.Data != "" {
 		t.press(t.u.Data)
 		return
 	}
 	text := strings.TrimSpace(t.u.Text)
+	if t.conv.Draft != nil && t.u.Photo != nil {
+		t.noticeTyped(text) // a photo for the notice, its caption the text
+		return
+	}
 	if text == "" {
 		t.say(t.s.msg.NotText)
 		return
@@ -75,6 +91,17 @@ func (t *turn) handle() {
 	}
 	if cmd, arg, ok := command(text); ok {
 		t.command(cmd, arg)
+		return
+	}
+	if t.conv.Draft != nil {
+		switch flows.Normalize(text) {
+		case "huy", "huy bo", "thoat":
+			t.cancel()
+		case "quay lai", "tro lai":
+			t.back()
+		default:
+			t.noticeTyped(text)
+		}
 		return
 	}
 	if id, ok := strings.CutPrefix(t.conv.Pending, pendingRenew); ok {
@@ -103,6 +130,10 @@ func (t *turn) handle() {
 		return
 	}
 	switch {
+	case t.conv.Pending == pendingVillage || t.conv.Pending == pendingVillageStart:
+		t.villageTyped(text)
+	case t.conv.Flow == nil && isGreeting(text):
+		t.command("start", "")
 	case t.conv.Pending == pendingErase:
 		// The buttons read 1. erase, 2. keep.
 		switch yes, ok := flows.ParseYesNo(text); {
@@ -134,13 +165,24 @@ func command(text string) (cmd, arg string, ok bool) {
 func (t *turn) command(cmd, arg string) {
 	switch cmd {
 	case "start":
-		// A fresh start, but what she ticked on her lists stays.
-		t.conv = conversation{Turn: t.conv.Turn, Kept: t.conv.Kept}
+		// A fresh start, but what she ticked on her lists stays, and
+		// what the bot knows of her day and village.
+		t.conv = conversation{Turn: t.conv.Turn, Kept: t.conv.Kept, Day: t.conv.Day, VillageAsked: t.conv.VillageAsked}
 		if arg != "" {
 			t.start(arg)
 			return
 		}
-		t.menu(t.s.msg.Greeting)
+		t.greet()
+	case "thon":
+		t.askVillage(pendingVillage)
+	case "tatthongbao", "batthongbao":
+		t.setNotices(cmd == "batthongbao")
+	case "thongbao":
+		t.beginNotice()
+	case "huythongbao":
+		t.cancelNotice(arg)
+	case "thongke":
+		t.figures()
 	case "thutuc":
 		if arg != "" {
 			t.search(arg)
@@ -243,6 +285,10 @@ func (t *turn) offered(id string) {
 		return
 	}
 	switch {
+	case strings.HasPrefix(id, villagePrefix) && t.s.com != nil:
+		t.chooseVillage(strings.TrimPrefix(id, villagePrefix))
+	case strings.HasPrefix(id, noticePrefix) && t.s.com != nil:
+		t.noticeChoice(strings.TrimPrefix(id, noticePrefix))
 	case id == "":
 		t.menu(t.s.msg.MenuTitle)
 	case id == askSend:
@@ -349,6 +395,10 @@ func (t *turn) result(res flows.Result) {
 }
 
 func (t *turn) back() {
+	if t.conv.Draft != nil {
+		t.noticeBack()
+		return
+	}
 	if t.conv.Flow == nil {
 		t.say(t.s.msg.NothingToGoBack)
 		return
@@ -357,6 +407,11 @@ func (t *turn) back() {
 }
 
 func (t *turn) cancel() {
+	if t.conv.Draft != nil {
+		t.endNotice()
+		t.say(t.s.com.Texts.NoticeDiscarded)
+		return
+	}
 	t.conv.Pending = ""
 	if t.conv.Flow == nil {
 		t.say(t.s.msg.NothingToCancel)
@@ -380,9 +435,7 @@ func (t *turn) erase(yes bool) {
 	// reminders are erased after it.
 	t.conv = conversation{}
 	t.bumped = true
-	if t.s.rem != nil {
-		t.effects = append(t.effects, flows.Effect{Action: effectErase})
-	}
+	t.effects = append(t.effects, flows.Effect{Action: effectErase})
 	t.say(t.s.msg.EraseDone)
 }
 
@@ -470,6 +523,9 @@ func (t *turn) group() {
 			text = arg
 		case "trogiup", "help":
 			t.say(t.s.msg.Help)
+			return
+		case "thon":
+			t.groupVillage(arg)
 			return
 		default:
 			return

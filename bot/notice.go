@@ -1,0 +1,569 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/motcua/motcua/flows"
+)
+
+// Audiences of a notice, NoticeDraft.Audience.
+const (
+	AudienceAll       = "all"       // every citizen using the bot
+	AudienceVillages  = "villages"  // the citizens of some villages
+	AudienceReminders = "reminders" // the families with a BHYT reminder
+	AudienceGroups    = "groups"    // the village groups (all when no village)
+)
+
+// NoticeDraft is a notice staff confirmed.
+type NoticeDraft struct {
+	// Author is the staff member's private chat, where progress and the
+	// report go; AuthorName her name.
+	Author, AuthorName string
+	Audience           string
+	Villages           []string
+	Text               string
+	Photo              *Photo
+	// Urgent notices reach those who stopped ordinary ones, and are sent
+	// in quiet hours.
+	Urgent bool
+	// At is when to send; zero: at once.
+	At time.Time
+}
+
+// NoticePreview is what staff see before they confirm.
+type NoticePreview struct {
+	// Recipients is how many chats the notice goes to: people, or groups
+	// for AudienceGroups.
+	Recipients int
+	// Short lists the channels whose monthly quota the notice would
+	// exceed.
+	Short []QuotaShort
+}
+
+// QuotaShort says a channel's monthly quota is short of a notice.
+type QuotaShort struct {
+	Channel    string
+	Left, Need int
+}
+
+// NoticeDesk queues staff's notices; the notices package, wired in
+// cmd/motcua, is one.
+type NoticeDesk interface {
+	Preview(ctx context.Context, d NoticeDraft) (NoticePreview, error)
+	// Send queues the notice (for d.At when set) and returns its id.
+	Send(ctx context.Context, d NoticeDraft) (id string, err error)
+	// Cancel stops a notice waiting or under way; false when there is no
+	// such notice, or it has ended.
+	Cancel(ctx context.Context, id string) (bool, error)
+}
+
+// maxNotice bounds a notice's text: a caption of a photo on Telegram is
+// shorter, but the channel then sends the text after the photo.
+const maxNotice = 3000
+
+// draft is a notice being written, kept in the staff member's
+// conversation until she confirms or drops it.
+type draft struct {
+	Step     string   `json:"st"`
+	Audience string   `json:"a,omitempty"`
+	Villages []string `json:"v,omitempty"`
+	Text     string   `json:"t,omitempty"`
+	Photo    *Photo   `json:"ph,omitempty"`
+	Urgent   bool     `json:"u,omitempty"`
+	// At is when to send, in Unix seconds; 0: at once.
+	At int64 `json:"at,omitempty"`
+}
+
+// Steps of a draft.
+const (
+	stepAudience = "audience"
+	stepVillages = "villages"
+	stepText     = "text"
+	stepUrgent   = "urgent"
+	stepWhen     = "when"
+	stepTime     = "time"
+	stepConfirm  = "confirm"
+)
+
+// Menu entries of the notice dialogue: "nb:<what>".
+const noticePrefix = "nb:"
+
+// Notice buttons outside a conversation's turn: "nt:<id>:cancel" on the
+// progress message, pressable as long as the notice runs.
+const (
+	noticeButton = "nt"
+	ntCancel     = "cancel"
+)
+
+// option is a choice of a dialogue step: its label and its menu entry.
+type option struct{ label, entry string }
+
+// beginNotice starts /thongbao for staff; the staff check was made before
+// the update (Handle), since the turn does no I/O.
+func (t *turn) beginNotice() {
+	c := t.s.com
+	if c == nil || c.Notices == nil {
+		t.say(t.s.com.textsOr().NoticeOff)
+		return
+	}
+	if !t.staff {
+		c.log().Warn("refused: not staff", "what", "notice", "user", t.user(), "chat", t.u.Chat.ID)
+		t.say(c.Texts.NoticeNotStaff)
+		return
+	}
+	t.conv.Flow, t.conv.Pending = nil, pendingNotice
+	t.conv.Draft = &draft{Step: stepAudience}
+	t.noticeAsk()
+}
+
+const pendingNotice = "notice"
+
+// noticeOptions are the choices of the draft's step.
+func (t *turn) noticeOptions() []option {
+	ct := t.s.com.Texts
+	d := t.conv.Draft
+	switch d.Step {
+	case stepAudience:
+		opts := []option{{ct.NoticeAll, "a:" + AudienceAll}}
+		if len(t.s.com.Villages) > 0 {
+			opts = append(opts, option{ct.NoticeVillages, "a:" + AudienceVillages})
+		}
+		return append(opts, option{ct.NoticeReminders, "a:" + AudienceReminders}, option{ct.NoticeGroups, "a:" + AudienceGroups})
+	case stepVillages:
+		var opts []option
+		for _, v := range t.s.com.Villages {
+			label := v.Name
+			if slices.Contains(d.Villages, v.ID) {
+				label = flows.Fill(ct.NoticePicked, "village", v.Name)
+			}
+			opts = append(opts, option{label, "v:" + v.ID})
+		}
+		return append(opts, option{ct.NoticeDonePicking, "done"})
+	case stepUrgent:
+		return []option{{ct.NoticeUrgentNo, "u:0"}, {ct.NoticeUrgentYes, "u:1"}}
+	case stepWhen:
+		return []option{{ct.NoticeNow, "w:now"}, {ct.NoticeLater, "w:later"}}
+	case stepConfirm:
+		return []option{{ct.NoticeConfirm, "ok"}, {ct.NoticeDiscard, "no"}}
+	}
+	return nil
+}
+
+// noticeAsk asks the draft's step.
+func (t *turn) noticeAsk() {
+	ct := t.s.com.Texts
+	d := t.conv.Draft
+	var text string
+	switch d.Step {
+	case stepAudience:
+		text = ct.NoticeAudience
+	case stepVillages:
+		text = ct.NoticePickVillages
+		if d.Audience == AudienceGroups {
+			text = ct.NoticePickGroups
+		}
+	case stepText:
+		text = ct.NoticeAskText
+		if d.Photo != nil {
+			text = ct.NoticeAskTextAfterPhoto
+		}
+	case stepUrgent:
+		text = ct.NoticeAskUrgent
+	case stepWhen:
+		text = ct.NoticeAskWhen
+	case stepTime:
+		text = ct.NoticeAskTime
+	case stepConfirm:
+		t.noticePreview()
+		return
+	}
+	m := Message{Text: text, Hint: t.s.msg.TypedHintInput}
+	t.conv.Menu = nil
+	for _, o := range t.noticeOptions() {
+		t.conv.Menu = append(t.conv.Menu, noticePrefix+o.entry)
+		m.Buttons = append(m.Buttons, t.button(o.label, actMenu, strconv.Itoa(len(t.conv.Menu)-1)))
+	}
+	if len(m.Buttons) > 0 {
+		m.Hint = t.s.msg.TypedHint
+	}
+	m.Nav = []Button{t.button(t.s.msg.Cancel, actCancel, "")}
+	t.out = append(t.out, m)
+}
+
+// noticePreview asks the desk to count the recipients; the preview and
+// its two buttons come back from the effect.
+func (t *turn) noticePreview() {
+	t.conv.Menu = []string{noticePrefix + "ok", noticePrefix + "no"}
+	d := t.noticeDraft()
+	raw, _ := json.Marshal(d) // a struct of strings and a time: cannot fail
+	t.effects = append(t.effects, flows.Effect{Action: effectPreview, Args: map[string]string{
+		"draft": string(raw),
+		"ok":    buttonData(t.turnNo(), actMenu, "0"),
+		"no":    buttonData(t.turnNo(), actMenu, "1"),
+	}})
+}
+
+// noticeDraft is the draft as the desk takes it.
+func (t *turn) noticeDraft() NoticeDraft {
+	d := t.conv.Draft
+	nd := NoticeDraft{
+		Author: t.u.Chat.ID, AuthorName: t.u.From.Name, Audience: d.Audience,
+		Villages: d.Villages, Text: d.Text, Photo: d.Photo, Urgent: d.Urgent,
+	}
+	if d.At != 0 {
+		nd.At = time.Unix(d.At, 0).In(t.now.Location())
+	}
+	return nd
+}
+
+// noticeChoice acts on a choice of the dialogue, pressed or typed.
+func (t *turn) noticeChoice(entry string) {
+	d := t.conv.Draft
+	if d == nil {
+		t.say(t.s.msg.StaleButton)
+		return
+	}
+	kind, arg, _ := strings.Cut(entry, ":")
+	switch {
+	case d.Step == stepAudience && kind == "a":
+		d.Audience, d.Villages = arg, nil
+		d.Step = stepText
+		if arg == AudienceVillages || (arg == AudienceGroups && len(t.s.com.Villages) > 0) {
+			d.Step = stepVillages
+		}
+	case d.Step == stepVillages && kind == "v":
+		if i := slices.Index(d.Villages, arg); i >= 0 {
+			d.Villages = slices.Delete(d.Villages, i, i+1)
+		} else if _, ok := t.s.com.village(arg); ok {
+			d.Villages = append(d.Villages, arg)
+		}
+	case d.Step == stepVillages && kind == "done":
+		if d.Audience == AudienceVillages && len(d.Villages) == 0 {
+			t.say(t.s.com.Texts.NoticePickOne)
+			break
+		}
+		d.Step = stepText
+	case d.Step == stepUrgent && kind == "u":
+		d.Urgent = arg == "1"
+		d.Step = stepWhen
+	case d.Step == stepWhen && kind == "w":
+		if arg == "now" {
+			d.At = 0
+			d.Step = stepConfirm
+		} else {
+			d.Step = stepTime
+		}
+	case d.Step == stepConfirm && kind == "ok":
+		nd := t.noticeDraft()
+		raw, _ := json.Marshal(nd)
+		t.effects = append(t.effects, flows.Effect{Action: effectSend, Args: map[string]string{"draft": string(raw), "user": t.user()}})
+		t.endNotice()
+		return
+	case d.Step == stepConfirm && kind == "no":
+		t.endNotice()
+		t.say(t.s.com.Texts.NoticeDiscarded)
+		return
+	default:
+		t.say(t.s.msg.StaleButton)
+		return
+	}
+	t.noticeAsk()
+}
+
+// noticeTyped reads what staff typed (or the photo they sent) at the
+// draft's step.
+func (t *turn) noticeTyped(text string) {
+	ct := t.s.com.Texts
+	d := t.conv.Draft
+	switch d.Step {
+	case stepText:
+		if t.u.Photo != nil && t.u.Photo.PNG == nil {
+			d.Photo = t.u.Photo
+		}
+		if text == "" {
+			t.noticeAsk()
+			return
+		}
+		if n := utf8.RuneCountInString(text); n > maxNotice {
+			t.say(flows.Fill(ct.NoticeTooLong, "n", strconv.Itoa(n), "max", strconv.Itoa(maxNotice)))
+			return
+		}
+		d.Text = text
+		d.Step = stepUrgent
+		t.noticeAsk()
+		return
+	case stepTime:
+		at, err := parseWhen(text, t.now)
+		switch {
+		case err == errWhenPast:
+			t.say(ct.NoticeTimePast)
+		case err != nil:
+			t.say(ct.NoticeTimeHint)
+		default:
+			d.At = at.Unix()
+			d.Step = stepConfirm
+			t.noticeAsk()
+		}
+		return
+	case stepVillages:
+		if picked, ok := t.pickVillages(text); ok {
+			if len(picked) > 0 {
+				d.Villages = picked
+			}
+			t.noticeChoice("done")
+			return
+		}
+	case stepWhen:
+		if at, err := parseWhen(text, t.now); err == nil {
+			d.At = at.Unix()
+			d.Step = stepConfirm
+			t.noticeAsk()
+			return
+		}
+	case stepUrgent:
+		if yes, ok := flows.ParseYesNo(text); ok && !isNumber(text) {
+			t.noticeChoice("u:" + map[bool]string{true: "1", false: "0"}[yes])
+			return
+		}
+	}
+	if entry, ok := t.typedOption(text); ok {
+		t.noticeChoice(entry)
+		return
+	}
+	if d.Step == stepVillages {
+		t.say(ct.NoticePickHint)
+		return
+	}
+	t.say(t.s.msg.TypedHint)
+}
+
+// typedOption reads a typed choice of the step: its number or its label,
+// with or without diacritics.
+func (t *turn) typedOption(text string) (string, bool) {
+	opts := t.noticeOptions()
+	n := flows.Normalize(text)
+	if i, err := strconv.Atoi(n); err == nil && i >= 1 && i <= len(opts) {
+		return opts[i-1].entry, true
+	}
+	for _, o := range opts {
+		if flows.Normalize(o.label) == n {
+			return o.entry, true
+		}
+	}
+	return "", false
+}
+
+// pickVillages reads "1, 3", "thôn 1, thôn Đắk Lư" or "xong" (ok with no
+// villages).
+func (t *turn) pickVillages(text string) ([]string, bool) {
+	if n := flows.Normalize(text); n == "xong" || n == "tat ca" {
+		return nil, true
+	}
+	var ids []string
+	for part := range strings.FieldsFuncSeq(text, func(r rune) bool { return r == ',' || r == ';' }) {
+		words := strings.TrimSpace(part)
+		if v, ok := t.s.com.findVillage(words); ok {
+			ids = append(ids, v.ID)
+			continue
+		}
+		// "1 3" without commas.
+		for w := range strings.FieldsSeq(words) {
+			v, ok := t.s.com.findVillage(w)
+			if !ok || !isNumber(w) {
+				return nil, false
+			}
+			ids = append(ids, v.ID)
+		}
+	}
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	return ids, len(ids) > 0
+}
+
+func isNumber(s string) bool {
+	_, err := strconv.Atoi(strings.TrimSpace(s))
+	return err == nil
+}
+
+// endNotice leaves the dialogue.
+func (t *turn) endNotice() {
+	t.conv.Draft, t.conv.Pending, t.conv.Menu = nil, "", nil
+}
+
+// cancelNotice stops a notice queued or under way: /huythongbao <id>, or
+// the button of its progress message.
+func (t *turn) cancelNotice(id string) {
+	if t.s.com == nil || t.s.com.Notices == nil {
+		t.say(t.s.com.textsOr().NoticeOff)
+		return
+	}
+	if id == "" {
+		t.say(t.s.com.Texts.NoticeCancelUsage)
+		return
+	}
+	t.effects = append(t.effects, flows.Effect{Action: effectCancel, Args: map[string]string{"user": t.user(), "id": id}})
+}
+
+// textsOr returns the community's texts, the shipped ones when there is no
+// community.
+func (c *Community) textsOr() *CommunityTexts {
+	if c == nil || c.Texts == nil {
+		return DefaultCommunityTexts()
+	}
+	return c.Texts
+}
+
+// applyNotice carries out the notice effects, checking again that the
+// user is staff: a role may have been taken away while she wrote.
+func (c *Community) applyNotice(ctx context.Context, chat Chat, e flows.Effect) ([]Message, error) {
+	ct := c.Texts
+	if c.Notices == nil {
+		return []Message{{Text: ct.NoticeOff}}, nil
+	}
+	switch e.Action {
+	case effectPreview:
+		var d NoticeDraft
+		if err := json.Unmarshal([]byte(e.Args["draft"]), &d); err != nil {
+			return nil, fmt.Errorf("read a notice draft: %w", err)
+		}
+		p, err := c.Notices.Preview(ctx, d)
+		if err != nil {
+			return nil, fmt.Errorf("preview a notice: %w", err)
+		}
+		return []Message{c.preview(d, p, e.Args["ok"], e.Args["no"])}, nil
+	case effectSend:
+		var d NoticeDraft
+		if err := json.Unmarshal([]byte(e.Args["draft"]), &d); err != nil {
+			return nil, fmt.Errorf("read a notice draft: %w", err)
+		}
+		ok, err := c.isStaff(ctx, e.Args["user"], "send a notice", chat.ID)
+		if err != nil || !ok {
+			return []Message{{Text: ct.NoticeNotStaff}}, err
+		}
+		id, err := c.Notices.Send(ctx, d)
+		if err != nil {
+			return nil, fmt.Errorf("queue a notice: %w", err)
+		}
+		if !d.At.IsZero() {
+			return []Message{{Text: flows.Fill(ct.NoticeScheduled, "id", id, "when", c.when(d.At))}}, nil
+		}
+		return []Message{{Text: flows.Fill(ct.NoticeQueued, "id", id)}}, nil
+	case effectCancel:
+		ok, err := c.isStaff(ctx, e.Args["user"], "cancel a notice", chat.ID)
+		if err != nil || !ok {
+			return []Message{{Text: ct.NoticeNotStaff}}, err
+		}
+		id := e.Args["id"]
+		found, err := c.Notices.Cancel(ctx, id)
+		if err != nil {
+			return nil, fmt.Errorf("cancel notice %s: %w", id, err)
+		}
+		if !found {
+			return []Message{{Text: flows.Fill(ct.NoticeCancelGone, "id", id)}}, nil
+		}
+		return []Message{{Text: flows.Fill(ct.NoticeCancelled, "id", id)}}, nil
+	}
+	return nil, fmt.Errorf("community: unknown action %q", e.Action)
+}
+
+// preview words the draft as it will go, with its recipients and a
+// warning when a channel's quota is short.
+func (c *Community) preview(d NoticeDraft, p NoticePreview, ok, no string) Message {
+	ct := c.Texts
+	if p.Recipients == 0 {
+		return Message{Text: ct.NoticeNobody}
+	}
+	count := flows.Fill(ct.NoticePreviewPeople, "n", thousands(p.Recipients))
+	if d.Audience == AudienceGroups {
+		count = flows.Fill(ct.NoticePreviewGroups, "n", thousands(p.Recipients))
+	}
+	kind := ct.NoticeOrdinaryLabel
+	if d.Urgent {
+		kind = ct.NoticeUrgentLabel
+	}
+	when := ct.NoticeNowLabel
+	if !d.At.IsZero() {
+		when = c.when(d.At)
+	}
+	text := d.Text
+	if d.Photo != nil {
+		text += "\n" + ct.NoticePreviewPhoto
+	}
+	lines := []string{flows.Fill(ct.NoticePreview, "text", text, "audience", c.audienceLabel(d), "count", count, "kind", kind, "when", when)}
+	for _, s := range p.Short {
+		lines = append(lines, flows.Fill(ct.NoticeQuotaWarning, "left", thousands(s.Left), "need", thousands(s.Need), "short", thousands(s.Need-s.Left)))
+	}
+	return Message{Text: strings.Join(lines, "\n\n"), Buttons: []Button{{Label: ct.NoticeConfirm, Data: ok}, {Label: ct.NoticeDiscard, Data: no}}}
+}
+
+// audienceLabel words who a notice goes to.
+func (c *Community) audienceLabel(d NoticeDraft) string {
+	ct := c.Texts
+	names := make([]string, 0, len(d.Villages))
+	for _, id := range d.Villages {
+		if v, ok := c.village(id); ok {
+			names = append(names, v.Name)
+		}
+	}
+	list := strings.Join(names, ", ")
+	switch d.Audience {
+	case AudienceVillages:
+		return flows.Fill(ct.NoticeVillagesLabel, "list", list)
+	case AudienceReminders:
+		return ct.NoticeRemindersLabel
+	case AudienceGroups:
+		if len(names) == 0 {
+			return ct.NoticeGroupsAllLabel
+		}
+		return flows.Fill(ct.NoticeGroupsLabel, "list", list)
+	}
+	return ct.NoticeAllLabel
+}
+
+// when words a time as staff read it: "07:00 ngày 24/11/2026".
+func (c *Community) when(t time.Time) string {
+	if c.Location != nil {
+		t = t.In(c.Location)
+	}
+	return t.Format("15:04") + " " + flows.DateOf(t).String()
+}
+
+// thousands writes n the Vietnamese way: 12.345.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	if n < 0 {
+		return "-" + thousands(-n)
+	}
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "." + s[i:]
+	}
+	return s
+}
+
+// noticeBack goes to the draft's previous step.
+func (t *turn) noticeBack() {
+	d := t.conv.Draft
+	prev := map[string]string{
+		stepVillages: stepAudience, stepUrgent: stepText,
+		stepWhen: stepUrgent, stepTime: stepWhen, stepConfirm: stepWhen,
+	}
+	switch {
+	case d.Step == stepAudience:
+		t.say(t.s.msg.NothingToGoBack)
+		return
+	case d.Step == stepText && (d.Audience == AudienceVillages || (d.Audience == AudienceGroups && len(t.s.com.Villages) > 0)):
+		d.Step = stepVillages
+	case d.Step == stepText:
+		d.Step = stepAudience
+	default:
+		d.Step = prev[d.Step]
+	}
+	t.noticeAsk()
+}

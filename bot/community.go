@@ -1,8 +1,8 @@
 package bot
 
 import (
-	_ "embed"
 	"context"
+	_ "embed"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -86,95 +86,95 @@ type Community struct {
 // CommunityTexts are the bot's words about villages, notices and figures
 // (bot/community.yaml).
 type CommunityTexts struct {
-	VillageAsk               string `yaml:"village_ask"`
-	VillageSkip              string `yaml:"village_skip"`
-	VillageSkipped           string `yaml:"village_skipped"`
-	VillageSet               string `yaml:"village_set"`
-	VillageNone              string `yaml:"village_none"`
-	VillageHint              string `yaml:"village_hint"`
-	NoticesStopped           string `yaml:"notices_stopped"`
-	NoticesStarted           string `yaml:"notices_started"`
-	NoticesUnknown           string `yaml:"notices_unknown"`
-	GroupJoined              string `yaml:"group_joined"`
-	GroupVillageList         string `yaml:"group_village_list"`
-	GroupVillageSet          string `yaml:"group_village_set"`
-	GroupVillageNotStaff     string `yaml:"group_village_not_staff"`
-	NoticeNotStaff           string `yaml:"notice_not_staff"`
-	NoticeOff                string `yaml:"notice_off"`
-	NoticeAudience           string `yaml:"notice_audience"`
-	NoticeAll                string `yaml:"notice_all"`
-	NoticeVillages           string `yaml:"notice_villages"`
-	NoticeReminders          string `yaml:"notice_reminders"`
-	NoticeGroups             string `yaml:"notice_groups"`
-	NoticePickVillages       string `yaml:"notice_pick_villages"`
-	NoticePickGroups         string `yaml:"notice_pick_groups"`
-	NoticePicked             string `yaml:"notice_picked"`
-	NoticeDonePicking        string `yaml:"notice_done_picking"`
-	NoticePickOne            string `yaml:"notice_pick_one"`
-	NoticePickHint           string `yaml:"notice_pick_hint"`
-	NoticeAskText            string `yaml:"notice_ask_text"`
-	NoticeAskTextAfterPhoto  string `yaml:"notice_ask_text_after_photo"`
-	NoticeTooLong            string `yaml:"notice_too_long"`
-	NoticeAskUrgent          string `yaml:"notice_ask_urgent"`
-	NoticeUrgentYes          string `yaml:"notice_urgent_yes"`
-	NoticeUrgentNo           string `yaml:"notice_urgent_no"`
-	NoticeAskWhen            string `yaml:"notice_ask_when"`
-	NoticeNow                string `yaml:"notice_now"`
-	NoticeLater              string `yaml:"notice_later"`
-	NoticeAskTime            string `yaml:"notice_ask_time"`
-	NoticeTimeHint           string `yaml:"notice_time_hint"`
-	NoticeTimePast           string `yaml:"notice_time_past"`
-	NoticePreview            string `yaml:"notice_preview"`
-	NoticePreviewGroups      string `yaml:"notice_preview_groups"`
-	NoticePreviewPeople      string `yaml:"notice_preview_people"`
-	NoticePreviewPhoto       string `yaml:"notice_preview_photo"`
-	NoticeQuotaWarning       string `yaml:"notice_quota_warning"`
-	NoticeNobody             string `yaml:"notice_nobody"`
-	NoticeConfirm            string `yaml:"notice_confirm"`
-	NoticeDiscard            string `yaml:"notice_discard"`
-	NoticeDiscarded          string `yaml:"notice_discarded"`
-	NoticeQueued             string `yaml:"notice_queued"`
-	NoticeScheduled          string `yaml:"notice_scheduled"`
-	NoticeCancelButton       string `yaml:"notice_cancel_button"`
-	NoticeCancelled          string `yaml:"notice_cancelled"`
-	NoticeCancelGone         string `yaml:"notice_cancel_gone"`
-	NoticeCancelUsage        string `yaml:"notice_cancel_usage"`
-	NoticeAllLabel           string `yaml:"notice_all_label"`
-	NoticeRemindersLabel     string `yaml:"notice_reminders_label"`
-	NoticeVillagesLabel      string `yaml:"notice_villages_label"`
-	NoticeGroupsLabel        string `yaml:"notice_groups_label"`
-	NoticeGroupsAllLabel     string `yaml:"notice_groups_all_label"`
-	NoticeUrgentLabel        string `yaml:"notice_urgent_label"`
-	NoticeOrdinaryLabel      string `yaml:"notice_ordinary_label"`
-	NoticeNowLabel           string `yaml:"notice_now_label"`
-	NoticeProgress           string `yaml:"notice_progress"`
-	NoticeWaiting            string `yaml:"notice_waiting"`
-	NoticeReport             string `yaml:"notice_report"`
-	NoticeReportCancelled    string `yaml:"notice_report_cancelled"`
-	FiguresNotStaff          string `yaml:"figures_not_staff"`
-	FiguresTitle             string `yaml:"figures_title"`
-	FiguresPeople            string `yaml:"figures_people"`
-	FiguresVillageLine       string `yaml:"figures_village_line"`
-	FiguresNoVillage         string `yaml:"figures_no_village"`
-	FiguresFlows             string `yaml:"figures_flows"`
-	FiguresFlowLine          string `yaml:"figures_flow_line"`
-	FiguresGaveUp            string `yaml:"figures_gave_up"`
-	FiguresGaveUpLine        string `yaml:"figures_gave_up_line"`
-	FiguresReminders         string `yaml:"figures_reminders"`
-	FiguresQuestions         string `yaml:"figures_questions"`
-	FiguresNotices           string `yaml:"figures_notices"`
-	FiguresNone              string `yaml:"figures_none"`
-	FiguresChartTitle        string `yaml:"figures_chart_title"`
-	FiguresChartActive       string `yaml:"figures_chart_active"`
-	FiguresChartStarted      string `yaml:"figures_chart_started"`
-	FiguresChartDone         string `yaml:"figures_chart_done"`
-	FiguresChartQuestions    string `yaml:"figures_chart_questions"`
-	DurationUnderMinute      string `yaml:"duration_under_minute"`
-	DurationMinutes          string `yaml:"duration_minutes"`
-	DurationHours            string `yaml:"duration_hours"`
-	DurationHoursMinutes     string `yaml:"duration_hours_minutes"`
-	DurationDays             string `yaml:"duration_days"`
-	FiguresFailed            string `yaml:"figures_failed"`
+	VillageAsk              string `yaml:"village_ask"`
+	VillageSkip             string `yaml:"village_skip"`
+	VillageSkipped          string `yaml:"village_skipped"`
+	VillageSet              string `yaml:"village_set"`
+	VillageNone             string `yaml:"village_none"`
+	VillageHint             string `yaml:"village_hint"`
+	NoticesStopped          string `yaml:"notices_stopped"`
+	NoticesStarted          string `yaml:"notices_started"`
+	NoticesUnknown          string `yaml:"notices_unknown"`
+	GroupJoined             string `yaml:"group_joined"`
+	GroupVillageList        string `yaml:"group_village_list"`
+	GroupVillageSet         string `yaml:"group_village_set"`
+	GroupVillageNotStaff    string `yaml:"group_village_not_staff"`
+	NoticeNotStaff          string `yaml:"notice_not_staff"`
+	NoticeOff               string `yaml:"notice_off"`
+	NoticeAudience          string `yaml:"notice_audience"`
+	NoticeAll               string `yaml:"notice_all"`
+	NoticeVillages          string `yaml:"notice_villages"`
+	NoticeReminders         string `yaml:"notice_reminders"`
+	NoticeGroups            string `yaml:"notice_groups"`
+	NoticePickVillages      string `yaml:"notice_pick_villages"`
+	NoticePickGroups        string `yaml:"notice_pick_groups"`
+	NoticePicked            string `yaml:"notice_picked"`
+	NoticeDonePicking       string `yaml:"notice_done_picking"`
+	NoticePickOne           string `yaml:"notice_pick_one"`
+	NoticePickHint          string `yaml:"notice_pick_hint"`
+	NoticeAskText           string `yaml:"notice_ask_text"`
+	NoticeAskTextAfterPhoto string `yaml:"notice_ask_text_after_photo"`
+	NoticeTooLong           string `yaml:"notice_too_long"`
+	NoticeAskUrgent         string `yaml:"notice_ask_urgent"`
+	NoticeUrgentYes         string `yaml:"notice_urgent_yes"`
+	NoticeUrgentNo          string `yaml:"notice_urgent_no"`
+	NoticeAskWhen           string `yaml:"notice_ask_when"`
+	NoticeNow               string `yaml:"notice_now"`
+	NoticeLater             string `yaml:"notice_later"`
+	NoticeAskTime           string `yaml:"notice_ask_time"`
+	NoticeTimeHint          string `yaml:"notice_time_hint"`
+	NoticeTimePast          string `yaml:"notice_time_past"`
+	NoticePreview           string `yaml:"notice_preview"`
+	NoticePreviewGroups     string `yaml:"notice_preview_groups"`
+	NoticePreviewPeople     string `yaml:"notice_preview_people"`
+	NoticePreviewPhoto      string `yaml:"notice_preview_photo"`
+	NoticeQuotaWarning      string `yaml:"notice_quota_warning"`
+	NoticeNobody            string `yaml:"notice_nobody"`
+	NoticeConfirm           string `yaml:"notice_confirm"`
+	NoticeDiscard           string `yaml:"notice_discard"`
+	NoticeDiscarded         string `yaml:"notice_discarded"`
+	NoticeQueued            string `yaml:"notice_queued"`
+	NoticeScheduled         string `yaml:"notice_scheduled"`
+	NoticeCancelButton      string `yaml:"notice_cancel_button"`
+	NoticeCancelled         string `yaml:"notice_cancelled"`
+	NoticeCancelGone        string `yaml:"notice_cancel_gone"`
+	NoticeCancelUsage       string `yaml:"notice_cancel_usage"`
+	NoticeAllLabel          string `yaml:"notice_all_label"`
+	NoticeRemindersLabel    string `yaml:"notice_reminders_label"`
+	NoticeVillagesLabel     string `yaml:"notice_villages_label"`
+	NoticeGroupsLabel       string `yaml:"notice_groups_label"`
+	NoticeGroupsAllLabel    string `yaml:"notice_groups_all_label"`
+	NoticeUrgentLabel       string `yaml:"notice_urgent_label"`
+	NoticeOrdinaryLabel     string `yaml:"notice_ordinary_label"`
+	NoticeNowLabel          string `yaml:"notice_now_label"`
+	NoticeProgress          string `yaml:"notice_progress"`
+	NoticeWaiting           string `yaml:"notice_waiting"`
+	NoticeReport            string `yaml:"notice_report"`
+	NoticeReportCancelled   string `yaml:"notice_report_cancelled"`
+	FiguresNotStaff         string `yaml:"figures_not_staff"`
+	FiguresTitle            string `yaml:"figures_title"`
+	FiguresPeople           string `yaml:"figures_people"`
+	FiguresVillageLine      string `yaml:"figures_village_line"`
+	FiguresNoVillage        string `yaml:"figures_no_village"`
+	FiguresFlows            string `yaml:"figures_flows"`
+	FiguresFlowLine         string `yaml:"figures_flow_line"`
+	FiguresGaveUp           string `yaml:"figures_gave_up"`
+	FiguresGaveUpLine       string `yaml:"figures_gave_up_line"`
+	FiguresReminders        string `yaml:"figures_reminders"`
+	FiguresQuestions        string `yaml:"figures_questions"`
+	FiguresNotices          string `yaml:"figures_notices"`
+	FiguresNone             string `yaml:"figures_none"`
+	FiguresChartTitle       string `yaml:"figures_chart_title"`
+	FiguresChartActive      string `yaml:"figures_chart_active"`
+	FiguresChartStarted     string `yaml:"figures_chart_started"`
+	FiguresChartDone        string `yaml:"figures_chart_done"`
+	FiguresChartQuestions   string `yaml:"figures_chart_questions"`
+	DurationUnderMinute     string `yaml:"duration_under_minute"`
+	DurationMinutes         string `yaml:"duration_minutes"`
+	DurationHours           string `yaml:"duration_hours"`
+	DurationHoursMinutes    string `yaml:"duration_hours_minutes"`
+	DurationDays            string `yaml:"duration_days"`
+	FiguresFailed           string `yaml:"figures_failed"`
 }
 
 // DefaultCommunityTexts returns the words shipped with the binary.
@@ -232,8 +232,8 @@ const (
 	effectNotices     = "people_notices" // on ("1" or "0")
 	effectGroup       = "people_group"   // user, village
 	effectGroupLeft   = "people_left"
-	effectGroupMoved  = "people_moved"  // to
-	effectNoticeCheck = "notice_check"  // user: is she staff? (before the dialogue)
+	effectGroupMoved  = "people_moved"   // to
+	effectNoticeCheck = "notice_check"   // user: is she staff? (before the dialogue)
 	effectPreview     = "notice_preview" // draft, confirm, discard
 	effectSend        = "notice_send"    // draft
 	effectCancel      = "notice_cancel"  // user, id

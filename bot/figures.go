@@ -31,7 +31,7 @@ type Figures struct {
 	Reminders int
 	// Asked and Answered count questions to volunteers; the medians are
 	// the times to a claim and to an answer (zero when none).
-	Asked, Answered          int
+	Asked, Answered           int
 	ClaimMedian, AnswerMedian time.Duration
 	// Notices counts the notices sent, Messages the messages they made.
 	Notices, NoticeMessages int
@@ -53,7 +53,7 @@ type GaveUpFigure struct {
 
 // DayFigure is one day of the chart.
 type DayFigure struct {
-	Date                              flows.Date
+	Date                             flows.Date
 	Active, Started, Done, Questions int
 }
 

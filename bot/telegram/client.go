@@ -108,5 +108,11 @@ func (b *Bot) call(ctx context.Context, timeout time.Duration, r request) (*tgbo
 	api := *b.api
 	api.Client = httpClient{ctx: ctx, base: b.http, token: b.api.Token}
 	resp, err := r(&api)
+	var apiErr *tgbotapi.Error
+	if errors.As(err, &apiErr) && apiErr.Code == 0 && resp != nil {
+		// The library's uploads (UploadFiles) leave the code out of their
+		// errors: without it a 403 or a 429 would read as a bad request.
+		apiErr.Code = resp.ErrorCode
+	}
 	return resp, redactErr(err, b.api.Token)
 }

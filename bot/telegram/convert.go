@@ -15,6 +15,8 @@ const (
 	kindCommand  = "command"
 	kindCallback = "callback"
 	kindGroup    = "group"
+	kindPhoto    = "photo"
+	kindEvent    = "event" // the bot joined or left a group, a group moved
 	kindIgnored  = "ignored"
 )
 
@@ -33,37 +35,100 @@ func (b *Bot) convert(upd tgbotapi.Update) (bot.Update, int64, string) {
 		u.From = user(cq.From)
 		u.Data = cq.Data
 		return u, cq.Message.Chat.ID, kindCallback
+	case upd.MyChatMember != nil:
+		return b.memberEvent(u, upd.MyChatMember)
 	case upd.Message != nil:
 		m := upd.Message
-		if m.Chat == nil || m.From == nil || m.From.IsBot {
+		if m.Chat == nil {
 			return u, 0, kindIgnored
 		}
 		if m.MigrateToChatID != 0 {
-			// Groups keep nothing: replies already follow the migration
-			// when a send is refused (see deliver).
-			b.log.Info("telegram: group upgraded to a supergroup", "to", m.MigrateToChatID)
+			// Telegram's service message in the old group; its sender is
+			// whoever made the change, or Telegram.
+			u.Chat = bot.Chat{ID: chatKey(m.Chat.ID)}
+			if m.From != nil {
+				u.From = user(m.From)
+			}
+			u.Event, u.MovedTo = bot.EventMoved, chatKey(m.MigrateToChatID)
+			return u, m.MigrateToChatID, kindEvent
+		}
+		if m.From == nil || m.From.IsBot {
 			return u, 0, kindIgnored
 		}
 		u.Chat = bot.Chat{ID: chatKey(m.Chat.ID), Private: m.Chat.IsPrivate()}
 		u.From = user(m.From)
-		u.Text = m.Text
 		if r := m.ReplyToMessage; r != nil && r.From != nil && r.From.UserName == b.username {
 			u.ReplyTo = r.Text // a volunteer answering a ticket's post
 		}
-		if u.Chat.Private {
-			if m.IsCommand() {
-				return u, m.Chat.ID, kindCommand
+		text := m
+		if len(m.Photo) > 0 {
+			// A photo's caption is its text, commands and mentions too.
+			u.Photo = &bot.Photo{ID: "tg:" + largest(m.Photo).FileID}
+			text = &tgbotapi.Message{Text: m.Caption, Entities: m.CaptionEntities, ReplyToMessage: m.ReplyToMessage}
+		}
+		u.Text = text.Text
+		if !u.Chat.Private {
+			addressed, ok := b.addressed(text)
+			if !ok {
+				return u, 0, kindIgnored
 			}
-			return u, m.Chat.ID, kindText
+			u.Text = addressed
 		}
-		text, ok := b.addressed(m)
-		if !ok {
-			return u, 0, kindIgnored
+		switch {
+		case u.Photo != nil:
+			return u, m.Chat.ID, kindPhoto
+		case !u.Chat.Private:
+			return u, m.Chat.ID, kindGroup
+		case text.IsCommand():
+			return u, m.Chat.ID, kindCommand
 		}
-		u.Text = text
-		return u, m.Chat.ID, kindGroup
+		return u, m.Chat.ID, kindText
 	}
 	return u, 0, kindIgnored
+}
+
+// memberEvent turns a change of the bot's own status in a group into the
+// bot joining or leaving it. A promotion, a restriction, a private chat
+// (the citizen blocked the bot: the next send learns it) or a channel is
+// nothing to the service.
+func (b *Bot) memberEvent(u bot.Update, cm *tgbotapi.ChatMemberUpdated) (bot.Update, int64, string) {
+	if !cm.Chat.IsGroup() && !cm.Chat.IsSuperGroup() {
+		return u, 0, kindIgnored
+	}
+	was, is := present(cm.OldChatMember), present(cm.NewChatMember)
+	switch {
+	case !was && is:
+		u.Event = bot.EventJoined
+	case was && !is:
+		u.Event = bot.EventLeft
+	default:
+		return u, 0, kindIgnored
+	}
+	u.Chat = bot.Chat{ID: chatKey(cm.Chat.ID)}
+	u.From = user(&cm.From)
+	return u, cm.Chat.ID, kindEvent
+}
+
+// present reports whether a chat member is in the chat.
+func present(m tgbotapi.ChatMember) bool {
+	switch m.Status {
+	case "creator", "administrator", "member":
+		return true
+	case "restricted":
+		return m.IsMember
+	}
+	return false // left, kicked
+}
+
+// largest is the biggest of the sizes Telegram offers a photo in.
+func largest(sizes []tgbotapi.PhotoSize) tgbotapi.PhotoSize {
+	best := sizes[0]
+	for _, s := range sizes[1:] {
+		if s.Width*s.Height >= best.Width*best.Height {
+			best = s
+		}
+	}
+	return best
 }
 
 // addressed reports whether a group message is meant for the bot — a

@@ -92,6 +92,8 @@ func chatOf(upd tgbotapi.Update) int64 {
 		return upd.Message.Chat.ID
 	case upd.CallbackQuery != nil && upd.CallbackQuery.Message != nil && upd.CallbackQuery.Message.Chat != nil:
 		return upd.CallbackQuery.Message.Chat.ID
+	case upd.MyChatMember != nil:
+		return upd.MyChatMember.Chat.ID
 	}
 	return int64(upd.UpdateID)
 }

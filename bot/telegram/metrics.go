@@ -20,7 +20,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 	m := &Metrics{
 		updates: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "motcua_telegram_updates_total",
-			Help: "Updates received, by kind (text, command, callback, group, ignored, unauthorized).",
+			Help: "Updates received, by kind (text, command, callback, group, photo, event, ignored, unauthorized).",
 		}, []string{"kind"}),
 		handle: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name:    "motcua_telegram_handle_seconds",

@@ -13,6 +13,12 @@ import (
 // pollTimeout is how long one getUpdates waits for an update.
 const pollTimeout = 30 * time.Second
 
+// allowedUpdates are the kinds of update the bot asks for, by polling and
+// by webhook. Telegram remembers the last list it was given and sends
+// nothing else, so a kind the bot handles must be named here:
+// my_chat_member tells it that it joined or left a group.
+var allowedUpdates = []string{"message", "callback_query", "my_chat_member"}
+
 // Poll receives updates by long polling until ctx ends. Each batch is
 // handled (chats in parallel, each chat in order) before the next is asked
 // for; an update that must be handled again (the store was unreachable)
@@ -88,7 +94,7 @@ func (b *Bot) handleBatch(ctx context.Context, updates []tgbotapi.Update, offset
 func (b *Bot) getUpdates(ctx context.Context, offset, timeout int) ([]tgbotapi.Update, error) {
 	cfg := tgbotapi.NewUpdate(offset)
 	cfg.Timeout = timeout
-	cfg.AllowedUpdates = []string{"message", "callback_query"}
+	cfg.AllowedUpdates = allowedUpdates
 	resp, err := b.call(ctx, time.Duration(timeout)*time.Second+b.timeout, config(cfg))
 	if err != nil {
 		return nil, err

@@ -3,6 +3,7 @@ package telegram
 import (
 	"html"
 	"strings"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -47,21 +48,98 @@ func cutPoint(text string, max int) int {
 	return limit
 }
 
-// messages turns one reply message into the Telegram messages to send: the
-// text escaped for HTML and split, the keyboard on the last part.
-func (b *Bot) messages(chatID int64, m bot.Message) []tgbotapi.MessageConfig {
-	parts := split(m.Text, maxText)
-	out := make([]tgbotapi.MessageConfig, len(parts))
-	for i, p := range parts {
-		msg := tgbotapi.NewMessage(chatID, html.EscapeString(p))
+// maxCaption is Telegram's limit on a photo's caption, counted like
+// maxText.
+const maxCaption = 1024
+
+// part is one Telegram message of a reply message: a text or a photo.
+type part struct {
+	method string // sendMessage or sendPhoto, for errors and metrics
+	c      tgbotapi.Chattable
+}
+
+// parts turns one reply message into the Telegram messages to send: its
+// photo first, if it has one Telegram can send, with the text as the
+// caption when it fits in one; the text otherwise, escaped for HTML and
+// split; the keyboard on the last part.
+func (b *Bot) parts(chatID int64, m bot.Message) []part {
+	kb, hasKeyboard := b.keyboard(m)
+	var out []part
+	if file, ok := photoFile(m.Photo); ok {
+		photo := tgbotapi.NewPhoto(chatID, file)
+		captioned := utf16Len(m.Text) <= maxCaption
+		if captioned {
+			if m.Text != "" {
+				photo.Caption, photo.ParseMode = html.EscapeString(m.Text), tgbotapi.ModeHTML
+			}
+			if hasKeyboard {
+				photo.ReplyMarkup = kb
+			}
+		}
+		out = append(out, part{method: "sendPhoto", c: photo})
+		if captioned {
+			return out
+		}
+	}
+	texts := split(m.Text, maxText)
+	for i, t := range texts {
+		msg := tgbotapi.NewMessage(chatID, html.EscapeString(t))
 		msg.ParseMode = tgbotapi.ModeHTML
 		msg.DisableWebPagePreview = true
-		out[i] = msg
-	}
-	if kb, ok := b.keyboard(m); ok {
-		out[len(out)-1].ReplyMarkup = kb
+		if i == len(texts)-1 && hasKeyboard {
+			msg.ReplyMarkup = kb
+		}
+		out = append(out, part{method: "sendMessage", c: msg})
 	}
 	return out
+}
+
+// photoFile is how Telegram can have a picture: by its own file id, a URL
+// it fetches, or an upload. A picture of another channel's (a Zalo id) it
+// cannot have.
+func photoFile(p *bot.Photo) (tgbotapi.RequestFileData, bool) {
+	switch {
+	case p == nil:
+		return nil, false
+	case strings.HasPrefix(p.ID, "tg:") && len(p.ID) > len("tg:"):
+		return tgbotapi.FileID(strings.TrimPrefix(p.ID, "tg:")), true
+	case p.URL != "":
+		return tgbotapi.FileURL(p.URL), true
+	case len(p.PNG) > 0:
+		return tgbotapi.FileBytes{Name: "anh.png", Bytes: p.PNG}, true
+	}
+	return nil, false
+}
+
+// utf16Len is a text's length as Telegram counts it, in UTF-16 code units.
+func utf16Len(s string) int {
+	n := 0
+	for _, r := range s {
+		n += max(utf16.RuneLen(r), 1)
+	}
+	return n
+}
+
+// truncate cuts a text to at most limit UTF-16 code units, as Telegram
+// counts, at a line end or a space near the end where there is one, and
+// marks the cut with "…".
+func truncate(text string, limit int) string {
+	if utf16Len(text) <= limit {
+		return text
+	}
+	units, end := 0, len(text)
+	for i, r := range text {
+		units += max(utf16.RuneLen(r), 1)
+		if units > limit-1 { // room for the "…"
+			end = i
+			break
+		}
+	}
+	head := text[:end]
+	if i := strings.LastIndexAny(head, "\n "); i > len(head)/2 {
+		head = head[:i]
+	}
+	return strings.TrimRight(head, "\n ") + "…"
 }
 
 // keyboard lays out the buttons one a row, as labels are long on cheap

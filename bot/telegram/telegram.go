@@ -199,51 +199,32 @@ func (b *Bot) deliver(ctx context.Context, chatID int64, reply bot.Reply) {
 		if failed[target] {
 			continue
 		}
-		for _, msg := range b.messages(target, m) {
-			_, err := b.send(ctx, "sendMessage", config(msg))
-			var serr *SendError
-			if errors.As(err, &serr) && serr.Reason == ReasonMigrated {
-				// The group became a supergroup: send there, and from now on.
-				b.log.Info("telegram: group migrated", "to", serr.MigratedTo)
-				if m.To == "" {
-					chatID = serr.MigratedTo
+		to := target
+		_, err := b.post(ctx, to, m, true)
+		var serr *SendError
+		if errors.As(err, &serr) && serr.Reason == ReasonMigrated {
+			// The group became a supergroup: send there, and from now on.
+			// Nothing was sent to the old group, so the message goes whole.
+			b.log.Info("telegram: group migrated", "to", serr.MigratedTo)
+			if m.To == "" {
+				chatID = serr.MigratedTo
+			}
+			to = serr.MigratedTo
+			_, err = b.post(ctx, to, m, true)
+		}
+		switch {
+		case errors.As(err, &serr) && serr.Reason == ReasonBlocked:
+			if b.block != nil {
+				if err := b.block.Block(ctx, chatKey(to)); err != nil {
+					b.log.Warn("telegram: record a blocked chat", "err", err)
 				}
-				msg.ChatID = serr.MigratedTo
-				_, err = b.send(ctx, "sendMessage", config(msg))
 			}
-			if errors.As(err, &serr) && serr.Reason == ReasonBlocked {
-				if b.block != nil {
-					if err := b.block.Block(ctx, chatKey(msg.ChatID)); err != nil {
-						b.log.Warn("telegram: record a blocked chat", "err", err)
-					}
-				}
-				failed[target] = true
-				break // other chats may still be reached
-			}
-			if err != nil {
-				b.log.Warn("telegram: send reply", "err", err)
-				failed[target] = true
-				break
-			}
+			failed[target] = true // other chats may still be reached
+		case err != nil:
+			b.log.Warn("telegram: send reply", "err", err)
+			failed[target] = true
 		}
 	}
-}
-
-// SendTo sends one message, unasked, to a chat named "tg:<id>" — a
-// reminder, a notice. Unlike replies, a 429 is not waited out but returned
-// (a *SendError whose RateLimited reports the wait), so that the caller,
-// which paces many chats, pauses them all; a 403 is returned as Blocked.
-func (b *Bot) SendTo(ctx context.Context, chat string, m bot.Message) error {
-	id, err := telegramChat(chat)
-	if err != nil {
-		return err
-	}
-	for _, msg := range b.messages(id, m) {
-		if _, err := b.sendWith(ctx, "sendMessage", config(msg), false); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // telegramChat reads a chat named "tg:<id>".

@@ -63,10 +63,14 @@ func decodeUpdate(r io.Reader) (tgbotapi.Update, error) {
 
 // SetWebhook tells Telegram to post updates to url with the secret.
 func (b *Bot) SetWebhook(ctx context.Context, url, secret string) error {
+	allowed, err := json.Marshal(allowedUpdates)
+	if err != nil {
+		return fmt.Errorf("telegram: set webhook: %w", err)
+	}
 	params := tgbotapi.Params{
 		"url":             url,
 		"secret_token":    secret,
-		"allowed_updates": `["message","callback_query"]`,
+		"allowed_updates": string(allowed),
 	}
 	if _, err := b.send(ctx, "setWebhook", raw("setWebhook", params)); err != nil {
 		return fmt.Errorf("telegram: set webhook: %w", err)

@@ -208,12 +208,26 @@ func (c *Community) findVillage(text string) (Village, bool) {
 		return Village{}, false
 	}
 	for _, v := range c.Villages {
-		name := flows.Normalize(v.Name)
-		if n == name || n == strings.ReplaceAll(v.ID, "-", " ") || "thon "+n == name {
+		if name := flows.Normalize(v.Name); n == name || n == bareName(name) {
 			return v, true
 		}
 	}
 	return Village{}, false
+}
+
+// villageWords are the words a village's name may begin with, which
+// people leave out: "Ea Sa" for "Buôn Ea Sa".
+var villageWords = []string{"thon ", "buon ", "ban ", "xom ", "ap ", "lang ", "soc ", "khu pho ", "to dan pho ", "to "}
+
+// bareName is a normalized village name without its first word of
+// villageWords.
+func bareName(name string) string {
+	for _, w := range villageWords {
+		if rest, ok := strings.CutPrefix(name, w); ok && rest != "" {
+			return rest
+		}
+	}
+	return name
 }
 
 // villageList numbers the villages, a line each.

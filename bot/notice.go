@@ -242,7 +242,7 @@ func (t *turn) noticeChoice(entry string) {
 		if i := slices.Index(d.Villages, arg); i >= 0 {
 			d.Villages = slices.Delete(d.Villages, i, i+1)
 		} else if _, ok := t.s.com.village(arg); ok {
-			d.Villages = append(d.Villages, arg)
+			d.Villages = t.s.com.inOrder(append(d.Villages, arg))
 		}
 	case d.Step == stepVillages && kind == "done":
 		if d.Audience == AudienceVillages && len(d.Villages) == 0 {
@@ -382,9 +382,7 @@ func (t *turn) pickVillages(text string) ([]string, bool) {
 			ids = append(ids, v.ID)
 		}
 	}
-	slices.Sort(ids)
-	ids = slices.Compact(ids)
-	return ids, len(ids) > 0
+	return t.s.com.inOrder(ids), len(ids) > 0
 }
 
 func isNumber(s string) bool {
@@ -506,9 +504,9 @@ func (c *Community) preview(d NoticeDraft, p NoticePreview, ok, no string) Messa
 // audienceLabel words who a notice goes to.
 func (c *Community) audienceLabel(d NoticeDraft) string {
 	ct := c.Texts
-	names := make([]string, 0, len(d.Villages))
-	for _, id := range d.Villages {
-		if v, ok := c.village(id); ok {
+	var names []string
+	for _, v := range c.Villages {
+		if slices.Contains(d.Villages, v.ID) {
 			names = append(names, v.Name)
 		}
 	}
@@ -566,4 +564,15 @@ func (t *turn) noticeBack() {
 		d.Step = prev[d.Step]
 	}
 	t.noticeAsk()
+}
+
+// inOrder returns the village ids once each, in the configuration's order.
+func (c *Community) inOrder(ids []string) []string {
+	var out []string
+	for _, v := range c.Villages {
+		if slices.Contains(ids, v.ID) {
+			out = append(out, v.ID)
+		}
+	}
+	return out
 }

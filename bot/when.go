@@ -17,10 +17,10 @@ var (
 )
 
 var (
-	// clockRe finds "7:00", "07h30", "7h", "7 giờ 30" (diacritics gone).
-	clockRe = regexp.MustCompile(`\b([01]?\d|2[0-3])\s*(?::|h|gio)\s*([0-5]\d)?\b`)
+	// clockRe finds "7:00", "07h30", "7h", "7 giờ 30", "7 gio".
+	clockRe = regexp.MustCompile(`(?:^|\D)([01]?\d|2[0-3])\s*(?::|h|giờ|gio)\s*([0-5]\d)?(?:\D|$)`)
 	// dayRe finds "25/11", "25-11-2026", "25.11.26".
-	dayRe = regexp.MustCompile(`\b\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{2,4})?\b`)
+	dayRe = regexp.MustCompile(`(?:^|\D)(\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{2,4})?)(?:\D|$)`)
 )
 
 // maxAhead bounds how far ahead a notice may be set.
@@ -31,8 +31,14 @@ const maxAhead = 60 * 24 * time.Hour
 // "25/11/2026"); "chiều" and "tối" move 1–11 o'clock past noon. Without a
 // day it is the next such time. It must be after now and within 60 days.
 func parseWhen(text string, now time.Time) (time.Time, error) {
-	n := flows.Normalize(text)
-	m := clockRe.FindStringSubmatch(n)
+	lower := strings.ToLower(text)
+	var d string
+	if dm := dayRe.FindStringSubmatch(lower); dm != nil {
+		d = dm[1]
+		lower = strings.Replace(lower, d, " ", 1)
+	}
+	n := flows.Normalize(lower)
+	m := clockRe.FindStringSubmatch(lower)
 	if m == nil {
 		return time.Time{}, errWhenUnread
 	}
@@ -53,7 +59,6 @@ func parseWhen(text string, now time.Time) (time.Time, error) {
 		day = today.AddDays(1)
 	case strings.Contains(n, "hom nay") || strings.Contains(n, "nay"):
 	default:
-		d := dayRe.FindString(strings.Replace(n, m[0], " ", 1))
 		if d == "" {
 			dayGiven = false
 			break

@@ -1,0 +1,4 @@
+package bot
+
+// ParseWhen is parseWhen, for the tests.
+var ParseWhen = parseWhen

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/motcua/motcua/flows"
+	"github.com/motcua/motcua/stats"
 	"github.com/motcua/motcua/tickets"
 )
 
@@ -81,6 +82,7 @@ func (t *turn) sendAsk() {
 	}
 	id := tickets.NewID()
 	flow, step := t.where()
+	t.count(stats.Asked)
 	t.effects = append(t.effects, flows.Effect{Action: effectAsk, Args: map[string]string{
 		"id": id, "question": t.conv.Question, "flow": flow, "step": step, "name": t.name(),
 	}})

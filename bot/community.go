@@ -30,6 +30,12 @@ type PeopleStore interface {
 	DeleteChat(ctx context.Context, chat string) error
 }
 
+// StatsRecorder counts the use of the bot day by day; stats.Store has it.
+type StatsRecorder interface {
+	Add(ctx context.Context, day flows.Date, counts map[string]int64) error
+	Active(ctx context.Context, day flows.Date, chat string) error
+}
+
 // Village is a village (thôn) of the commune, from its configuration.
 type Village struct {
 	// ID is kept in Redis and in buttons: short, stable.
@@ -70,6 +76,8 @@ type Community struct {
 	Roles roles.Store
 	// Notices, when set, lets staff send notices.
 	Notices NoticeDesk
+	// Stats, when set, counts the use of the bot day by day.
+	Stats StatsRecorder
 	// Figures, when set, gives staff the figures of use; Chart, when set,
 	// draws them; Catalog names procedures and their steps in them.
 	Figures FigureSource
@@ -252,6 +260,7 @@ const (
 	effectSend        = "notice_send"    // draft
 	effectCancel      = "notice_cancel"  // user, id
 	effectFigures     = "figures"        // user
+	effectCount       = "people_count"   // the fields to count one more of today
 )
 
 // handles reports whether the community carries out an effect.
@@ -264,7 +273,22 @@ func (c *Community) Apply(ctx context.Context, chat Chat, e flows.Effect) ([]Mes
 	ct := c.Texts
 	switch e.Action {
 	case effectSeen:
-		return nil, c.People.Seen(ctx, chat.ID, c.now())
+		if err := c.People.Seen(ctx, chat.ID, c.now()); err != nil {
+			return nil, err
+		}
+		if c.Stats != nil {
+			return nil, c.Stats.Active(ctx, c.today(), chat.ID)
+		}
+		return nil, nil
+	case effectCount:
+		if c.Stats == nil {
+			return nil, nil
+		}
+		counts := make(map[string]int64, len(e.Args))
+		for field := range e.Args {
+			counts[field] = 1
+		}
+		return nil, c.Stats.Add(ctx, c.today(), counts)
 	case effectVillage:
 		v := e.Args["village"]
 		err := c.People.SetVillage(ctx, chat.ID, v)
@@ -335,3 +359,5 @@ func (c *Community) isStaff(ctx context.Context, user, what, chat string) (bool,
 func (c *Community) log() *slog.Logger { return c.Logger }
 
 func (c *Community) now() time.Time { return c.Now() }
+
+func (c *Community) today() flows.Date { return flows.DateOf(c.Now().In(c.Location)) }

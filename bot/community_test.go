@@ -11,6 +11,7 @@ import (
 	"github.com/motcua/motcua/flows"
 	"github.com/motcua/motcua/people"
 	"github.com/motcua/motcua/roles"
+	"github.com/motcua/motcua/stats"
 	"github.com/motcua/motcua/store"
 )
 
@@ -395,5 +396,34 @@ func TestFiguresForStaff(t *testing.T) {
 	citizen := &party{t: t, svc: svc, chat: bot.Chat{ID: "tg:1", Private: true}, user: bot.User{ID: "tg:1"}, n: &n}
 	if out := citizen.send(bot.Update{Text: "/thongke"}); !strings.Contains(out, "Chỉ cán bộ xã mới xem được số liệu.") {
 		t.Fatalf("a citizen:\n%s", out)
+	}
+}
+
+func TestCountsUse(t *testing.T) {
+	c := newCommunity(t)
+	st := stats.NewMemory()
+	c.svc = bot.New(engine(t), store.NewMemory(store.Options{Now: now}), bot.Options{Location: ict, Now: now, Retries: []time.Duration{}, Community: &bot.Community{
+		People: c.ppl, Stats: st,
+	}})
+	a := c.party(t, "tg:1", true, "tg:1")
+	a.send(bot.Update{Text: "/start thu"})
+	a.send(bot.Update{Text: "/huy"}) // gave up at the first question
+	a.send(bot.Update{Text: "/start thu"})
+	b := c.party(t, "tg:2", true, "tg:2")
+	b.send(bot.Update{Text: "/start thu"})
+	b.send(bot.Update{Text: "/start thu-hai"}) // left for another
+	today := flows.DateOf(now())
+	days, err := st.Days(context.Background(), today, today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]int64{stats.Started("thu"): 3, stats.Started("thu-hai"): 1, stats.Quit("thu", "ai"): 2}
+	for field, n := range want {
+		if got := days[0].Counts[field]; got != n {
+			t.Errorf("%s = %d, want %d (all: %v)", field, got, n, days[0].Counts)
+		}
+	}
+	if days[0].Active != 2 {
+		t.Errorf("active = %d, want 2", days[0].Active)
 	}
 }

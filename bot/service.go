@@ -157,6 +157,9 @@ func (s *Service) Handle(ctx context.Context, u Update) (Reply, error) {
 		}
 		reply = Reply{Messages: t.out}
 		effects = t.effects
+		if len(t.counts) > 0 && s.com != nil && s.com.Stats != nil {
+			effects = append(effects, flows.Effect{Action: effectCount, Args: t.counts})
+		}
 		return t.conv.encode()
 	}
 	err := store.UpdateSnapshot(ctx, s.store, u.Chat.ID, u.ID, update)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/motcua/motcua/flows"
 	"github.com/motcua/motcua/reminders"
+	"github.com/motcua/motcua/stats"
 )
 
 // turn is the handling of one update: it reads and changes the
@@ -24,6 +25,8 @@ type turn struct {
 	// listed are the chat's reminders, read before the update when it
 	// asks for them.
 	listed []reminders.Reminder
+	// counts are the figures of use this update adds (stats fields).
+	counts map[string]string
 	// staff is set when the update begins a notice and its author is
 	// staff (read before the update).
 	staff bool
@@ -167,6 +170,7 @@ func (t *turn) command(cmd, arg string) {
 	case "start":
 		// A fresh start, but what she ticked on her lists stays, and
 		// what the bot knows of her day and village.
+		t.quit()
 		t.conv = conversation{Turn: t.conv.Turn, Kept: t.conv.Kept, Day: t.conv.Day, VillageAsked: t.conv.VillageAsked}
 		if arg != "" {
 			t.start(arg)
@@ -344,6 +348,8 @@ func (t *turn) start(id string) {
 		t.menu(t.s.msg.MenuTitle)
 		return
 	}
+	t.quit() // she leaves the procedure under way for another
+	t.count(stats.Started(res.State.Flow))
 	t.conv.Menu, t.conv.Pending = nil, ""
 	t.result(res)
 }
@@ -386,12 +392,31 @@ func (t *turn) result(res flows.Result) {
 	}
 	switch {
 	case res.Done:
+		t.count(stats.Done(res.State.Flow))
 		t.conv.Flow, t.conv.Menu = nil, nil
 		t.out = append(t.out, Message{Text: t.s.msg.AfterEnd, Buttons: []Button{t.otherProcedures()}})
 	case !res.Rejected:
 		st := res.State
 		t.conv.Flow = &st
 	}
+}
+
+// quit counts the procedure under way, if any, as given up at its step,
+// and leaves it.
+func (t *turn) quit() {
+	if t.conv.Flow == nil {
+		return
+	}
+	t.count(stats.Quit(t.conv.Flow.Flow, t.conv.Flow.Step))
+	t.conv.Flow = nil
+}
+
+// count adds one to a figure of use.
+func (t *turn) count(field string) {
+	if t.counts == nil {
+		t.counts = map[string]string{}
+	}
+	t.counts[field] = ""
 }
 
 func (t *turn) back() {
@@ -421,7 +446,7 @@ func (t *turn) cancel() {
 	if f, ok := t.s.eng.Catalog().Flow(title); ok {
 		title = f.Title
 	}
-	t.conv.Flow = nil
+	t.quit()
 	t.menu(flows.Fill(t.s.msg.Cancelled, "title", title))
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/motcua/motcua/flows"
 )
@@ -61,8 +62,11 @@ func checkDay(day flows.Date) error {
 	if day.IsZero() {
 		return fmt.Errorf("%w: no date", ErrInvalid)
 	}
-	if _, err := flows.ParseISODate(day.ISO()); err != nil {
-		return fmt.Errorf("%w: date %d-%d-%d: %w", ErrInvalid, day.Year, day.Month, day.Day, err)
+	// A day that does not exist (31/02) comes back from time.Date as
+	// another; a year must fit the 4 digits of a key.
+	t := time.Date(day.Year, day.Month, day.Day, 0, 0, 0, 0, time.UTC)
+	if flows.DateOf(t) != day || day.Year < 1 || day.Year > 9999 {
+		return fmt.Errorf("%w: no such date %d-%d-%d", ErrInvalid, day.Year, day.Month, day.Day)
 	}
 	return nil
 }

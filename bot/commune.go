@@ -25,6 +25,9 @@ type Commune struct {
 	Notices    []string `yaml:"notices"`
 	// Updated is when staff last checked these values (dd/mm/yyyy).
 	Updated string `yaml:"updated"`
+	// Villages are the names of the commune's villages (thôn, buôn,
+	// bản…), in the order citizens see them when they choose theirs.
+	Villages []string `yaml:"villages"`
 }
 
 type communeTexts struct {

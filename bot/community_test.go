@@ -382,7 +382,7 @@ func TestFiguresForStaff(t *testing.T) {
 		"30 ngày qua (đến 23/11/2026)", "1.520 người (610 người nhắn", "12 người đã tắt",
 		"Thôn 1: 900", "Thôn 2: 400", "chưa chọn thôn: 220",
 		"bắt đầu 100 lần, làm đến cuối 75 lần (75 %)", "Thủ tục thử thứ hai: 60 → 50",
-		"Thủ tục thử, ở câu “Ai đi làm?”: 9 lần", "đang bật: 311",
+		"Thủ tục thử, ở câu “Ai đi làm?”: 9 lần", "Gia đình đặt nhắc hạn thẻ BHYT: 311",
 		"25 phút", "3 giờ 10 phút", "4 thông báo, 5.210 tin",
 	} {
 		if !strings.Contains(out, want) {

@@ -576,3 +576,35 @@ func (c *Community) inOrder(ids []string) []string {
 	}
 	return out
 }
+
+// NoticeStatus is where a notice's sending stands, for staff's progress
+// message and final report.
+type NoticeStatus struct {
+	ID string
+	// Done and Cancelled end the sending; otherwise it is under way, or
+	// waits for the quiet hours to end (Waiting).
+	Done, Cancelled                        bool
+	Waiting                                time.Time
+	Total, Sent, Blocked, Failed, Skipped int
+}
+
+// NoticeReport words a notice's progress, with a button to stop it while
+// it runs, or its final report.
+func (c *Community) NoticeReport(s NoticeStatus) Message {
+	ct := c.Texts
+	kv := []string{"id", s.ID, "sent", thousands(s.Sent), "total", thousands(s.Total), "blocked", thousands(s.Blocked),
+		"failed", thousands(s.Failed), "skipped", thousands(s.Skipped)}
+	switch {
+	case s.Done:
+		return Message{Text: flows.Fill(ct.NoticeReport, kv...)}
+	case s.Cancelled:
+		return Message{Text: flows.Fill(ct.NoticeReportCancelled, kv...)}
+	}
+	stop := []Button{{Label: ct.NoticeCancelButton, Data: itemData(noticeButton, s.ID, ntCancel)}}
+	if !s.Waiting.IsZero() {
+		return Message{Text: flows.Fill(ct.NoticeWaiting, append(kv, "when", c.when(s.Waiting))...), Buttons: stop}
+	}
+	// Under way, staff see one count of what did not arrive.
+	return Message{Text: flows.Fill(ct.NoticeProgress, "id", s.ID, "sent", thousands(s.Sent), "total", thousands(s.Total),
+		"failed", thousands(s.Failed+s.Blocked+s.Skipped)), Buttons: stop}
+}

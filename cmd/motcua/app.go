@@ -15,9 +15,12 @@ import (
 	"github.com/motcua/motcua/bot"
 	"github.com/motcua/motcua/bot/console"
 	"github.com/motcua/motcua/flows"
+	"github.com/motcua/motcua/notices"
+	"github.com/motcua/motcua/people"
 	"github.com/motcua/motcua/procedures"
 	"github.com/motcua/motcua/reminders"
 	"github.com/motcua/motcua/roles"
+	"github.com/motcua/motcua/stats"
 	"github.com/motcua/motcua/store"
 	"github.com/motcua/motcua/tickets"
 )
@@ -73,12 +76,16 @@ func newLogger(cfg Config, w io.Writer) *slog.Logger {
 
 // stores are where the bot keeps things: conversations and reminders.
 type stores struct {
-	conv  store.Conversations
-	rem   reminders.Store
-	tix   tickets.Store
-	roles roles.Store
-	redis redis.UniversalClient // nil on the memory stores
-	close func()
+	conv   store.Conversations
+	rem    reminders.Store
+	tix    tickets.Store
+	roles  roles.Store
+	people people.Store
+	stats  stats.Store
+	// notices is nil on the memory stores: notices need Redis's streams.
+	notices *notices.Store
+	redis   redis.UniversalClient // nil on the memory stores
+	close   func()
 }
 
 // openStores connects to Redis when one is configured, and otherwise keeps
@@ -88,8 +95,9 @@ func openStores(ctx context.Context, cfg Config, sched reminders.Schedule, log *
 	if cfg.Redis.URL == "" {
 		return stores{
 			conv: store.NewMemory(opts), rem: reminders.NewMemory(sched),
-			tix:   tickets.NewMemory(tickets.Options{Retention: time.Duration(cfg.Volunteers.Retention)}),
-			roles: roles.WithConfig(roles.NewMemory(roles.Options{}), cfg.Volunteers.Volunteers, cfg.Volunteers.Staff),
+			tix:    tickets.NewMemory(tickets.Options{Retention: time.Duration(cfg.Volunteers.Retention)}),
+			roles:  roles.WithConfig(roles.NewMemory(roles.Options{}), cfg.Volunteers.Volunteers, cfg.Volunteers.Staff),
+			people: people.NewMemory(), stats: stats.NewMemory(),
 			close: func() {},
 		}, nil
 	}
@@ -111,10 +119,15 @@ func openStores(ctx context.Context, cfg Config, sched reminders.Schedule, log *
 		return stores{}, fmt.Errorf("cannot reach Redis at %s (%w); unset MOTCUA_REDIS_URL to try the bot on the memory store", o.Addr, err)
 	}
 	return stores{
-		conv:  store.NewRedis(client, opts),
-		rem:   reminders.NewRedis(client, sched, reminders.Options{Prefix: cfg.Redis.Prefix, Log: log}),
-		tix:   tickets.NewRedis(client, tickets.Options{Prefix: cfg.Redis.Prefix, Retention: time.Duration(cfg.Volunteers.Retention)}),
-		roles: roles.WithConfig(roles.NewRedis(client, roles.Options{Prefix: cfg.Redis.Prefix}), cfg.Volunteers.Volunteers, cfg.Volunteers.Staff),
+		conv:   store.NewRedis(client, opts),
+		rem:    reminders.NewRedis(client, sched, reminders.Options{Prefix: cfg.Redis.Prefix, Log: log}),
+		tix:    tickets.NewRedis(client, tickets.Options{Prefix: cfg.Redis.Prefix, Retention: time.Duration(cfg.Volunteers.Retention)}),
+		roles:  roles.WithConfig(roles.NewRedis(client, roles.Options{Prefix: cfg.Redis.Prefix}), cfg.Volunteers.Volunteers, cfg.Volunteers.Staff),
+		people: people.NewRedis(client, people.Options{Prefix: cfg.Redis.Prefix}),
+		stats:  stats.NewRedis(client, stats.Options{Prefix: cfg.Redis.Prefix}),
+		notices: notices.NewStore(client, notices.Options{
+			Prefix: cfg.Redis.Prefix, Retention: time.Duration(cfg.Notices.Retention), Location: sched.Location,
+		}),
 		redis: client,
 		close: func() { client.Close() },
 	}, nil
@@ -135,6 +148,10 @@ type parts struct {
 	svc *bot.Service
 	rem *bot.Reminders
 	vol *bot.Volunteers // nil when asking volunteers is off
+	com *bot.Community
+	// desk queues staff's notices; nil on the memory stores. serve gives
+	// it the channels' quotas.
+	desk *desk
 }
 
 // service builds the bot's service over the stores, with reminders worded
@@ -160,11 +177,21 @@ func service(cfg Config, cat *flows.Catalog, st stores, loc *time.Location, log 
 			Conversations: st.conv, Messages: msgs, Catalog: cat, Now: time.Now, Logger: log,
 		}
 	}
+	villages, _ := bot.VillagesFromNames(cfg.Commune.Villages) // validated with the config
+	com := &bot.Community{
+		People: st.people, Villages: villages, Roles: st.roles, Stats: st.stats, Chart: chart,
+		Figures: figures{people: st.people, stats: st.stats, tickets: st.tix, reminders: st.rem, notices: st.notices, loc: loc},
+	}
+	var dk *desk
+	if st.notices != nil {
+		dk = &desk{notices: st.notices, people: st.people, reminders: st.rem, quotas: map[string]quota{}, now: time.Now}
+		com.Notices = dk
+	}
 	svc := bot.New(eng, st.conv, bot.Options{
 		Location: loc, Logger: log, Messages: msgs,
-		Reminders: rem, ReminderFlow: cfg.Reminders.Flow, Volunteers: vol,
+		Reminders: rem, ReminderFlow: cfg.Reminders.Flow, Volunteers: vol, Community: com,
 	})
-	return parts{svc: svc, rem: rem, vol: vol}, nil
+	return parts{svc: svc, rem: rem, vol: vol, com: com, desk: dk}, nil
 }
 
 func chat(ctx context.Context, cfg Config, stdin io.Reader, stdout, stderr io.Writer) error {

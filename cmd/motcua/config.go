@@ -31,6 +31,41 @@ type Config struct {
 	HTTP         HTTPConfig         `yaml:"http"`
 	Reminders    RemindersConfig    `yaml:"reminders"`
 	Volunteers   VolunteersConfig   `yaml:"volunteers"`
+	Notices      NoticesConfig      `yaml:"notices"`
+	Zalo         ZaloConfig         `yaml:"zalo"`
+}
+
+// NoticesConfig sets how staff's notices are sent (they need Redis).
+type NoticesConfig struct {
+	// Workers are the recipients a replica sends to at once; the outbox
+	// paces them.
+	Workers int `yaml:"workers"`
+	// Lease is how long a notice's job may go without its replica
+	// renewing it before another replica takes it over.
+	Lease Duration `yaml:"lease"`
+	// ReportEvery is how often staff's progress message is edited.
+	ReportEvery Duration `yaml:"report_every"`
+	// Retention is how long a finished notice is kept.
+	Retention Duration `yaml:"retention"`
+}
+
+// ZaloConfig runs the bot on Zalo's Bot Platform too. The token and the
+// webhook secret come only from the environment (MOTCUA_ZALO_TOKEN,
+// MOTCUA_ZALO_WEBHOOK_SECRET).
+type ZaloConfig struct {
+	Token         string `yaml:"token"`
+	WebhookSecret string `yaml:"webhook_secret"`
+	APIURL        string `yaml:"api_url"`
+	// WebhookURL, when set, is the public address Zalo posts updates to;
+	// empty: long polling.
+	WebhookURL string   `yaml:"webhook_url"`
+	Workers    int      `yaml:"workers"`
+	Timeout    Duration `yaml:"timeout"`
+	// Quota is how many messages the bot may send unasked in a calendar
+	// month (Zalo's free plan: 3,000); 0 for none.
+	Quota int `yaml:"quota"`
+	// PerSecond paces unasked messages on Zalo.
+	PerSecond float64 `yaml:"per_second"`
 }
 
 // VolunteersConfig connects citizens' questions to the commune's volunteer
@@ -172,6 +207,14 @@ func defaults() Config {
 			RenotifyAfter: Duration(30 * time.Minute), EscalateAfter: Duration(4 * time.Hour),
 			DeskHours: "07:30-11:30,13:30-17:00", Retention: Duration(30 * 24 * time.Hour),
 		},
+		Notices: NoticesConfig{
+			Workers: 8, Lease: Duration(time.Minute), ReportEvery: Duration(5 * time.Second),
+			Retention: Duration(90 * 24 * time.Hour),
+		},
+		Zalo: ZaloConfig{
+			APIURL: "https://bot-api.zaloplatforms.com", Workers: 8, Timeout: Duration(10 * time.Second),
+			Quota: 3000, PerSecond: 5,
+		},
 	}
 }
 
@@ -206,6 +249,12 @@ func loadConfig(path string, env func(string) (string, bool)) (Config, error) {
 
 // secretsInFile refuses a secret written in the committed file.
 func secretsInFile(cfg Config) error {
+	if cfg.Zalo.Token != "" {
+		return errors.New("zalo.token is a secret: set MOTCUA_ZALO_TOKEN in the environment instead")
+	}
+	if cfg.Zalo.WebhookSecret != "" {
+		return errors.New("zalo.webhook_secret is a secret: set MOTCUA_ZALO_WEBHOOK_SECRET in the environment instead")
+	}
 	if cfg.Telegram.Token != "" {
 		return errors.New("telegram.token is a secret: set MOTCUA_TELEGRAM_TOKEN in the environment instead")
 	}
@@ -316,6 +365,21 @@ func (c Config) validate() error {
 		if err != nil || u.Scheme != "https" || u.Host == "" {
 			errs = append(errs, fmt.Errorf("telegram.webhook_url %q: an https:// address Telegram can reach", c.Telegram.WebhookURL))
 		}
+	}
+	if _, err := bot.VillagesFromNames(c.Commune.Villages); err != nil {
+		errs = append(errs, fmt.Errorf("commune.villages: %w", err))
+	}
+	if c.Zalo.WebhookURL != "" {
+		u, err := url.Parse(c.Zalo.WebhookURL)
+		if err != nil || u.Scheme != "https" || u.Host == "" {
+			errs = append(errs, fmt.Errorf("zalo.webhook_url %q: an https:// address Zalo can reach", c.Zalo.WebhookURL))
+		}
+	}
+	if c.Zalo.Workers <= 0 || c.Notices.Workers <= 0 {
+		errs = append(errs, fmt.Errorf("zalo.workers %d, notices.workers %d: at least 1", c.Zalo.Workers, c.Notices.Workers))
+	}
+	if c.Zalo.Quota < 0 || c.Zalo.PerSecond <= 0 {
+		errs = append(errs, fmt.Errorf("zalo.quota %d, zalo.per_second %v: a quota of 0 (none) or more, a pace above 0", c.Zalo.Quota, c.Zalo.PerSecond))
 	}
 	if c.Telegram.Workers <= 0 {
 		errs = append(errs, fmt.Errorf("telegram.workers %d: at least 1", c.Telegram.Workers))

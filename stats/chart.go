@@ -8,7 +8,6 @@ import (
 	"image/png"
 	"math"
 	"strconv"
-	"strings"
 
 	"golang.org/x/image/font/sfnt"
 	"golang.org/x/text/unicode/norm"
@@ -96,8 +95,9 @@ func Chart(days []Day, labels ChartLabels) ([]byte, error) {
 	}
 	for i, d := range days {
 		all[0].values[i] = float64(d.Active)
-		all[1].values[i] = float64(sumPrefix(d.Counts, startPrefix))
-		all[2].values[i] = float64(sumPrefix(d.Counts, donePrefix))
+		started, done := d.Procedures()
+		all[1].values[i] = float64(started)
+		all[2].values[i] = float64(done)
 		all[3].values[i] = float64(d.Counts[Asked])
 	}
 
@@ -260,17 +260,6 @@ func thousands(n int64) string {
 		s = s[:i] + "." + s[i:]
 	}
 	return s
-}
-
-// sumPrefix adds up the counts whose field starts with prefix.
-func sumPrefix(counts map[string]int64, prefix string) int64 {
-	var n int64
-	for field, c := range counts {
-		if strings.HasPrefix(field, prefix) {
-			n += c
-		}
-	}
-	return n
 }
 
 // missingGlyphs returns the letters of s, other than spaces and controls,

@@ -3,6 +3,7 @@ package stats
 import (
 	"cmp"
 	"slices"
+	"strings"
 )
 
 // FlowTotals are the figures of one procedure over a period.
@@ -29,6 +30,20 @@ func (f FlowTotals) Rate() float64 {
 type GaveUp struct {
 	Flow, Step string
 	Count      int64
+}
+
+// Procedures adds up the procedures started and completed on d, all
+// procedures together.
+func (d Day) Procedures() (started, done int64) {
+	for field, n := range d.Counts {
+		switch {
+		case strings.HasPrefix(field, startPrefix):
+			started += n
+		case strings.HasPrefix(field, donePrefix):
+			done += n
+		}
+	}
+	return started, done
 }
 
 // Total adds up field over days.

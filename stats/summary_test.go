@@ -127,6 +127,19 @@ func TestTotal(t *testing.T) {
 	}
 }
 
+func TestProcedures(t *testing.T) {
+	d := Day{Counts: map[string]int64{
+		Started("khai-sinh"): 3, Started("bhyt-gia-han"): 2, Done("khai-sinh"): 1,
+		Quit("khai-sinh", "ngay_sinh"): 1, Asked: 7,
+	}}
+	if started, done := d.Procedures(); started != 5 || done != 1 {
+		t.Errorf("Procedures = %d, %d; want 5, 1", started, done)
+	}
+	if started, done := (Day{}).Procedures(); started != 0 || done != 0 {
+		t.Errorf("Procedures of an empty day = %d, %d; want 0, 0", started, done)
+	}
+}
+
 func TestFields(t *testing.T) {
 	tests := []struct {
 		field            string

@@ -28,7 +28,7 @@ func (b *Bot) convert(upd tgbotapi.Update) (bot.Update, int64, string) {
 	switch {
 	case upd.CallbackQuery != nil:
 		cq := upd.CallbackQuery
-		if cq.Message == nil || cq.Message.Chat == nil || cq.From == nil {
+		if cq.Message == nil || cq.Message.Chat == nil || cq.Message.Chat.ID == 0 || cq.From == nil {
 			return u, 0, kindIgnored
 		}
 		u.Chat = bot.Chat{ID: chatKey(cq.Message.Chat.ID), Private: cq.Message.Chat.IsPrivate()}
@@ -39,7 +39,7 @@ func (b *Bot) convert(upd tgbotapi.Update) (bot.Update, int64, string) {
 		return b.memberEvent(u, upd.MyChatMember)
 	case upd.Message != nil:
 		m := upd.Message
-		if m.Chat == nil {
+		if m.Chat == nil || m.Chat.ID == 0 {
 			return u, 0, kindIgnored
 		}
 		if m.MigrateToChatID != 0 {
@@ -92,7 +92,7 @@ func (b *Bot) convert(upd tgbotapi.Update) (bot.Update, int64, string) {
 // (the citizen blocked the bot: the next send learns it) or a channel is
 // nothing to the service.
 func (b *Bot) memberEvent(u bot.Update, cm *tgbotapi.ChatMemberUpdated) (bot.Update, int64, string) {
-	if !cm.Chat.IsGroup() && !cm.Chat.IsSuperGroup() {
+	if cm.Chat.ID == 0 || !cm.Chat.IsGroup() && !cm.Chat.IsSuperGroup() {
 		return u, 0, kindIgnored
 	}
 	was, is := present(cm.OldChatMember), present(cm.NewChatMember)

@@ -150,6 +150,9 @@ func TestClassify(t *testing.T) {
 func FuzzDecodeUpdate(f *testing.F) {
 	f.Add([]byte(`{"update_id":1,"message":{"message_id":1,"chat":{"id":1,"type":"private"},"from":{"id":1},"text":"hi"}}`))
 	f.Add([]byte(`{"update_id":2,"callback_query":{"id":"a","data":"1:c:x","message":{"message_id":3,"chat":{"id":-5,"type":"group"}}}}`))
+	f.Add([]byte(`{"update_id":3,"my_chat_member":{"chat":{"id":-5,"type":"group"},"from":{"id":7},"old_chat_member":{"status":"left"},"new_chat_member":{"status":"member"}}}`))
+	f.Add([]byte(`{"update_id":4,"message":{"message_id":2,"chat":{"id":-5,"type":"group"},"from":{"id":7},"photo":[{"file_id":"a","width":1,"height":1}],"caption":"@motcua_bot x","caption_entities":[{"type":"mention","offset":0,"length":11}]}}`))
+	f.Add([]byte(`{"update_id":5,"message":{"message_id":3,"chat":{"id":-5,"type":"group"},"migrate_to_chat_id":-1005}}`))
 	f.Add([]byte(`{}`))
 	f.Add([]byte(`[`))
 	b := &Bot{username: "motcua_bot"}
@@ -167,4 +170,49 @@ func FuzzDecodeUpdate(f *testing.F) {
 			t.Fatalf("kind %s without a chat: %+v", kind, u)
 		}
 	})
+}
+
+func TestTruncate(t *testing.T) {
+	tests := []struct {
+		name  string
+		text  string
+		limit int
+		want  string
+	}{
+		{"fits", "Đã gửi 1.200/3.000", 4096, "Đã gửi 1.200/3.000"},
+		{"at a space", "Đã gửi 1.200 tin", 12, "Đã gửi…"},
+		{"no space near the end", "Số 1.200.000.000.000", 10, "Số 1.200.…"},
+		{"emoji count two", "🌀🌀🌀", 4, "🌀…"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := truncate(tt.text, tt.limit)
+			if got != tt.want || utf16Len(got) > tt.limit {
+				t.Errorf("truncate(%q, %d) = %q, want %q", tt.text, tt.limit, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestPhotoFile(t *testing.T) {
+	tests := []struct {
+		name  string
+		photo *bot.Photo
+		want  tgbotapi.RequestFileData
+	}{
+		{"none", nil, nil},
+		{"empty", &bot.Photo{}, nil},
+		{"a Zalo id", &bot.Photo{ID: "zl:abc"}, nil},
+		{"a Telegram id first", &bot.Photo{ID: "tg:AgAC", URL: "https://a.vn/x.png", PNG: []byte("x")}, tgbotapi.FileID("AgAC")},
+		{"a URL before bytes", &bot.Photo{URL: "https://a.vn/x.png", PNG: []byte("x")}, tgbotapi.FileURL("https://a.vn/x.png")},
+		{"bytes", &bot.Photo{PNG: []byte("x")}, tgbotapi.FileBytes{Name: "anh.png", Bytes: []byte("x")}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok := photoFile(tt.photo)
+			if ok != (tt.want != nil) || fmt.Sprint(got) != fmt.Sprint(tt.want) {
+				t.Errorf("photoFile = %v, %v; want %v", got, ok, tt.want)
+			}
+		})
+	}
 }

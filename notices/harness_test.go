@@ -18,6 +18,7 @@ import (
 	"github.com/motcua/motcua/bot"
 	"github.com/motcua/motcua/bot/telegram"
 	"github.com/motcua/motcua/bot/telegram/telegramtest"
+	"github.com/motcua/motcua/flows"
 	"github.com/motcua/motcua/notices"
 	"github.com/motcua/motcua/outbox"
 	"github.com/motcua/motcua/people"
@@ -274,3 +275,8 @@ func exactlyOnce(t testing.TB, got map[string]int, chats []string, text string) 
 		t.Errorf("... and %d more", bad-5)
 	}
 }
+
+// noLimits is a fake that refuses nothing for flood control.
+var noLimits = telegramtest.Limits{}
+
+func flowsDate(y int, m time.Month, d int) flows.Date { return flows.Date{Year: y, Month: m, Day: d} }

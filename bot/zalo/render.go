@@ -70,8 +70,9 @@ func split(text string, max int) []string {
 }
 
 // cutPoint is the byte index at which to end a part of at most max units:
-// after the last blank line, else the last line end, else the last space,
-// else max units.
+// at the last blank line, else the last line end, else the last space,
+// else at max units. The separator is left to the next part, which split
+// trims.
 func cutPoint(text string, max int) int {
 	limit, used := len(text), 0
 	for i, r := range text {
@@ -81,10 +82,11 @@ func cutPoint(text string, max int) int {
 		}
 		used += utf16.RuneLen(r)
 	}
-	head := text[:limit]
 	for _, sep := range []string{"\n\n", "\n", " "} {
+		// A separator just past the limit ends a part that fits exactly.
+		head := text[:min(len(text), limit+len(sep))]
 		if i := strings.LastIndex(head, sep); i > 0 {
-			return i + len(sep)
+			return i
 		}
 	}
 	if limit == 0 { // a character wider than max: never stall

@@ -265,11 +265,10 @@ func (s *Store) Stats(ctx context.Context, from, to time.Time) (Figures, error) 
 	}
 	pipe := s.client.Pipeline()
 	var cmds []*redis.SliceCmd
+	// Noon of each day: adding days to it never skips or repeats a date.
 	y, m, d := from.In(s.loc).Date()
-	for day := time.Date(y, m, d, 12, 0, 0, 0, s.loc); !day.After(to.In(s.loc).Add(12 * time.Hour)); day = day.AddDate(0, 0, 1) {
-		if day.Format("20060102") > to.In(s.loc).Format("20060102") {
-			break
-		}
+	last := to.In(s.loc).Format("20060102")
+	for day := time.Date(y, m, d, 12, 0, 0, 0, s.loc); day.Format("20060102") <= last; day = day.AddDate(0, 0, 1) {
 		cmds = append(cmds, pipe.HMGet(ctx, s.day(day), "notices", "delivered", "blocked"))
 	}
 	if len(cmds) == 0 {

@@ -85,6 +85,8 @@ func TestTenThousandOnTelegram(t *testing.T) {
 	if len(reports) < 3 {
 		t.Errorf("%d reports, want the start, some progress and the end", len(reports))
 	}
+	mem, _ := r.client.MemoryUsage(ctx, "mc:{notices}:d:"+n.ID).Result()
+	t.Logf("done set of 10,005: %d bytes (%.0f a recipient)", mem, float64(mem)/10_005)
 	t.Logf("10,005 recipients in %v (%.0f/s), %d reports, fake: %+v", took, 10_005/took.Seconds(), len(reports), r.api.Stats())
 }
 

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/time/rate"
 
 	"github.com/motcua/motcua/notices"
@@ -319,4 +320,53 @@ func TestRedisDown(t *testing.T) {
 		t.Errorf("final %s %+v", f.ID, f.Counts)
 	}
 	exactlyOnce(t, r.delivered(), chats, n.Text)
+}
+
+// TestLiveJobNotTaken: a job that runs for ten leases is renewed by its
+// worker and never taken over by the other, idle, one.
+func TestLiveJobNotTaken(t *testing.T) {
+	r := newRig(t, noLimits)
+	chats := r.addPeople(t, 100, 1500) // 3 s at 500 a second
+	rep := newReporter()
+	regs := []*prometheus.Registry{prometheus.NewRegistry(), prometheus.NewRegistry()}
+	for _, reg := range regs {
+		r.run(t, notices.WorkerOptions{Senders: fast(r), Reporter: rep, Lease: 300 * time.Millisecond,
+			Block: 20 * time.Millisecond, Registerer: reg})
+	}
+	n := create(t, r.store, notice("Thông báo dài."), time.Now())
+	if f := rep.awaitFinal(t); f.Counts != (notices.Counts{Total: 1500, Sent: 1500}) {
+		t.Errorf("final counts %+v", f.Counts)
+	}
+	exactlyOnce(t, r.delivered(), chats, n.Text)
+	started, sent := 0.0, 0.0
+	for _, reg := range regs {
+		started += counter(t, reg, "motcua_notices_jobs_total", "started")
+		sent += counter(t, reg, "motcua_notices_recipients_total", "sent")
+	}
+	if sent != 1500 {
+		t.Errorf("motcua_notices_recipients_total{outcome=sent} = %v, want 1500", sent)
+	}
+	if started != 1 {
+		t.Errorf("the job started %v times, want once: it was taken over", started)
+	}
+}
+
+// counter reads the counter name with the one label value.
+func counter(t *testing.T, reg *prometheus.Registry, name, label string) float64 {
+	t.Helper()
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mf := range mfs {
+		if mf.GetName() != name {
+			continue
+		}
+		for _, m := range mf.GetMetric() {
+			if m.GetLabel()[0].GetValue() == label {
+				return m.GetCounter().GetValue()
+			}
+		}
+	}
+	return 0
 }

@@ -21,9 +21,6 @@ import (
 // fake refuses past 1,000, the same margin as 29 under 30 (the real rate
 // is TestPacingAtTelegramRate's).
 func TestTenThousandOnTelegram(t *testing.T) {
-	if testing.Short() {
-		t.Skip("10,000 sends")
-	}
 	r := newRig(t, telegramtest.Limits{PerSecond: 1000, PerChatPerSecond: 1, PerGroupPerMinute: 20})
 	r.api.DiscardHistory = false
 	chats := r.addPeople(t, 1_000_000, 10_000)
@@ -93,9 +90,6 @@ func TestTenThousandOnTelegram(t *testing.T) {
 // TestPacingAtTelegramRate sends a notice to 300 people at the outbox's
 // real pace, against a fake counting Telegram's limits strictly.
 func TestPacingAtTelegramRate(t *testing.T) {
-	if testing.Short() {
-		t.Skip("ten seconds of real time")
-	}
 	r := newRig(t, telegramLimits)
 	chats := r.addPeople(t, 5000, 300)
 	rep := newReporter()

@@ -14,6 +14,7 @@ const (
 	reasonPermanent   = "permanent"    // an error no retry mends; counted as failed
 	reasonQuiet       = "quiet"        // refused in quiet hours
 	reasonCanceled    = "canceled"     // the caller's context ended
+	reasonQuota       = "quota"        // the month's quota is spent (see Quota)
 )
 
 // rateLimited is an error of a channel that asks every send to wait
@@ -41,6 +42,10 @@ type permanent interface {
 func classify(err error) (reason string, pause time.Duration) {
 	if err == nil {
 		return reasonOK, 0
+	}
+	var q quotaSpent
+	if errors.As(err, &q) && q.QuotaSpent() {
+		return reasonQuota, 0
 	}
 	var rl rateLimited
 	if errors.As(err, &rl) {

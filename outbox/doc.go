@@ -33,8 +33,19 @@
 //     Blocked() calls OnBlocked (mark the recipient inactive, pause her
 //     reminders) and ends with ErrBlocked, not retried; anything else is
 //     tried again after a backoff, up to MaxAttempts, then returned.
+//     An error with QuotaSpent() (Zalo's 429) ends with ErrQuota, not
+//     retried, and marks the month's quota spent.
 //  6. record: Send returns nil only once the channel accepted the message;
 //     the caller records the message's Key as sent then, and only then.
+//
+// With Options.Quota (Zalo's free plan: 3,000 messages a month), one
+// message of the month's quota is taken before the limits (Counter.Add,
+// atomic, so replicas sending at once never exceed it together) and given
+// back unless the channel accepts it; past the limit Send returns ErrQuota
+// at once. Months are calendar months in Location; RedisCounter keeps one
+// key a month, <prefix>:{quota:<name>}:<yyyy-mm>, for 40 days. QuotaLeft
+// tells staff what is left before a notice. A counter that cannot be
+// reached lets messages go: the channel's own 429 still stops them.
 //
 // Several replicas share one bot's pace through a Pacer (RedisPacer: the
 // generic cell rate algorithm in one Lua script, one round trip a send):
@@ -49,7 +60,8 @@
 // one), so memory stays flat over any number of chats.
 //
 // Metrics, when a Registerer is given: motcua_outbox_messages_total by how
-// each message ended (ok, blocked, failed, quiet, canceled),
+// each message ended (ok, blocked, failed, quiet, canceled,
+// quota),
 // motcua_outbox_attempts_total by the result of each send (ok,
 // rate_limited, blocked, failed) and motcua_outbox_wait_seconds, the time
 // a send waited for the pause and the limits.

@@ -23,11 +23,11 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 	m := &metrics{
 		messages: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "motcua_outbox_messages_total",
-			Help: "Messages given to the outbox, by how they ended (ok, blocked, failed, quiet, canceled).",
+			Help: "Messages given to the outbox, by how they ended (ok, blocked, failed, quiet, canceled, quota).",
 		}, []string{"result"}),
 		attempts: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "motcua_outbox_attempts_total",
-			Help: "Sends the outbox made to the channel, by result (ok, rate_limited, blocked, failed).",
+			Help: "Sends the outbox made to the channel, by result (ok, rate_limited, blocked, failed, quota).",
 		}, []string{"result"}),
 		wait: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name:    "motcua_outbox_wait_seconds",

@@ -102,6 +102,9 @@ type Options struct {
 	Pacer Pacer
 	// Registerer, when set, gets the outbox's metrics.
 	Registerer prometheus.Registerer
+	// Quota, when set, bounds the messages sent in a calendar month
+	// (Zalo's free plan): past it Send returns ErrQuota.
+	Quota *Quota
 }
 
 // Outbox is the one sender of bulk messages of a bot: reminders and
@@ -121,6 +124,7 @@ type Outbox struct {
 	log         *slog.Logger
 	metrics     *metrics
 	pacer       Pacer
+	quota       *Quota
 
 	mu sync.Mutex
 	// pausedUntil holds every send back after a rate limit.
@@ -149,6 +153,7 @@ func New(s Sender, opts Options) *Outbox {
 		log:         opts.Logger,
 		metrics:     newMetrics(opts.Registerer),
 		pacer:       opts.Pacer,
+		quota:       opts.Quota,
 		chats:       map[string]*chatLimiter{},
 		sweepAt:     minSweep,
 	}
@@ -163,6 +168,9 @@ func New(s Sender, opts Options) *Outbox {
 	}
 	if opts.PerSecond < 0 || opts.PerChat < 0 || opts.PerGroup < 0 || opts.MaxAttempts < 0 {
 		panic("outbox: negative rate or attempts")
+	}
+	if q := opts.Quota; q != nil && (q.Limit <= 0 || q.Counter == nil) {
+		panic("outbox: a quota needs a positive limit and a counter")
 	}
 	if o.loc == nil {
 		o.loc = flows.Vietnam()
@@ -204,7 +212,8 @@ func (o *Outbox) QuietUntil(t time.Time) time.Time {
 
 // Send sends m, waiting its turn under the rate limits. It returns nil once
 // the channel accepted the message, an error wrapping ErrQuietHours when m
-// is not urgent and it is quiet hours, one wrapping ErrBlocked when the
+// is not urgent and it is quiet hours, ErrQuota when the month's quota is
+// spent (before the send, or as the channel said), one wrapping ErrBlocked when the
 // recipient blocked the bot, the context's error when ctx ended first, or
 // the channel's error after MaxAttempts failed attempts.
 func (o *Outbox) Send(ctx context.Context, m Message) error {
@@ -227,6 +236,23 @@ func (o *Outbox) deliver(ctx context.Context, m Message) (reason string, err err
 	}
 	if err := o.checkQuiet(m, o.now()); err != nil {
 		return reasonQuiet, err
+	}
+	if o.quota != nil {
+		// One message of the month's quota is taken now and given back
+		// unless the channel accepts it, so that replicas sending at once
+		// never exceed the quota together.
+		month := o.month(o.now())
+		reserved, ok := o.reserve(ctx, month)
+		if !ok {
+			return reasonQuota, ErrQuota
+		}
+		if reserved {
+			defer func() {
+				if reason != reasonOK && reason != reasonQuota {
+					o.unreserve(ctx, month)
+				}
+			}()
+		}
 	}
 	cl := o.acquire(m.Chat, m.Group)
 	defer o.release(cl)
@@ -267,6 +293,11 @@ func (o *Outbox) deliver(ctx context.Context, m Message) (reason string, err err
 			return reasonBlocked, fmt.Errorf("%w: %w", ErrBlocked, err)
 		case reasonPermanent:
 			return reasonFailed, fmt.Errorf("%w: %w", ErrPermanent, err)
+		case reasonQuota:
+			if o.quota != nil {
+				o.spend(ctx, o.month(o.now()))
+			}
+			return reasonQuota, fmt.Errorf("%w: %w", ErrQuota, err)
 		}
 		if ctx.Err() != nil {
 			return reasonCanceled, err

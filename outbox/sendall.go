@@ -14,6 +14,8 @@ type Report struct {
 	Quiet    int
 	Failed   int
 	Canceled int
+	// Quota is the messages refused because the month's quota is spent.
+	Quota int
 }
 
 // SendAll sends msgs, workers at a time (at least one), and reports how
@@ -62,6 +64,8 @@ func (r *Report) count(reason string) {
 		r.Quiet++
 	case reasonCanceled:
 		r.Canceled++
+	case reasonQuota:
+		r.Quota++
 	default:
 		r.Failed++
 	}

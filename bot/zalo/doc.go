@@ -13,7 +13,8 @@
 //	mux.Handle("/zalo", b.Webhook(os.Getenv("ZALO_WEBHOOK_SECRET")))
 //	err = b.SetWebhook(ctx, "https://xa.example/zalo", secret)
 //	// unasked messages leave through the outbox: *Bot is an outbox.Sender
-//	ob := outbox.New(b, outbox.Options{Quota: &outbox.Quota{Limit: 3000, Name: "zalo", Counter: c}})
+//	ob := outbox.New(b, outbox.Options{Quota: &outbox.Quota{Limit: 3000,
+//		Counter: outbox.NewRedisCounter(redisClient, "mc", "zalo")}})
 //
 // Every call is a POST of JSON to <APIURL>/bot<token>/<method>, answered
 // with an envelope {"ok","result"} or {"ok":false,"error_code" (or

@@ -60,9 +60,8 @@
 // one), so memory stays flat over any number of chats.
 //
 // Metrics, when a Registerer is given: motcua_outbox_messages_total by how
-// each message ended (ok, blocked, failed, quiet, canceled,
-// quota),
+// each message ended (ok, blocked, failed, quiet, canceled, quota),
 // motcua_outbox_attempts_total by the result of each send (ok,
-// rate_limited, blocked, failed) and motcua_outbox_wait_seconds, the time
-// a send waited for the pause and the limits.
+// rate_limited, blocked, failed, quota) and motcua_outbox_wait_seconds, the
+// time a send waited for the pause and the limits.
 package outbox

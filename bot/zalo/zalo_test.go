@@ -49,15 +49,20 @@ func service(t testing.TB, st store.Conversations) *bot.Service {
 // pauses records the waits of the bot instead of sleeping; while hold is
 // set, a wait lasts until release.
 type pauses struct {
-	mu   sync.Mutex
-	d    []time.Duration
-	gate chan struct{}
+	mu      sync.Mutex
+	d       []time.Duration
+	gate    chan struct{}
+	changed chan struct{} // closed and replaced at every wait
 }
 
 func (p *pauses) wait(ctx context.Context, d time.Duration) error {
 	p.mu.Lock()
 	p.d = append(p.d, d)
 	gate := p.gate
+	if p.changed != nil {
+		close(p.changed)
+	}
+	p.changed = make(chan struct{})
 	p.mu.Unlock()
 	if gate != nil {
 		select {
@@ -81,6 +86,18 @@ func (p *pauses) release() {
 		close(p.gate)
 		p.gate = nil
 	}
+}
+
+// releaseOne lets the waiting retry go and waits for the next pause
+// beyond n, which then holds.
+func (p *pauses) releaseOne(t *testing.T, n int) {
+	t.Helper()
+	p.mu.Lock()
+	old := p.gate
+	p.gate = make(chan struct{})
+	p.mu.Unlock()
+	close(old)
+	p.waitMore(t, n)
 }
 
 func (p *pauses) all() []time.Duration {
@@ -616,9 +633,7 @@ func TestRedisDownWhilePolling(t *testing.T) {
 	// Let it fail a few more times while Redis is down.
 	for i := 0; i < 3; i++ {
 		n := len(r.pauses.all())
-		r.pauses.release()
-		waitFor(t, func() bool { return len(r.pauses.all()) > n })
-		r.pauses.hold()
+		r.pauses.releaseOne(t, n)
 	}
 	srv.Restart(t)
 	r.pauses.release()
@@ -653,7 +668,7 @@ func TestRedisDownWebhook(t *testing.T) {
 		t.Fatalf("second delivery: %v %v", resp, err)
 	}
 	resp.Body.Close()
-	waitFor(t, func() bool { return len(r.pauses.all()) > 0 })
+	r.pauses.waitMore(t, 0)
 	srv.Restart(t)
 	r.pauses.release()
 	r.settle()
@@ -666,15 +681,24 @@ func TestRedisDownWebhook(t *testing.T) {
 	}
 }
 
-// waitFor waits until cond holds, polling the bot's recorded pauses: they
-// change on the bot's goroutines.
-func waitFor(t *testing.T, cond func() bool) {
+// waitMore waits until the bot has paused more than n times.
+func (p *pauses) waitMore(t *testing.T, n int) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatal("condition not met in 10 s")
+	timeout := time.After(10 * time.Second)
+	for {
+		p.mu.Lock()
+		if p.changed == nil {
+			p.changed = make(chan struct{})
 		}
-		time.Sleep(time.Millisecond)
+		seen, changed := len(p.d), p.changed
+		p.mu.Unlock()
+		if seen > n {
+			return
+		}
+		select {
+		case <-changed:
+		case <-timeout:
+			t.Fatalf("%d pauses in 10 s, want more than %d", seen, n)
+		}
 	}
 }

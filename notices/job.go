@@ -335,6 +335,8 @@ func (j *job) send(ctx context.Context, t target) {
 			return
 		case errors.Is(err, outbox.ErrBlocked):
 			outcome = outcomeBlocked
+		case errors.Is(err, outbox.ErrQuota):
+			outcome = outcomeSkipped // the channel's month is spent: not tried
 		case ctx.Err() != nil:
 			return // not known: a resumed run sends it
 		default:

@@ -58,7 +58,7 @@ type Counts struct {
 	// outbox's retries.
 	Failed int
 	// Skipped counts the recipients not tried: a chat of a channel with
-	// no sender.
+	// no sender, or whose monthly quota is spent (Zalo).
 	Skipped int
 }
 

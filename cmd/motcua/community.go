@@ -126,9 +126,16 @@ func (d *desk) Preview(ctx context.Context, nd bot.NoticeDraft) (bot.NoticePrevi
 	return p, nil
 }
 
-// Send queues the notice.
+// Send queues the notice, with the preview's count as its total until
+// the sending has walked the audience.
 func (d *desk) Send(ctx context.Context, nd bot.NoticeDraft) (string, error) {
-	n, err := d.notices.Create(ctx, notice(nd), d.now())
+	n := notice(nd)
+	p, err := d.Preview(ctx, nd)
+	if err != nil {
+		return "", err
+	}
+	n.Counts.Total = p.Recipients
+	n, err = d.notices.Create(ctx, n, d.now())
 	if err != nil {
 		return "", err
 	}
@@ -231,16 +238,8 @@ func (f figures) Figures(ctx context.Context, now time.Time) (bot.Figures, error
 		out.GaveUp = append(out.GaveUp, bot.GaveUpFigure{Flow: g.Flow, Step: g.Step, N: int(g.Count)})
 	}
 	for _, d := range days {
-		df := bot.DayFigure{Date: d.Date, Active: d.Active, Questions: int(d.Counts[stats.Asked])}
-		for field, n := range d.Counts {
-			switch {
-			case strings.HasPrefix(field, stats.Started("")):
-				df.Started += int(n)
-			case strings.HasPrefix(field, stats.Done("")):
-				df.Done += int(n)
-			}
-		}
-		out.Daily = append(out.Daily, df)
+		started, done := d.Procedures()
+		out.Daily = append(out.Daily, bot.DayFigure{Date: d.Date, Active: d.Active, Started: int(started), Done: int(done), Questions: int(d.Counts[stats.Asked])})
 	}
 	err = f.reminders.Chats(ctx, func(string) error { out.Reminders++; return nil })
 	if err != nil {

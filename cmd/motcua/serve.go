@@ -7,35 +7,38 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"net/url"
 	"regexp"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
-	"golang.org/x/time/rate"
 
-	"github.com/motcua/motcua/bot"
-	"github.com/motcua/motcua/bot/telegram"
-	"github.com/motcua/motcua/outbox"
+	"github.com/motcua/motcua/notices"
 	"github.com/motcua/motcua/scheduler"
 	"github.com/motcua/motcua/store"
 )
 
-// secretPattern is what Telegram accepts as a webhook secret.
-var secretPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
+// secretPattern is what Telegram accepts as a webhook secret;
+// zaloSecretPattern what Zalo does (8 to 256 characters).
+var (
+	secretPattern     = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
+	zaloSecretPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{8,256}$`)
+)
 
-// serve runs the bot on Telegram until ctx ends (SIGTERM, Ctrl-C), then
-// stops taking updates and lets those in flight finish.
+// serve runs the bot on Telegram, Zalo or both, until ctx ends (SIGTERM,
+// Ctrl-C), then stops taking updates and lets those in flight finish.
 func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
-	if cfg.Telegram.Token == "" {
-		fmt.Fprintln(stderr, "motcua: MOTCUA_TELEGRAM_TOKEN is not set, so there is no bot to run; to try the bot in this terminal, run: go run ./cmd/motcua chat")
+	if cfg.Telegram.Token == "" && cfg.Zalo.Token == "" {
+		fmt.Fprintln(stderr, "motcua: neither MOTCUA_TELEGRAM_TOKEN nor MOTCUA_ZALO_TOKEN is set, so there is no bot to run; to try the bot in this terminal, run: go run ./cmd/motcua chat")
 		return exitError(1)
 	}
-	webhook := cfg.Telegram.WebhookURL != ""
-	if webhook && !secretPattern.MatchString(cfg.Telegram.WebhookSecret) {
+	if cfg.Telegram.Token != "" && cfg.Telegram.WebhookURL != "" && !secretPattern.MatchString(cfg.Telegram.WebhookSecret) {
 		fmt.Fprintln(stderr, "motcua: webhook mode needs MOTCUA_TELEGRAM_WEBHOOK_SECRET: 1 to 256 characters of A-Z, a-z, 0-9, _ and -")
+		return exitError(1)
+	}
+	if cfg.Zalo.Token != "" && cfg.Zalo.WebhookURL != "" && !zaloSecretPattern.MatchString(cfg.Zalo.WebhookSecret) {
+		fmt.Fprintln(stderr, "motcua: Zalo's webhook mode needs MOTCUA_ZALO_WEBHOOK_SECRET: 8 to 256 characters of A-Z, a-z, 0-9, _ and -")
 		return exitError(1)
 	}
 	log := newLogger(cfg, stderr)
@@ -50,62 +53,32 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 	}
 	defer st.close()
 	if cfg.Redis.URL == "" {
-		log.Warn("no Redis configured (MOTCUA_REDIS_URL): conversations and reminders are kept in memory and lost on restart")
+		log.Warn("no Redis configured (MOTCUA_REDIS_URL): conversations and reminders are kept in memory and lost on restart; notices are off")
 	}
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	metrics := telegram.NewMetrics(reg)
-	msgs := bot.DefaultMessages()
 	p, err := service(cfg, cat, st, loc, log)
 	if err != nil {
 		return err
 	}
-	var blocklist telegram.Blocklist
+	var blocklist store.Blocklist
 	if bl, ok := st.conv.(store.Blocklist); ok {
 		blocklist = bl
 	}
-	tg, err := telegram.New(ctx, p.svc, telegram.Options{
-		Token:     cfg.Telegram.Token,
-		APIURL:    cfg.Telegram.APIURL,
-		Timeout:   time.Duration(cfg.Telegram.Timeout),
-		Workers:   cfg.Telegram.Workers,
-		Logger:    log,
-		Metrics:   metrics,
-		Commands:  msgs.Commands,
-		Blocklist: blocklist,
-	})
+	chans, err := openChannels(ctx, cfg, p.svc, st, blocklist, loc, log, reg)
 	if err != nil {
 		return err
 	}
-	tg.SetCommands(ctx)
-
-	// Reminders leave through the one paced sender, sent by a job every
-	// replica runs; claims keep them from sending one twice.
-	quietFrom, _ := clock(cfg.Reminders.QuietFrom) // validated with the config
-	quietTo, _ := clock(cfg.Reminders.QuietTo)
-	var pacer outbox.Pacer
-	if st.redis != nil {
-		// Every replica shares the bot's pace, not just its own.
-		pacer = outbox.NewRedisPacer(st.redis, cfg.Redis.Prefix, "tg", rate.Limit(cfg.Reminders.PerSecond))
+	// Whatever is sent unasked — reminders, notices — leaves through the
+	// channel's one paced sender.
+	obs := chans.outboxes()
+	if p.desk != nil {
+		for ch, ob := range obs {
+			p.desk.quotas[ch] = ob
+		}
 	}
-	ob := outbox.New(tg, outbox.Options{
-		Pacer:     pacer,
-		PerSecond: rate.Limit(cfg.Reminders.PerSecond),
-		Quiet:     &outbox.QuietHours{From: quietFrom, To: quietTo},
-		Location:  loc,
-		OnBlocked: func(ctx context.Context, chat string) {
-			if blocklist != nil {
-				_ = blocklist.Block(ctx, chat)
-			}
-			if err := st.rem.SetPaused(ctx, chat, true); err != nil {
-				log.Warn("pause the reminders of a chat that blocked the bot", "err", err)
-			}
-		},
-		Logger:     log,
-		Registerer: reg,
-	})
-	job, err := scheduler.New(st.rem, ob, p.rem, scheduler.Options{
+	job, err := scheduler.New(st.rem, obs, p.rem, scheduler.Options{
 		Spec: cfg.Reminders.Spec, Location: loc, Lease: time.Duration(cfg.Reminders.Lease),
 		Logger: log, Registerer: reg,
 	})
@@ -123,7 +96,7 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 		if staff == "" {
 			staff = cfg.Volunteers.Group // no staff chat: the volunteers' group is told
 		}
-		ticketJob, err = scheduler.NewTicketJob(st.tix, ob, p.vol, scheduler.TicketOptions{
+		ticketJob, err = scheduler.NewTicketJob(st.tix, obs, p.vol, scheduler.TicketOptions{
 			Group: cfg.Volunteers.Group, Staff: staff,
 			RenotifyAfter: time.Duration(cfg.Volunteers.RenotifyAfter),
 			EscalateAfter: time.Duration(cfg.Volunteers.EscalateAfter),
@@ -136,6 +109,28 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 		if err := ticketJob.Start(ctx); err != nil {
 			return fmt.Errorf("volunteers: %w", err)
 		}
+	}
+	// Notices: every replica's worker takes jobs from one stream.
+	workerDone := make(chan error, 1)
+	workerCtx, stopWorker := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopWorker()
+	if st.notices != nil {
+		senders := make(map[string]notices.Sender, len(obs))
+		for ch, ob := range obs {
+			senders[ch] = ob
+		}
+		w, err := notices.NewWorker(st.notices, notices.WorkerOptions{
+			Senders: senders, People: st.people, Reminders: st.rem,
+			Reporter: reporter{com: p.com, posters: chans.posters()},
+			Workers:  cfg.Notices.Workers, Lease: time.Duration(cfg.Notices.Lease),
+			ReportEvery: time.Duration(cfg.Notices.ReportEvery), Logger: log, Registerer: reg,
+		})
+		if err != nil {
+			return fmt.Errorf("notices: %w", err)
+		}
+		go func() { workerDone <- w.Run(workerCtx) }()
+	} else {
+		close(workerDone)
 	}
 
 	mux := http.NewServeMux()
@@ -152,13 +147,10 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 		fmt.Fprintln(w, "ready")
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
-	if webhook {
-		u, _ := url.Parse(cfg.Telegram.WebhookURL) // validated with the config
-		path := u.Path
-		if path == "" {
-			path = "/"
+	for _, c := range chans {
+		if c.webhookPath != "" {
+			mux.Handle(c.webhookPath, c.webhook)
 		}
-		mux.Handle(path, tg.Webhook(cfg.Telegram.WebhookSecret))
 	}
 	ln, err := net.Listen("tcp", cfg.HTTP.Listen)
 	if err != nil {
@@ -167,36 +159,45 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
-	log.Info("motcua serving", "bot", tg.Username(), "http", ln.Addr().String(), "webhook", webhook, "procedures", len(cat.Flows()))
+	log.Info("motcua serving", "channels", chans.names(), "http", ln.Addr().String(), "procedures", len(cat.Flows()))
 
-	polled := make(chan error, 1)
-	if webhook {
-		if err := tg.SetWebhook(ctx, cfg.Telegram.WebhookURL, cfg.Telegram.WebhookSecret); err != nil {
-			srv.Close()
-			return err
-		}
-		close(polled)
-	} else {
-		go func() { polled <- tg.Poll(ctx) }()
+	received := make(chan error, len(chans))
+	receiveCtx, stopReceiving := context.WithCancel(ctx)
+	defer stopReceiving()
+	for _, c := range chans {
+		go func() { received <- c.receive(receiveCtx) }()
 	}
 
+	var failed error
+	pending := len(chans)
 	select {
 	case <-ctx.Done():
 	case err := <-served:
 		return fmt.Errorf("http: %w", err)
+	case failed = <-received:
+		// A channel stopped by itself: it could not set its webhook, or
+		// leave webhook mode to poll.
+		pending--
 	}
 	log.Info("motcua stopping: finishing the updates in flight")
 	stop, cancel := context.WithTimeout(context.Background(), time.Duration(cfg.HTTP.ShutdownTimeout))
 	defer cancel()
-	<-polled // polling stops with ctx and confirms its offset
-	err = errors.Join(srv.Shutdown(stop), job.Stop(stop), tg.Close(stop))
+	stopReceiving()
+	for range pending {
+		<-received // polling stops (Telegram confirms its offset)
+	}
+	// A notice under way stays pending: its sent recipients are recorded,
+	// and a replica takes it over after the lease.
+	stopWorker()
+	<-workerDone
+	err = errors.Join(srv.Shutdown(stop), job.Stop(stop), chans.close(stop))
 	if ticketJob != nil {
 		err = errors.Join(err, ticketJob.Stop(stop))
 	}
 	if err != nil {
 		log.Warn("motcua stopped before every update finished", "err", err)
 	}
-	return nil
+	return failed
 }
 
 // pinger is a store that can tell whether its backend answers.

@@ -583,8 +583,8 @@ type NoticeStatus struct {
 	ID string
 	// Done and Cancelled end the sending; otherwise it is under way, or
 	// waits for the quiet hours to end (Waiting).
-	Done, Cancelled                        bool
-	Waiting                                time.Time
+	Done, Cancelled                       bool
+	Waiting                               time.Time
 	Total, Sent, Blocked, Failed, Skipped int
 }
 

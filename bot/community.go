@@ -102,7 +102,6 @@ type CommunityTexts struct {
 	VillageHint             string `yaml:"village_hint"`
 	NoticesStopped          string `yaml:"notices_stopped"`
 	NoticesStarted          string `yaml:"notices_started"`
-	NoticesUnknown          string `yaml:"notices_unknown"`
 	GroupJoined             string `yaml:"group_joined"`
 	GroupVillageList        string `yaml:"group_village_list"`
 	GroupVillageSet         string `yaml:"group_village_set"`

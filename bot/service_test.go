@@ -209,8 +209,27 @@ func TestStoreDownGetsAnApology(t *testing.T) {
 
 func TestShippedMessagesComplete(t *testing.T) {
 	m := bot.DefaultMessages()
-	if m.Greeting == "" || m.StoreDown == "" || len(m.Commands) != 9 {
+	if m.Greeting == "" || m.StoreDown == "" || len(m.Commands) != 11 {
 		t.Fatal("messages missing")
+	}
+	if ct := bot.DefaultCommunityTexts(); ct.VillageAsk == "" || ct.NoticeReport == "" {
+		t.Fatal("community texts missing")
+	}
+}
+
+// TestMenuCommandsAreKnown: every command of the menu does something of
+// its own, rather than fall to the help text as an unknown one would.
+func TestMenuCommandsAreKnown(t *testing.T) {
+	svc := bot.New(engine(t), store.NewMemory(store.Options{Now: now}), bot.Options{Location: ict, Now: now, Retries: []time.Duration{}})
+	help := bot.DefaultMessages().Help
+	for i, c := range bot.DefaultMessages().Commands {
+		if c.Command == "trogiup" {
+			continue
+		}
+		reply, err := svc.Handle(context.Background(), bot.Update{ID: fmt.Sprint("m", i), Chat: bot.Chat{ID: "tg:77", Private: true}, Text: "/" + c.Command})
+		if err != nil || len(reply.Messages) == 0 || reply.Messages[0].Text == help {
+			t.Errorf("/%s: %v, %+v", c.Command, err, reply.Messages)
+		}
 	}
 }
 

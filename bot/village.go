@@ -55,11 +55,7 @@ func (t *turn) greet() {
 func (t *turn) askVillage(pending string) {
 	c := t.s.com
 	if c == nil || len(c.Villages) == 0 {
-		if c != nil {
-			t.say(c.Texts.VillageNone)
-		} else {
-			t.say(t.s.msg.Help)
-		}
+		t.say(c.textsOr().VillageNone)
 		return
 	}
 	m := Message{Text: c.Texts.VillageAsk}
@@ -120,7 +116,7 @@ func (t *turn) chooseVillage(id string) {
 // setNotices starts or stops ordinary notices for her.
 func (t *turn) setNotices(on bool) {
 	if t.s.com == nil {
-		t.say(t.s.msg.Help)
+		t.say(t.s.com.textsOr().NoticesNone)
 		return
 	}
 	arg := "0"

@@ -188,7 +188,7 @@ func TestBirthRegistrationByButtons(t *testing.T) {
 	api := telegramtest.New(t, token)
 	r := newRig(t, api, store.NewMemory(store.Options{Now: now}))
 	r.bot.SetCommands(context.Background())
-	if cmds := api.Commands(); len(cmds) != 9 || cmds[0].Command != "start" {
+	if cmds := api.Commands(); len(cmds) != len(bot.DefaultMessages().Commands) || cmds[0].Command != "start" {
 		t.Errorf("command menu: %+v", cmds)
 	}
 

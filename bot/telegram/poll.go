@@ -72,7 +72,7 @@ func (b *Bot) Poll(ctx context.Context) error {
 func (b *Bot) handleBatch(ctx context.Context, updates []tgbotapi.Update, offset int) int {
 	results := make([]<-chan error, len(updates))
 	for i, u := range updates {
-		results[i] = b.disp.submit(ctx, u)
+		results[i] = b.disp.Submit(ctx, chatOf(u), u)
 	}
 	next := offset
 	retry := false

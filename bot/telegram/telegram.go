@@ -14,6 +14,7 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"github.com/motcua/motcua/bot"
+	"github.com/motcua/motcua/bot/channel"
 	"github.com/motcua/motcua/store"
 )
 
@@ -63,7 +64,7 @@ type Bot struct {
 	commands []bot.Command
 	block    Blocklist
 	wait     func(ctx context.Context, d time.Duration) error
-	disp     *dispatcher
+	disp     *channel.Dispatcher[tgbotapi.Update]
 	// apologized holds the updates whose apology was sent while the store
 	// was unreachable, so that the citizen gets one apology, not one per
 	// delivery, until the update is handled.
@@ -117,7 +118,7 @@ func New(ctx context.Context, svc Handler, opts Options) (*Bot, error) {
 	}
 	b.api = api
 	b.username = api.Self.UserName
-	b.disp = newDispatcher(workers, b.process)
+	b.disp = channel.NewDispatcher(workers, queueLen, b.process)
 	return b, nil
 }
 
@@ -126,7 +127,7 @@ func (b *Bot) Username() string { return b.username }
 
 // Close stops the workers once the updates they hold are handled, or when
 // ctx ends.
-func (b *Bot) Close(ctx context.Context) error { return b.disp.close(ctx) }
+func (b *Bot) Close(ctx context.Context) error { return b.disp.Close(ctx) }
 
 // SetCommands registers the command menu. Some Bot API servers lack the
 // method: a failure is logged, not fatal.

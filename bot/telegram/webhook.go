@@ -40,7 +40,7 @@ func (b *Bot) Webhook(secret string) http.Handler {
 			w.WriteHeader(http.StatusOK)
 			return
 		}
-		if err := <-b.disp.submit(r.Context(), upd); err != nil {
+		if err := <-b.disp.Submit(r.Context(), chatOf(upd), upd); err != nil {
 			b.log.Warn("telegram: update to be delivered again", "update", upd.UpdateID, "err", err)
 			http.Error(w, "try again", http.StatusServiceUnavailable)
 			return

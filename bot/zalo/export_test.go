@@ -10,7 +10,7 @@ import (
 // the webhook answers before the reply is sent.
 func (b *Bot) Settle(ctx context.Context) error {
 	select {
-	case <-b.disp.settled():
+	case <-b.disp.Settled():
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()

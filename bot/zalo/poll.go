@@ -39,7 +39,7 @@ func (b *Bot) Poll(ctx context.Context) error {
 		failures = 0
 		for _, u := range updates {
 			// The update is ours alone now: queue it even as ctx ends.
-			if err := b.disp.submit(b.life, u); err != nil {
+			if err := b.disp.Enqueue(context.WithoutCancel(ctx), chatOf(u), u); err != nil {
 				b.log.Warn("zalo: update dropped at shutdown", "err", err)
 			}
 		}

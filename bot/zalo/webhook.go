@@ -50,7 +50,7 @@ func (b *Bot) Webhook(secret string) http.Handler {
 			return
 		}
 		for _, u := range updates {
-			if err := b.disp.submit(r.Context(), u); err != nil {
+			if err := b.disp.Enqueue(r.Context(), chatOf(u), u); err != nil {
 				b.log.Warn("zalo: webhook update not queued", "err", err)
 				http.Error(w, "try again", http.StatusServiceUnavailable)
 				return

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/motcua/motcua/bot"
+	"github.com/motcua/motcua/bot/channel"
 	"github.com/motcua/motcua/store"
 )
 
@@ -68,11 +69,10 @@ type Bot struct {
 	log      *slog.Logger
 	metrics  *Metrics
 	wait     func(ctx context.Context, d time.Duration) error
-	disp     *dispatcher
-	// life is the context updates are handled in, apart from the request
-	// or poll that brought them; stop ends it when Close gives up waiting.
-	life context.Context
-	stop context.CancelFunc
+	// disp queues updates and returns at once: nothing can be handed
+	// back to Zalo, so run keeps an update until it is handled, in the
+	// dispatcher's context, apart from the request or poll that brought it.
+	disp *channel.Dispatcher[update]
 }
 
 // New connects to the Bot Platform (getMe, which checks the token and
@@ -132,8 +132,10 @@ func New(ctx context.Context, svc Handler, opts Options) (*Bot, error) {
 			b.names = append(b.names, n)
 		}
 	}
-	b.life, b.stop = context.WithCancel(context.WithoutCancel(ctx))
-	b.disp = newDispatcher(workers, b.run)
+	b.disp = channel.NewDispatcher(workers, queueLen, func(ctx context.Context, u update) error {
+		b.run(ctx, u)
+		return nil
+	})
 	return b, nil
 }
 
@@ -143,18 +145,14 @@ func (b *Bot) ID() string { return b.id }
 // Close takes no more updates and stops the workers once the updates they
 // hold are handled. When ctx ends first, updates still waiting for the
 // store are given up and Close returns ctx's error.
-func (b *Bot) Close(ctx context.Context) error {
-	err := b.disp.close(ctx)
-	b.stop()
-	return err
-}
+func (b *Bot) Close(ctx context.Context) error { return b.disp.Close(ctx) }
 
 // run handles one update until it is handled: it converts it, asks the
 // service, and sends the reply. Zalo hands an update out once, so when the
 // store is unreachable it is tried again here, with backoff, until the
 // store answers or the bot shuts down; the citizen gets one apology, at
-// the first failure.
-func (b *Bot) run(upd update) {
+// the first failure. ctx ends when Close gives up waiting.
+func (b *Bot) run(ctx context.Context, upd update) {
 	u, chatID, kind := b.convert(upd)
 	b.metrics.update(kind)
 	if kind == kindIgnored {
@@ -164,21 +162,21 @@ func (b *Bot) run(upd update) {
 	apologized := false
 	for attempt := 0; ; attempt++ {
 		start := time.Now()
-		reply, err := b.svc.Handle(b.life, u)
+		reply, err := b.svc.Handle(ctx, u)
 		if errors.Is(err, store.ErrUnavailable) {
 			b.metrics.storeError()
 			if !apologized {
-				b.deliver(b.life, chatID, reply)
+				b.deliver(ctx, chatID, reply)
 				apologized = true
 			}
 			log.Warn("zalo: store unreachable, the update will be tried again", "attempt", attempt+1, "err", err)
-			if b.wait(b.life, backoff(min(attempt+1, 6))) != nil {
+			if b.wait(ctx, backoff(min(attempt+1, 6))) != nil {
 				log.Warn("zalo: shutting down; update given up while the store is unreachable")
 				return
 			}
 			continue
 		}
-		b.deliver(b.life, chatID, reply)
+		b.deliver(ctx, chatID, reply)
 		b.metrics.handled(time.Since(start))
 		if err != nil {
 			log.Error("zalo: handle update", "err", err)

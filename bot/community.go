@@ -102,6 +102,7 @@ type CommunityTexts struct {
 	VillageHint             string `yaml:"village_hint"`
 	NoticesStopped          string `yaml:"notices_stopped"`
 	NoticesStarted          string `yaml:"notices_started"`
+	NoticesNone             string `yaml:"notices_none"`
 	GroupJoined             string `yaml:"group_joined"`
 	GroupVillageList        string `yaml:"group_village_list"`
 	GroupVillageSet         string `yaml:"group_village_set"`

@@ -83,7 +83,7 @@ func (b *Bot) sendWith(ctx context.Context, method string, r request, waitRateLi
 		var resp *tgbotapi.APIResponse
 		resp, err = b.call(ctx, b.timeout, r)
 		if err == nil {
-			b.metrics.sent(method, ReasonOK)
+			b.metrics.Sent(method, ReasonOK)
 			return resp, nil
 		}
 		serr := classify(method, err)
@@ -95,22 +95,22 @@ func (b *Bot) sendWith(ctx context.Context, method string, r request, waitRateLi
 			pause = time.Duration(max(1, apiErr.RetryAfter)) * time.Second
 			serr.RetryAfter = pause
 			if pause > maxRetryAfter || !waitRateLimit {
-				b.metrics.sent(method, serr.Reason)
+				b.metrics.Sent(method, serr.Reason)
 				return nil, serr
 			}
 		case ReasonServer, ReasonNetwork:
 			pause = backoff(attempt)
 		default:
-			b.metrics.sent(method, serr.Reason)
+			b.metrics.Sent(method, serr.Reason)
 			return nil, serr
 		}
 		if attempt == maxAttempts-1 {
-			b.metrics.sent(method, serr.Reason)
+			b.metrics.Sent(method, serr.Reason)
 			return nil, serr
 		}
 		b.log.Debug("telegram call retried", "method", method, "reason", serr.Reason, "pause", pause)
 		if err := b.wait(ctx, pause); err != nil {
-			b.metrics.sent(method, ReasonNetwork)
+			b.metrics.Sent(method, ReasonNetwork)
 			return nil, &SendError{Method: method, Reason: ReasonNetwork, Err: err}
 		}
 	}

@@ -147,7 +147,7 @@ func (b *Bot) SetCommands(ctx context.Context) {
 func (b *Bot) process(ctx context.Context, upd tgbotapi.Update) error {
 	start := time.Now()
 	u, chatID, kind := b.convert(upd)
-	b.metrics.update(kind)
+	b.metrics.Update(kind)
 	if cq := upd.CallbackQuery; cq != nil {
 		// Always answer, so the button stops spinning, and take the keyboard
 		// off the message, so the question cannot be answered twice.
@@ -168,7 +168,7 @@ func (b *Bot) process(ctx context.Context, upd tgbotapi.Update) error {
 	}
 	reply, err := b.svc.Handle(ctx, u)
 	if errors.Is(err, store.ErrUnavailable) {
-		b.metrics.storeError()
+		b.metrics.StoreError()
 		if _, already := b.apologized.LoadOrStore(upd.UpdateID, true); !already {
 			b.deliver(ctx, chatID, reply)
 		}
@@ -176,7 +176,7 @@ func (b *Bot) process(ctx context.Context, upd tgbotapi.Update) error {
 	}
 	b.apologized.Delete(upd.UpdateID)
 	b.deliver(ctx, chatID, reply)
-	b.metrics.handled(time.Since(start))
+	b.metrics.Handled(time.Since(start))
 	if err != nil {
 		b.log.Error("telegram: handle update", "update", upd.UpdateID, "err", err)
 	}

@@ -29,7 +29,7 @@ func (b *Bot) Webhook(secret string) http.Handler {
 		}
 		got := r.Header.Get("X-Telegram-Bot-Api-Secret-Token")
 		if secret == "" || subtle.ConstantTimeCompare([]byte(got), []byte(secret)) != 1 {
-			b.metrics.update("unauthorized")
+			b.metrics.Update("unauthorized")
 			http.Error(w, "unauthorized", http.StatusUnauthorized)
 			return
 		}

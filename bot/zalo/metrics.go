@@ -1,66 +1,22 @@
 package zalo
 
 import (
-	"time"
-
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/motcua/motcua/bot/channel"
 )
 
 // Metrics counts what the Zalo channel does. A nil *Metrics counts
 // nothing.
-type Metrics struct {
-	updates     *prometheus.CounterVec
-	handle      prometheus.Histogram
-	sends       *prometheus.CounterVec
-	storeErrors prometheus.Counter
-}
+type Metrics = channel.Metrics
 
 // NewMetrics registers the channel's metrics with reg. Their names start
 // with motcua_zalo_, so that they sit beside Telegram's in one registry.
 func NewMetrics(reg prometheus.Registerer) *Metrics {
-	m := &Metrics{
-		updates: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "motcua_zalo_updates_total",
-			Help: "Updates received, by kind (text, image, other, group, ignored, unauthorized, undecodable).",
-		}, []string{"kind"}),
-		handle: prometheus.NewHistogram(prometheus.HistogramOpts{
-			Name:    "motcua_zalo_handle_seconds",
-			Help:    "Time from taking an update off its queue to its reply sent.",
-			Buckets: []float64{.002, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
-		}),
-		sends: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "motcua_zalo_sends_total",
-			Help: "Bot Platform calls, by method and result (ok, quota, auth, client, server, network).",
-		}, []string{"method", "result"}),
-		storeErrors: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "motcua_zalo_store_errors_total",
-			Help: "Attempts at an update that failed because the store was unreachable (each is retried).",
-		}),
-	}
-	reg.MustRegister(m.updates, m.handle, m.sends, m.storeErrors)
-	return m
-}
-
-func (m *Metrics) update(kind string) {
-	if m != nil {
-		m.updates.WithLabelValues(kind).Inc()
-	}
-}
-
-func (m *Metrics) handled(d time.Duration) {
-	if m != nil {
-		m.handle.Observe(d.Seconds())
-	}
-}
-
-func (m *Metrics) sent(method, result string) {
-	if m != nil {
-		m.sends.WithLabelValues(method, result).Inc()
-	}
-}
-
-func (m *Metrics) storeError() {
-	if m != nil {
-		m.storeErrors.Inc()
-	}
+	return channel.NewMetrics(reg, channel.MetricsOptions{
+		Channel: "zalo",
+		API:     "Bot Platform",
+		Kinds:   []string{kindText, kindImage, kindOther, kindGroup, kindIgnored, "unauthorized", "undecodable"},
+		Results: []string{ReasonOK, ReasonQuota, ReasonAuth, ReasonClient, ReasonServer, ReasonNetwork},
+	})
 }

@@ -25,7 +25,7 @@ func (b *Bot) Poll(ctx context.Context) error {
 				break
 			}
 			serr := classify("getUpdates", err)
-			b.metrics.sent("getUpdates", serr.Reason)
+			b.metrics.Sent("getUpdates", serr.Reason)
 			if serr.Reason == ReasonAuth {
 				return fmt.Errorf("zalo: poll: %w", serr)
 			}
@@ -53,16 +53,16 @@ func (b *Bot) getUpdates(ctx context.Context) ([]update, error) {
 	res, err := b.api.call(ctx, pollTimeout+b.timeout, "getUpdates", map[string]int{"timeout": int(pollTimeout.Seconds())})
 	var apiErr *APIError
 	if errors.As(err, &apiErr) && apiErr.Code == 408 {
-		b.metrics.sent("getUpdates", "idle")
+		b.metrics.Sent("getUpdates", "idle")
 		return nil, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	b.metrics.sent("getUpdates", ReasonOK)
+	b.metrics.Sent("getUpdates", ReasonOK)
 	updates, err := decodeUpdates(res)
 	if err != nil {
-		b.metrics.update("undecodable")
+		b.metrics.Update("undecodable")
 		b.log.Warn("zalo: undecodable update from getUpdates", "err", err)
 		return nil, nil
 	}

@@ -71,7 +71,7 @@ func (b *Bot) send(ctx context.Context, method string, params any) (json.RawMess
 	for attempt := 0; ; attempt++ {
 		res, err := b.api.call(ctx, b.timeout, method, params)
 		if err == nil {
-			b.metrics.sent(method, ReasonOK)
+			b.metrics.Sent(method, ReasonOK)
 			return res, nil
 		}
 		serr = classify(method, err)
@@ -86,7 +86,7 @@ func (b *Bot) send(ctx context.Context, method string, params any) (json.RawMess
 			break
 		}
 	}
-	b.metrics.sent(method, serr.Reason)
+	b.metrics.Sent(method, serr.Reason)
 	return nil, serr
 }
 

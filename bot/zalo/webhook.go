@@ -32,7 +32,7 @@ func (b *Bot) Webhook(secret string) http.Handler {
 		}
 		got := r.Header.Get(SecretHeader)
 		if secret == "" || got == "" || subtle.ConstantTimeCompare([]byte(got), []byte(secret)) != 1 {
-			b.metrics.update("unauthorized")
+			b.metrics.Update("unauthorized")
 			http.Error(w, "unauthorized", http.StatusUnauthorized)
 			return
 		}
@@ -44,7 +44,7 @@ func (b *Bot) Webhook(secret string) http.Handler {
 		updates, err := decodeUpdates(body)
 		if err != nil {
 			// The same bytes would come again: take them, and log.
-			b.metrics.update("undecodable")
+			b.metrics.Update("undecodable")
 			b.log.Warn("zalo: undecodable webhook update", "err", err)
 			w.WriteHeader(http.StatusOK)
 			return

@@ -154,7 +154,7 @@ func (b *Bot) Close(ctx context.Context) error { return b.disp.Close(ctx) }
 // the first failure. ctx ends when Close gives up waiting.
 func (b *Bot) run(ctx context.Context, upd update) {
 	u, chatID, kind := b.convert(upd)
-	b.metrics.update(kind)
+	b.metrics.Update(kind)
 	if kind == kindIgnored {
 		return
 	}
@@ -164,7 +164,7 @@ func (b *Bot) run(ctx context.Context, upd update) {
 		start := time.Now()
 		reply, err := b.svc.Handle(ctx, u)
 		if errors.Is(err, store.ErrUnavailable) {
-			b.metrics.storeError()
+			b.metrics.StoreError()
 			if !apologized {
 				b.deliver(ctx, chatID, reply)
 				apologized = true
@@ -177,7 +177,7 @@ func (b *Bot) run(ctx context.Context, upd update) {
 			continue
 		}
 		b.deliver(ctx, chatID, reply)
-		b.metrics.handled(time.Since(start))
+		b.metrics.Handled(time.Since(start))
 		if err != nil {
 			log.Error("zalo: handle update", "err", err)
 		}

@@ -8,10 +8,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 
 	"github.com/motcua/motcua/bot"
+	"github.com/motcua/motcua/bot/channel"
 )
 
 // Handler answers updates; *bot.Service is one.
@@ -74,25 +74,9 @@ func RenderReply(r bot.Reply) string {
 // Render shows one message as text: its text, its buttons as numbered lines,
 // and the hint on what can be typed.
 func Render(m bot.Message) string {
-	var b strings.Builder
+	to := ""
 	if m.To != "" {
-		b.WriteString("[→ " + m.To + "] ")
+		to = "[→ " + m.To + "] "
 	}
-	b.WriteString(m.Text)
-	n := 0
-	for _, btn := range m.Buttons {
-		if btn.OpenChat {
-			continue
-		}
-		n++
-		b.WriteString("\n  ")
-		b.WriteString(strconv.Itoa(n))
-		b.WriteString(". ")
-		b.WriteString(btn.Label)
-	}
-	if m.Hint != "" {
-		b.WriteString("\n")
-		b.WriteString(m.Hint)
-	}
-	return b.String()
+	return to + m.Text + channel.Choices(m, nil)
 }

@@ -1,12 +1,12 @@
 package zalo
 
 import (
-	"strconv"
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/motcua/motcua/bot"
+	"github.com/motcua/motcua/bot/channel"
 )
 
 // maxText is Zalo's limit on a message's text and a photo's caption, 2000
@@ -18,27 +18,17 @@ const maxText = 2000
 // the number, or the label), a button that opens a private chat as a line
 // saying so, and the hint of what can be typed instead of Nav.
 func (b *Bot) render(m bot.Message) string {
-	var s strings.Builder
-	s.WriteString(m.Text)
-	n := 0
-	for _, btn := range m.Buttons {
-		s.WriteString("\n")
-		if btn.OpenChat {
-			// No link opens a chat with a Zalo bot that we can rely on:
-			// the label says what to do, and ChatLink when configured.
-			s.WriteString("👉 " + btn.Label)
-			if b.chatLink != "" {
-				s.WriteString(": " + b.chatLink)
-			}
-			continue
-		}
-		n++
-		s.WriteString("  " + strconv.Itoa(n) + ". " + btn.Label)
+	return strings.TrimLeft(m.Text+channel.Choices(m, b.openChat), "\n")
+}
+
+// openChat is the line of a button that opens a private chat: no link
+// opens a chat with a Zalo bot that we can rely on, so the label says what
+// to do, followed by ChatLink when the commune has one.
+func (b *Bot) openChat(label string) string {
+	if b.chatLink == "" {
+		return "👉 " + label
 	}
-	if m.Hint != "" {
-		s.WriteString("\n" + m.Hint)
-	}
-	return strings.TrimLeft(s.String(), "\n")
+	return "👉 " + label + ": " + b.chatLink
 }
 
 // units is the length of s in UTF-16 code units.

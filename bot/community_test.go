@@ -389,9 +389,8 @@ func TestFiguresForStaff(t *testing.T) {
 			t.Fatalf("missing %q in:\n%s", want, out)
 		}
 	}
-	last := s.last.Messages[len(s.last.Messages)-1]
-	if last.Photo == nil || string(last.Photo.PNG) != "png" || len(drawn) != 1 {
-		t.Fatalf("no chart: %+v", last)
+	if m := s.last.Messages[0]; len(s.last.Messages) != 1 || m.Photo == nil || string(m.Photo.PNG) != "png" || len(drawn) != 1 {
+		t.Fatalf("not one message with the chart: %+v", s.last.Messages)
 	}
 	citizen := &party{t: t, svc: svc, chat: bot.Chat{ID: "tg:1", Private: true}, user: bot.User{ID: "tg:1"}, n: &n}
 	if out := citizen.send(bot.Update{Text: "/thongke"}); !strings.Contains(out, "Chỉ cán bộ xã mới xem được số liệu.") {

@@ -82,7 +82,7 @@ func (c *Community) applyFigures(ctx context.Context, chat Chat, e flows.Effect)
 	if err != nil {
 		return nil, fmt.Errorf("gather figures: %w", err)
 	}
-	out := []Message{{Text: c.figuresText(f, now)}}
+	m := Message{Text: c.figuresText(f, now)}
 	if c.Chart != nil && len(f.Daily) > 0 {
 		series := []string{ct.FiguresChartActive, ct.FiguresChartStarted, ct.FiguresChartDone, ct.FiguresChartQuestions}
 		png, err := c.Chart(ct.FiguresChartTitle, series, f.Daily)
@@ -90,10 +90,12 @@ func (c *Community) applyFigures(ctx context.Context, chat Chat, e flows.Effect)
 			// The words are the figures; the chart only shows them.
 			c.log().Error("draw the chart of figures", "err", err)
 		} else {
-			out = append(out, Message{Text: ct.FiguresChartTitle, Photo: &Photo{PNG: png}})
+			// The figures go with the chart: a channel that cannot send a
+			// drawn picture (Zalo) sends them alone.
+			m.Photo = &Photo{PNG: png}
 		}
 	}
-	return out, nil
+	return []Message{m}, nil
 }
 
 // figuresText words the figures, a few lines a topic.

@@ -184,6 +184,11 @@ func (r reporter) Report(ctx context.Context, n notices.Notice) (string, error) 
 		ID: n.ID, Done: n.Status == notices.Done, Cancelled: n.Status == notices.Canceled, Waiting: n.Waiting,
 		Total: n.Counts.Total, Sent: n.Counts.Sent, Blocked: n.Counts.Blocked, Failed: n.Counts.Failed, Skipped: n.Counts.Skipped,
 	})
+	if channel(n.Author) != "tg" {
+		// Only Telegram keeps a button on a message it did not send in
+		// the conversation; elsewhere the text's /huythongbao does.
+		m.Buttons = nil
+	}
 	if n.Progress != "" {
 		err := p.Edit(ctx, n.Author, n.Progress, m)
 		switch {

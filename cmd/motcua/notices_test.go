@@ -161,15 +161,16 @@ func TestServeNotice(t *testing.T) {
 	}
 	// Figures, with the chart as a photo; the staff member is one of the
 	// people, without a village.
-	figures := s.say("/thongke", "Số liệu sử dụng")
-	text := figures[0].Text
+	api.PushUpdate(telegramtest.TextUpdate(staff, "private", staff, "/thongke"))
+	eventually(t, func() bool { return len(api.Photos(staff)) == 1 })
+	chart := api.Photos(staff)[0]
+	text := chart.Text // the figures are the chart's caption
 	for _, want := range []string{"Người dùng: 13 người", "chưa chọn thôn: 1", "Thôn 1: 8", "Thôn Đắk Lư: 4", "1 thông báo, 4 tin"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("figures miss %q:\n%s", want, text)
 		}
 	}
-	eventually(t, func() bool { return len(api.Photos(staff)) == 1 })
-	if png := api.Photos(staff)[0].Upload; !bytes.HasPrefix(png, []byte("\x89PNG")) {
+	if png := chart.Upload; !bytes.HasPrefix(png, []byte("\x89PNG")) {
 		t.Errorf("the chart is not a PNG: %q", fmt.Sprintf("%.8q", png))
 	}
 }

@@ -13,6 +13,8 @@ import (
 
 	"github.com/motcua/motcua/bot"
 	"github.com/motcua/motcua/bot/console"
+	"github.com/motcua/motcua/people"
+	"github.com/motcua/motcua/stats"
 	"github.com/motcua/motcua/store"
 	"github.com/motcua/motcua/store/redistest"
 )
@@ -128,7 +130,13 @@ func TestRoundTripsPerMessage(t *testing.T) {
 	client := redistest.Start(t).Client(t)
 	counter := &roundTrips{}
 	client.AddHook(counter)
-	svc := newService(t, redisStore(t, client))
+	// The commune's side records her as seen on her first message of the
+	// day only (with the figures: people.Seen, stats.Active), not on
+	// every message.
+	svc := bot.New(engine(t), redisStore(t, client), bot.Options{Location: ict, Now: now, Retries: []time.Duration{}, Community: &bot.Community{
+		People: people.NewRedis(client, people.Options{Prefix: "mctest"}),
+		Stats:  stats.NewRedis(client, stats.Options{Prefix: "mctest"}),
+	}})
 	c := newChat(t, svc)
 	c.say("/start thu") // loads the script
 	c.say("1")

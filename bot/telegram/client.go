@@ -8,11 +8,12 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"github.com/motcua/motcua/bot/channel"
 )
 
 // httpClient is what the library calls for every request. It carries the
@@ -32,7 +33,7 @@ func (c httpClient) Do(req *http.Request) (*http.Response, error) {
 	}
 	resp, err := c.base.Do(req)
 	if err != nil {
-		return nil, redactErr(err, c.token)
+		return nil, channel.Redact(err, c.token)
 	}
 	if resp.StatusCode < 400 {
 		return resp, nil
@@ -40,7 +41,7 @@ func (c httpClient) Do(req *http.Request) (*http.Response, error) {
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
 	resp.Body.Close()
 	if err != nil {
-		return nil, redactErr(fmt.Errorf("read the answer of %s: %w", req.URL.Path, err), c.token)
+		return nil, channel.Redact(fmt.Errorf("read the answer of %s: %w", req.URL.Path, err), c.token)
 	}
 	var probe struct {
 		Ok *bool `json:"ok"`
@@ -59,32 +60,6 @@ func (c httpClient) Do(req *http.Request) (*http.Response, error) {
 	resp.Body = io.NopCloser(bytes.NewReader(body))
 	return resp, nil
 }
-
-// redactErr removes the token from an error: the library puts it in every
-// request URL, and *url.Error repeats the URL.
-func redactErr(err error, token string) error {
-	if err == nil || token == "" || !strings.Contains(err.Error(), token) {
-		return err
-	}
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		return &url.Error{Op: ue.Op, URL: strings.ReplaceAll(ue.URL, token, "<token>"), Err: redactErr(ue.Err, token)}
-	}
-	return redacted{msg: strings.ReplaceAll(err.Error(), token, "<token>"), err: err}
-}
-
-// redacted is an error whose text no longer holds the token. It still
-// unwraps, for errors.Is on timeouts and cancellation.
-type redacted struct {
-	msg string
-	err error
-}
-
-func (r redacted) Error() string { return r.msg }
-
-// Unwrap lets errors.Is see context.DeadlineExceeded and the like; callers
-// print Error, never the unwrapped chain.
-func (r redacted) Unwrap() error { return r.err }
 
 // request is one call of the library.
 type request func(api *tgbotapi.BotAPI) (*tgbotapi.APIResponse, error)
@@ -114,5 +89,5 @@ func (b *Bot) call(ctx context.Context, timeout time.Duration, r request) (*tgbo
 		// errors: without it a 403 or a 429 would read as a bad request.
 		apiErr.Code = resp.ErrorCode
 	}
-	return resp, redactErr(err, b.api.Token)
+	return resp, channel.Redact(err, b.api.Token)
 }

@@ -114,7 +114,7 @@ func New(ctx context.Context, svc Handler, opts Options) (*Bot, error) {
 	defer cancel()
 	api, err := tgbotapi.NewBotAPIWithClient(opts.Token, apiURL+"/bot%s/%s", httpClient{ctx: getMeCtx, base: b.http, token: opts.Token})
 	if err != nil {
-		return nil, fmt.Errorf("telegram: connect to %s: %w", apiURL, redactErr(err, opts.Token))
+		return nil, fmt.Errorf("telegram: connect to %s: %w", apiURL, channel.Redact(err, opts.Token))
 	}
 	b.api = api
 	b.username = api.Self.UserName

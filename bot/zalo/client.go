@@ -8,9 +8,10 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
+
+	"github.com/motcua/motcua/bot/channel"
 )
 
 // maxAnswer bounds the body of an answer of the Bot Platform read into
@@ -96,51 +97,13 @@ func (c *client) call(ctx context.Context, timeout time.Duration, method string,
 	return env.Result, nil
 }
 
-// scrub keeps the token out of an error. Go's *url.Error repeats the
-// request URL, which holds the token: it is dropped, its cause kept (so
-// errors.Is still sees context.DeadlineExceeded). An API error's
-// description is cleaned in place, so that it stays an *APIError. Any
-// other text still holding the token has it replaced, and then unwraps
-// only to a context's error.
+// scrub keeps the token out of an error (see channel.Redact). An API
+// error's description, which may echo the URL, is cleaned in place, so
+// that it stays an *APIError.
 func (c *client) scrub(err error) error {
-	if c.token == "" {
-		return err
-	}
 	var apiErr *APIError
-	if errors.As(err, &apiErr) {
+	if c.token != "" && errors.As(err, &apiErr) {
 		apiErr.Description = strings.ReplaceAll(apiErr.Description, c.token, "<token>")
 	}
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		err = replaceURLError(err, ue)
-	}
-	if !strings.Contains(err.Error(), c.token) {
-		return err
-	}
-	var cause error
-	for _, e := range []error{context.Canceled, context.DeadlineExceeded} {
-		if errors.Is(err, e) {
-			cause = e
-		}
-	}
-	return redacted{msg: strings.ReplaceAll(err.Error(), c.token, "<token>"), err: cause}
+	return channel.Redact(err, c.token)
 }
-
-// replaceURLError rewrites err's text with ue's operation and cause in
-// place of ue's text.
-func replaceURLError(err error, ue *url.Error) error {
-	cause := ue.Err
-	msg := strings.Replace(err.Error(), ue.Error(), ue.Op+": "+cause.Error(), 1)
-	return redacted{msg: msg, err: cause}
-}
-
-// redacted is an error whose text no longer holds the token. It unwraps to
-// the cause, for errors.Is on timeouts and cancellation; callers print
-// Error, never the chain.
-type redacted struct {
-	msg string
-	err error
-}
-
-func (r redacted) Error() string { return r.msg }
-func (r redacted) Unwrap() error { return r.err }

@@ -19,8 +19,9 @@
 // Every call is a POST of JSON to <APIURL>/bot<token>/<method>, answered
 // with an envelope {"ok","result"} or {"ok":false,"error_code" (or
 // "errorCode"),"description"}; ok is what counts, not the HTTP status. The
-// token sits in the path, so every error is scrubbed of it: *url.Error's
-// URL is dropped, and any text still holding it is rewritten.
+// token sits in the path, so every error is scrubbed of it
+// (channel.Redact): "<token>" stands in its place in *url.Error's URL and
+// in any text that held it.
 //
 // Updates arrive by long polling (Poll: getUpdates hands out one update a
 // call, once, with no offset; an idle poll ends with 408) or by webhook

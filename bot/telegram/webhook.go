@@ -2,7 +2,6 @@ package telegram
 
 import (
 	"context"
-	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,10 +9,15 @@ import (
 	"net/http"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"github.com/motcua/motcua/bot/channel"
 )
 
 // maxUpdate bounds the body of a webhook request.
 const maxUpdate = 1 << 20
+
+// secretHeader is the header Telegram sends the webhook's secret in.
+const secretHeader = "X-Telegram-Bot-Api-Secret-Token"
 
 // Webhook returns the handler Telegram posts updates to. A request without
 // the secret (X-Telegram-Bot-Api-Secret-Token, compared in constant time) is
@@ -21,18 +25,7 @@ const maxUpdate = 1 << 20
 // answer: 200 when done, 503 when it must be delivered again (the store was
 // unreachable, or the bot is shutting down), so nothing is lost.
 func (b *Bot) Webhook(secret string) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodPost {
-			w.Header().Set("Allow", http.MethodPost)
-			http.Error(w, "POST only", http.StatusMethodNotAllowed)
-			return
-		}
-		got := r.Header.Get("X-Telegram-Bot-Api-Secret-Token")
-		if secret == "" || subtle.ConstantTimeCompare([]byte(got), []byte(secret)) != 1 {
-			b.metrics.Update("unauthorized")
-			http.Error(w, "unauthorized", http.StatusUnauthorized)
-			return
-		}
+	return channel.Webhook(secretHeader, secret, b.metrics, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		upd, err := decodeUpdate(io.LimitReader(r.Body, maxUpdate))
 		if err != nil {
 			// Telegram would send the same bytes again: take it and log.
@@ -46,7 +39,7 @@ func (b *Bot) Webhook(secret string) http.Handler {
 			return
 		}
 		w.WriteHeader(http.StatusOK)
-	})
+	}))
 }
 
 // decodeUpdate reads one update as Telegram sends it.

@@ -2,10 +2,11 @@ package zalo
 
 import (
 	"context"
-	"crypto/subtle"
 	"fmt"
 	"io"
 	"net/http"
+
+	"github.com/motcua/motcua/bot/channel"
 )
 
 // SecretHeader is the header Zalo sends a webhook's secret token in.
@@ -24,18 +25,7 @@ const maxUpdate = 1 << 20
 // A queue full until the request ends, or a bot shutting down, answers
 // 503.
 func (b *Bot) Webhook(secret string) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodPost {
-			w.Header().Set("Allow", http.MethodPost)
-			http.Error(w, "POST only", http.StatusMethodNotAllowed)
-			return
-		}
-		got := r.Header.Get(SecretHeader)
-		if secret == "" || got == "" || subtle.ConstantTimeCompare([]byte(got), []byte(secret)) != 1 {
-			b.metrics.Update("unauthorized")
-			http.Error(w, "unauthorized", http.StatusUnauthorized)
-			return
-		}
+	return channel.Webhook(SecretHeader, secret, b.metrics, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, err := io.ReadAll(io.LimitReader(r.Body, maxUpdate))
 		if err != nil {
 			http.Error(w, "unreadable body", http.StatusBadRequest)
@@ -57,7 +47,7 @@ func (b *Bot) Webhook(secret string) http.Handler {
 			}
 		}
 		w.WriteHeader(http.StatusOK)
-	})
+	}))
 }
 
 // SetWebhook tells Zalo to post updates to url (https) with secret (8 to

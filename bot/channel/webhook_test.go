@@ -1,0 +1,66 @@
+package channel_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/motcua/motcua/bot/channel"
+)
+
+func TestWebhook(t *testing.T) {
+	const header = "X-Bot-Api-Secret-Token"
+	tests := []struct {
+		name, method, secret, sent string
+		want                       int
+		unauthorized               float64
+	}{
+		{"the secret", http.MethodPost, "s3cret_webhook", "s3cret_webhook", http.StatusOK, 0},
+		{"no secret sent", http.MethodPost, "s3cret_webhook", "", http.StatusUnauthorized, 1},
+		{"a wrong secret", http.MethodPost, "s3cret_webhook", "s3cret_webhooj", http.StatusUnauthorized, 1},
+		{"a prefix of it", http.MethodPost, "s3cret_webhook", "s3cret", http.StatusUnauthorized, 1},
+		{"none configured accepts nothing", http.MethodPost, "", "", http.StatusUnauthorized, 1},
+		{"a GET", http.MethodGet, "s3cret_webhook", "s3cret_webhook", http.StatusMethodNotAllowed, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			reg := prometheus.NewRegistry()
+			m := channel.NewMetrics(reg, channel.MetricsOptions{Channel: "test"})
+			reached := false
+			h := channel.Webhook(header, tt.secret, m, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { reached = true }))
+			req := httptest.NewRequest(tt.method, "/hook", strings.NewReader("{}"))
+			if tt.sent != "" {
+				req.Header.Set(header, tt.sent)
+			}
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			if rec.Code != tt.want || reached != (tt.want == http.StatusOK) {
+				t.Errorf("answered %d, handler reached %v; want %d", rec.Code, reached, tt.want)
+			}
+			if got := counted(t, reg, "motcua_test_updates_total"); got != tt.unauthorized {
+				t.Errorf("%v unauthorized counted, want %v", got, tt.unauthorized)
+			}
+		})
+	}
+}
+
+// counted is the sum of a counter's values, 0 when it has none.
+func counted(t *testing.T, reg *prometheus.Registry, name string) float64 {
+	t.Helper()
+	families, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := 0.0
+	for _, f := range families {
+		if f.GetName() == name {
+			for _, m := range f.GetMetric() {
+				sum += m.GetCounter().GetValue()
+			}
+		}
+	}
+	return sum
+}

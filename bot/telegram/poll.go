@@ -8,6 +8,8 @@ import (
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"github.com/motcua/motcua/bot/channel"
 )
 
 // pollTimeout is how long one getUpdates waits for an update.
@@ -40,7 +42,7 @@ func (b *Bot) Poll(ctx context.Context) error {
 			}
 			failures++
 			b.log.Warn("telegram: getUpdates", "err", err)
-			if b.wait(ctx, backoff(min(failures, 5))) != nil {
+			if b.wait(ctx, channel.Backoff(min(failures, 5))) != nil {
 				break
 			}
 			continue
@@ -49,7 +51,7 @@ func (b *Bot) Poll(ctx context.Context) error {
 		next := b.handleBatch(context.WithoutCancel(ctx), updates, offset)
 		if next == offset && len(updates) > 0 {
 			// The first update must be handled again: give the store time.
-			if b.wait(ctx, backoff(3)) != nil {
+			if b.wait(ctx, channel.Backoff(3)) != nil {
 				offset = next
 				break
 			}

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"github.com/motcua/motcua/bot/channel"
 )
 
 // Reasons a send failed, as metrics labels and for callers to act on.
@@ -62,11 +64,6 @@ const (
 	maxRetryAfter = 60 * time.Second
 )
 
-// backoff is the pause before the n-th retry of a network error or a 5xx.
-func backoff(n int) time.Duration {
-	return time.Duration(250<<n) * time.Millisecond // 250 ms, 500 ms, 1 s
-}
-
 // send makes a Bot API call through the one path every call takes: a
 // timeout per call, network errors and 5xx retried with backoff, a 429
 // waited out for its retry_after, a 403 recorded as final. method names the
@@ -99,7 +96,7 @@ func (b *Bot) sendWith(ctx context.Context, method string, r request, waitRateLi
 				return nil, serr
 			}
 		case ReasonServer, ReasonNetwork:
-			pause = backoff(attempt)
+			pause = channel.Backoff(attempt)
 		default:
 			b.metrics.Sent(method, serr.Reason)
 			return nil, serr
@@ -140,16 +137,4 @@ func classify(method string, err error) *SendError {
 		e.Reason = ReasonClient
 	}
 	return e
-}
-
-// sleep waits for d unless ctx ends first.
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }

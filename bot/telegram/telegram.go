@@ -86,14 +86,14 @@ func New(ctx context.Context, svc Handler, opts Options) (*Bot, error) {
 		block:    opts.Blocklist,
 		wait:     opts.Wait,
 	}
-	if b.timeout == 0 {
-		b.timeout = 10 * time.Second
+	if b.timeout <= 0 {
+		b.timeout = channel.DefaultTimeout
 	}
 	if b.log == nil {
 		b.log = slog.Default()
 	}
 	if b.wait == nil {
-		b.wait = sleep
+		b.wait = channel.Sleep
 	}
 	apiURL := strings.TrimRight(opts.APIURL, "/")
 	if apiURL == "" {
@@ -101,15 +101,9 @@ func New(ctx context.Context, svc Handler, opts Options) (*Bot, error) {
 	}
 	workers := opts.Workers
 	if workers <= 0 {
-		workers = 16
+		workers = channel.DefaultWorkers
 	}
-	// Keep a connection per worker to the Bot API: the default transport
-	// keeps 2, and every other call then opens a new connection (a TLS
-	// handshake with Telegram) — 16 % of the bot's CPU under load.
-	transport := http.DefaultTransport.(*http.Transport).Clone()
-	transport.MaxIdleConnsPerHost = workers + 2
-	// Long polls hold a request for pollTimeout: the client must wait longer.
-	b.http = &http.Client{Timeout: pollTimeout + b.timeout, Transport: transport}
+	b.http = channel.HTTPClient(workers, pollTimeout+b.timeout)
 	getMeCtx, cancel := context.WithTimeout(ctx, b.timeout)
 	defer cancel()
 	api, err := tgbotapi.NewBotAPIWithClient(opts.Token, apiURL+"/bot%s/%s", httpClient{ctx: getMeCtx, base: b.http, token: opts.Token})

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+
+	"github.com/motcua/motcua/bot/channel"
 )
 
 // Poll receives updates by long polling until ctx ends. It leaves webhook
@@ -31,7 +33,7 @@ func (b *Bot) Poll(ctx context.Context) error {
 			}
 			failures++
 			b.log.Warn("zalo: getUpdates", "err", err)
-			if b.wait(ctx, backoff(min(failures, 5))) != nil {
+			if b.wait(ctx, channel.Backoff(min(failures, 5))) != nil {
 				break
 			}
 			continue

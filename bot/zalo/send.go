@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/motcua/motcua/bot/channel"
 )
 
 // Reasons a call failed, as metrics labels and for callers to act on.
@@ -58,11 +60,6 @@ func (e *SendError) Unwrap() error { return e.Err }
 // transient (network errors, 5xx, 403).
 const maxAttempts = 4
 
-// backoff is the pause before the n-th retry of a transient failure.
-func backoff(n int) time.Duration {
-	return time.Duration(250<<n) * time.Millisecond // 250 ms, 500 ms, 1 s…
-}
-
 // send makes a Bot Platform call through the one path every send takes: a
 // timeout per call, network errors, 5xx and 403 retried with backoff, the
 // rest final.
@@ -79,7 +76,7 @@ func (b *Bot) send(ctx context.Context, method string, params any) (json.RawMess
 		if !transient || attempt == maxAttempts-1 || ctx.Err() != nil {
 			break
 		}
-		pause := backoff(attempt)
+		pause := channel.Backoff(attempt)
 		b.log.Debug("zalo call retried", "method", method, "reason", serr.Reason, "pause", pause)
 		if err := b.wait(ctx, pause); err != nil {
 			serr = &SendError{Method: method, Reason: ReasonNetwork, Err: err}
@@ -108,16 +105,4 @@ func classify(method string, err error) *SendError {
 		e.Reason = ReasonClient
 	}
 	return e
-}
-
-// sleep waits for d unless ctx ends first.
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"strings"
 	"time"
 
@@ -91,13 +90,13 @@ func New(ctx context.Context, svc Handler, opts Options) (*Bot, error) {
 		wait:     opts.Wait,
 	}
 	if b.timeout <= 0 {
-		b.timeout = 10 * time.Second
+		b.timeout = channel.DefaultTimeout
 	}
 	if b.log == nil {
 		b.log = slog.Default()
 	}
 	if b.wait == nil {
-		b.wait = sleep
+		b.wait = channel.Sleep
 	}
 	apiURL := strings.TrimRight(opts.APIURL, "/")
 	if apiURL == "" {
@@ -105,13 +104,9 @@ func New(ctx context.Context, svc Handler, opts Options) (*Bot, error) {
 	}
 	workers := opts.Workers
 	if workers <= 0 {
-		workers = 16
+		workers = channel.DefaultWorkers
 	}
-	transport := http.DefaultTransport.(*http.Transport).Clone()
-	transport.MaxIdleConnsPerHost = workers + 2
-	// A long poll holds its request for pollTimeout: the client must wait
-	// longer, or every idle poll would end in an error of ours.
-	b.api = &client{base: apiURL, token: opts.Token, http: &http.Client{Timeout: pollTimeout + b.timeout, Transport: transport}}
+	b.api = &client{base: apiURL, token: opts.Token, http: channel.HTTPClient(workers, pollTimeout+b.timeout)}
 
 	res, err := b.api.call(ctx, b.timeout, "getMe", struct{}{})
 	if err != nil {
@@ -170,7 +165,7 @@ func (b *Bot) run(ctx context.Context, upd update) {
 				apologized = true
 			}
 			log.Warn("zalo: store unreachable, the update will be tried again", "attempt", attempt+1, "err", err)
-			if b.wait(ctx, backoff(min(attempt+1, 6))) != nil {
+			if b.wait(ctx, channel.Backoff(min(attempt+1, 6))) != nil {
 				log.Warn("zalo: shutting down; update given up while the store is unreachable")
 				return
 			}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/motcua/motcua/flows"
 	"github.com/motcua/motcua/reminders"
+	"github.com/motcua/motcua/store"
 )
 
 // Reminders connects the bot to the BHYT reminders: it carries out what
@@ -26,6 +27,9 @@ type Reminders struct {
 	// Engine words the days left ("còn 7 ngày").
 	Engine *flows.Messages
 	Now    func() time.Time
+	// Conversations, when set, lets a reminder sent unasked be answered
+	// by typed numbers (Offered).
+	Conversations store.Conversations
 }
 
 // maxReminders bounds the reminders of one chat.
@@ -116,6 +120,19 @@ func (r *Reminders) Render(c reminders.Claimed, now time.Time) Message {
 		{Label: r.Messages.ReminderRenewed, Data: reminderData(c.ID, actRenew)},
 		{Label: r.Messages.ReminderSnooze, Data: reminderData(c.ID, actSnooze)},
 	}}
+}
+
+// Offered makes a reminder just sent answerable by typing the number of
+// its choice, as on Zalo, which shows no buttons: its choices become the
+// conversation's menu (a procedure under way still takes typed text
+// first). Without Conversations it does nothing.
+func (r *Reminders) Offered(ctx context.Context, c reminders.Claimed) error {
+	return patchConversation(ctx, r.Conversations, c.Chat, func(conv *conversation) {
+		conv.Menu = []string{reminderData(c.ID, actRenew), reminderData(c.ID, actSnooze)}
+		if conv.Pending == pendingVillage || conv.Pending == pendingVillageStart || conv.Pending == pendingErase {
+			conv.Pending = "" // those questions read numbers too
+		}
+	})
 }
 
 // Reminder buttons: "r:<id>:<what>".

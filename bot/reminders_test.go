@@ -44,6 +44,11 @@ steps:
 
 func reminderService(t *testing.T) (*bot.Service, reminders.Store, *bot.Reminders) {
 	t.Helper()
+	return reminderServiceOn(t, store.NewMemory(store.Options{Now: now}))
+}
+
+func reminderServiceOn(t *testing.T, conv store.Conversations) (*bot.Service, reminders.Store, *bot.Reminders) {
+	t.Helper()
 	cat, iss := flows.Load(fstest.MapFS{"nhac-nho.yaml": {Data: []byte(nhacFlow)}}, "mem", nil, "")
 	if err := iss.Err(); err != nil {
 		t.Fatal(err)
@@ -51,8 +56,8 @@ func reminderService(t *testing.T) (*bot.Service, reminders.Store, *bot.Reminder
 	eng := flows.NewEngine(cat, flows.DefaultMessages())
 	f, _ := cat.Flow("nhac-nho")
 	rs := reminders.NewMemory(reminders.DefaultSchedule())
-	rem := &bot.Reminders{Store: rs, Schedule: reminders.DefaultSchedule(), Texts: f.Reminder, Messages: bot.DefaultMessages(), Engine: eng.Messages(), Now: now}
-	svc := bot.New(eng, store.NewMemory(store.Options{Now: now}), bot.Options{Location: ict, Now: now, Reminders: rem, ReminderFlow: "nhac-nho"})
+	rem := &bot.Reminders{Store: rs, Schedule: reminders.DefaultSchedule(), Texts: f.Reminder, Messages: bot.DefaultMessages(), Engine: eng.Messages(), Now: now, Conversations: conv}
+	svc := bot.New(eng, conv, bot.Options{Location: ict, Now: now, Reminders: rem, ReminderFlow: "nhac-nho"})
 	return svc, rs, rem
 }
 
@@ -134,5 +139,27 @@ func TestRenewalDateHints(t *testing.T) {
 			t.Errorf("%q: %s", in, got)
 		}
 	}
+	contains(t, c.say("31/12/2027"), "Đã ghi ngày hết hạn mới: 31/12/2027.")
+}
+
+// TestReminderAnsweredByNumber: on a channel without buttons (Zalo) the
+// reminder the scheduler sent is answered by typing its choice's number,
+// though the conversation's last menu was another.
+func TestReminderAnsweredByNumber(t *testing.T) {
+	svc, rs, rem := reminderService(t)
+	c := newChat(t, svc)
+	c.say("/start nhac-nho")
+	c.say("Mẹ")
+	c.say("31/12/2026") // the menu now offers other procedures
+	list, _ := rs.List(context.Background(), c.id)
+	claimed := reminders.Claimed{Reminder: list[0]}
+	if err := rem.Offered(context.Background(), claimed); err != nil {
+		t.Fatal(err)
+	}
+	contains(t, c.say("2"), "nhắc lại sau 3 ngày")
+	if err := rem.Offered(context.Background(), claimed); err != nil {
+		t.Fatal(err)
+	}
+	contains(t, c.say("1"), "Thẻ mới hết hạn ngày nào?")
 	contains(t, c.say("31/12/2027"), "Đã ghi ngày hết hạn mới: 31/12/2027.")
 }

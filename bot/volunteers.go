@@ -329,10 +329,17 @@ func (v *Volunteers) forget(ctx context.Context, chat, id string) error {
 
 // patch changes another chat's conversation (who holds which ticket).
 func (v *Volunteers) patch(ctx context.Context, chat string, change func(*conversation)) error {
-	if chat == "" || v.Conversations == nil {
+	return patchConversation(ctx, v.Conversations, chat, change)
+}
+
+// patchConversation changes a conversation from outside its updates: a
+// ticket's change seen from the other side, a reminder sent unasked. Its
+// turn is not moved, so no button goes stale.
+func patchConversation(ctx context.Context, st store.Conversations, chat string, change func(*conversation)) error {
+	if chat == "" || st == nil {
 		return nil
 	}
-	err := store.Update(ctx, v.Conversations, chat, "", func(old []byte) ([]byte, error) {
+	err := store.Update(ctx, st, chat, "", func(old []byte) ([]byte, error) {
 		c, err := decodeConversation(old)
 		if err != nil {
 			return nil, err

@@ -44,6 +44,13 @@ type Renderer interface {
 	Render(c reminders.Claimed, now time.Time) bot.Message
 }
 
+// offerer is a Renderer that also learns of a reminder sent, so that its
+// choices can be answered by typed numbers where a channel shows no
+// buttons; *bot.Reminders is one.
+type offerer interface {
+	Offered(ctx context.Context, c reminders.Claimed) error
+}
+
 // Options configures a Job. The zero value, but for what New requires,
 // is the project's defaults.
 type Options struct {

@@ -172,6 +172,13 @@ func (t *tick) sendOne(ctx context.Context, c reminders.Claimed, at time.Time) {
 			// The message went out but is not recorded: the lease brings
 			// it back. Sending more now would only make more such.
 			t.halt(fmt.Errorf("scheduler: record sent: %w", err))
+			return
+		}
+		if o, ok := j.renderer.(offerer); ok {
+			// Best effort: the buttons still work where there are any.
+			if err := o.Offered(ctx, c); err != nil {
+				j.log.Warn("scheduler: make a reminder answerable by number", "err", err)
+			}
 		}
 	case errors.Is(err, outbox.ErrQuietHours):
 		t.count(&t.rep.Quiet)

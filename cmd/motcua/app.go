@@ -168,7 +168,7 @@ func service(cfg Config, cat *flows.Catalog, st stores, loc *time.Location, log 
 	}
 	rem := &bot.Reminders{
 		Store: st.rem, Schedule: schedule(cfg, loc), Texts: f.Reminder,
-		Messages: msgs, Engine: eng.Messages(), Now: time.Now,
+		Messages: msgs, Engine: eng.Messages(), Now: time.Now, Conversations: st.conv,
 	}
 	var vol *bot.Volunteers
 	if cfg.Volunteers.Group != "" {

@@ -235,6 +235,8 @@ func TestServeZaloBirth(t *testing.T) {
 	if got := choices(t, remind); strings.Join(got, "|") != "✅ Đã gia hạn|⏰ Nhắc lại sau" {
 		t.Errorf("reminder choices %q in %q", got, remind)
 	}
+	// She answers it by number, though her last menu was the procedures'.
+	p.say("2", "nhắc lại sau 3 ngày")
 	plainZalo(t, api.SentTo(chat))
 }
 

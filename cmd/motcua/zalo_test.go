@@ -235,7 +235,13 @@ func TestServeZaloBirth(t *testing.T) {
 	if got := choices(t, remind); strings.Join(got, "|") != "✅ Đã gia hạn|⏰ Nhắc lại sau" {
 		t.Errorf("reminder choices %q in %q", got, remind)
 	}
-	// She answers it by number, though her last menu was the procedures'.
+	// She answers it by number, though her last menu was the procedures':
+	// once it is recorded sent, the reminder's choices become her menu.
+	convKey, client := "mc:{zl:"+chat+"}:conv", redisSrv.Client(t)
+	eventually(t, func() bool {
+		v, _ := client.Get(ctx, convKey).Result()
+		return strings.Contains(v, `"r:`)
+	})
 	p.say("2", "nhắc lại sau 3 ngày")
 	plainZalo(t, api.SentTo(chat))
 }

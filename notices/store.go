@@ -77,13 +77,9 @@ type Store struct {
 // NewStore returns a store on client. It panics if opts.Prefix contains
 // a brace, which would move the hash tag.
 func NewStore(client redis.UniversalClient, opts Options) *Store {
-	p := cmp.Or(opts.Prefix, store.DefaultPrefix)
-	if strings.ContainsAny(p, "{}") {
-		panic(fmt.Sprintf("notices: Redis key prefix %q must not contain '{' or '}'", p))
-	}
 	return &Store{
 		client:    client,
-		prefix:    p + ":{notices}:",
+		prefix:    store.TaggedPrefix(opts.Prefix, "notices"),
 		retention: cmp.Or(opts.Retention, DefaultRetention),
 		loc:       cmp.Or(opts.Location, flows.Vietnam()),
 	}

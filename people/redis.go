@@ -60,13 +60,7 @@ var _ Store = (*Redis)(nil)
 // NewRedis returns a store on client. It panics if opts.Prefix contains a
 // brace, which would move the hash tag.
 func NewRedis(client redis.UniversalClient, opts Options) *Redis {
-	if opts.Prefix == "" {
-		opts.Prefix = store.DefaultPrefix
-	}
-	if strings.ContainsAny(opts.Prefix, "{}") {
-		panic(fmt.Sprintf("people: Redis key prefix %q must not contain '{' or '}'", opts.Prefix))
-	}
-	p := opts.Prefix + ":{people}:"
+	p := store.TaggedPrefix(opts.Prefix, "people")
 	return &Redis{
 		client:  client,
 		keys:    []string{p + "p", p + "all", p + "off", p + "villages", p + "g"},

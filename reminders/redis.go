@@ -4,10 +4,8 @@ import (
 	"context"
 	_ "embed"
 	"errors"
-	"fmt"
 	"log/slog"
 	"strconv"
-	"strings"
 
 	"github.com/redis/go-redis/v9"
 
@@ -59,16 +57,11 @@ var _ Store = (*Redis)(nil)
 // sched is invalid (check configuration with Schedule.Validate first) or
 // if opts.Prefix contains a brace, which would move the hash tag.
 func NewRedis(client redis.UniversalClient, sched Schedule, opts Options) *Redis {
-	if opts.Prefix == "" {
-		opts.Prefix = store.DefaultPrefix
-	}
-	if strings.ContainsAny(opts.Prefix, "{}") {
-		panic(fmt.Sprintf("reminders: Redis key prefix %q must not contain '{' or '}'", opts.Prefix))
-	}
+	p := store.TaggedPrefix(opts.Prefix, "rem")
 	b := &redisBackend{
 		client: client,
-		due:    opts.Prefix + ":{rem}:due",
-		bucket: opts.Prefix + ":{rem}:r:",
+		due:    p + "due",
+		bucket: p + "r:",
 	}
 	return &Redis{newCore(b, sched, opts.Log)}
 }

@@ -48,10 +48,7 @@ var _ Store = (*Redis)(nil)
 // brace, which would move the hash tag.
 func NewRedis(client redis.UniversalClient, opts Options) *Redis {
 	opts = opts.withDefaults()
-	if strings.ContainsAny(opts.Prefix, "{}") {
-		panic(fmt.Sprintf("roles: Redis key prefix %q must not contain '{' or '}'", opts.Prefix))
-	}
-	p := opts.Prefix + ":{roles}:"
+	p := store.TaggedPrefix(opts.Prefix, "roles")
 	return &Redis{client: client, users: p + "users", code: p + "code:", ttl: opts.InviteTTL}
 }
 

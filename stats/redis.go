@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -33,13 +32,7 @@ var _ Store = (*Redis)(nil)
 // NewRedis returns a store on client. It panics if opts.Prefix contains a
 // brace, which would move the hash tag.
 func NewRedis(client redis.UniversalClient, opts Options) *Redis {
-	if opts.Prefix == "" {
-		opts.Prefix = store.DefaultPrefix
-	}
-	if strings.ContainsAny(opts.Prefix, "{}") {
-		panic(fmt.Sprintf("stats: Redis key prefix %q must not contain '{' or '}'", opts.Prefix))
-	}
-	return &Redis{client: client, prefix: opts.Prefix + ":{stats}:"}
+	return &Redis{client: client, prefix: store.TaggedPrefix(opts.Prefix, "stats")}
 }
 
 // countsKey is the hash of day's counters; activeKey its HyperLogLog of

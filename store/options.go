@@ -1,6 +1,10 @@
 package store
 
-import "time"
+import (
+	"fmt"
+	"strings"
+	"time"
+)
 
 // DefaultPrefix starts every Redis key when Options.Prefix is empty.
 const DefaultPrefix = "mc"
@@ -33,4 +37,19 @@ func (o Options) withDefaults() Options {
 		o.Now = time.Now
 	}
 	return o
+}
+
+// TaggedPrefix starts the keys of a store whose keys all share one hash
+// tag: "mc:{people}:" for prefix "mc" ("" is DefaultPrefix) and tag
+// "people". It panics if prefix contains a brace, which would move the
+// hash tag and split the keys a script touches over cluster slots: check
+// configuration first.
+func TaggedPrefix(prefix, tag string) string {
+	if prefix == "" {
+		prefix = DefaultPrefix
+	}
+	if strings.ContainsAny(prefix, "{}") {
+		panic(fmt.Sprintf("Redis key prefix %q must not contain '{' or '}'", prefix))
+	}
+	return prefix + ":{" + tag + "}:"
 }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -43,10 +42,7 @@ var _ Store = (*Redis)(nil)
 // brace, which would move the hash tag.
 func NewRedis(client redis.UniversalClient, opts Options) *Redis {
 	opts = opts.withDefaults()
-	if strings.ContainsAny(opts.Prefix, "{}") {
-		panic(fmt.Sprintf("tickets: Redis key prefix %q must not contain '{' or '}'", opts.Prefix))
-	}
-	p := opts.Prefix + ":{tk}:"
+	p := store.TaggedPrefix(opts.Prefix, "tk")
 	return &Redis{newCore(&redisBackend{client: client, key: keyNames{
 		ticket:   p + "t:",
 		open:     p + "open",

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -373,6 +374,13 @@ func (c Config) validate() error {
 		u, err := url.Parse(c.Zalo.WebhookURL)
 		if err != nil || u.Scheme != "https" || u.Host == "" {
 			errs = append(errs, fmt.Errorf("zalo.webhook_url %q: an https:// address Zalo can reach", c.Zalo.WebhookURL))
+		}
+	}
+	if c.Telegram.WebhookURL != "" && c.Zalo.WebhookURL != "" {
+		tu, _ := url.Parse(c.Telegram.WebhookURL)
+		zu, _ := url.Parse(c.Zalo.WebhookURL)
+		if tu != nil && zu != nil && cmp.Or(tu.Path, "/") == cmp.Or(zu.Path, "/") {
+			errs = append(errs, fmt.Errorf("telegram.webhook_url and zalo.webhook_url: both are served on http.listen, so their paths must differ (e.g. /telegram and /zalo)"))
 		}
 	}
 	if c.Zalo.Workers <= 0 || c.Notices.Workers <= 0 {

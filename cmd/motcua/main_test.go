@@ -60,6 +60,20 @@ func TestConfig(t *testing.T) {
 				}
 			}},
 		{name: "bad duration", env: map[string]string{"MOTCUA_CONVERSATION_IDLE_TTL": "mot thang"}, wantErr: "MOTCUA_CONVERSATION_IDLE_TTL"},
+		{name: "villages", env: map[string]string{"MOTCUA_COMMUNE_VILLAGES": "[Thôn 1, Buôn Ea Sa]"},
+			check: func(t *testing.T, c Config) {
+				if len(c.Commune.Villages) != 2 || c.Commune.Villages[1] != "Buôn Ea Sa" {
+					t.Errorf("%+v", c.Commune.Villages)
+				}
+			}},
+		{name: "two villages of one name", env: map[string]string{"MOTCUA_COMMUNE_VILLAGES": "[Thôn Đắk Lư, thon dak lu]"}, wantErr: "are the same name"},
+		{name: "zalo token in the file", file: "zalo:\n  token: \"1:abc\"\n", wantErr: "MOTCUA_ZALO_TOKEN"},
+		{name: "two webhooks on one path", env: map[string]string{"MOTCUA_TELEGRAM_WEBHOOK_URL": "https://bot.example.vn/hook", "MOTCUA_ZALO_WEBHOOK_URL": "https://bot.example.vn/hook"}, wantErr: "paths must differ"},
+		{name: "zalo defaults", check: func(t *testing.T, c Config) {
+			if c.Zalo.Quota != 3000 || c.Zalo.APIURL != "https://bot-api.zaloplatforms.com" || c.Notices.Workers != 8 {
+				t.Errorf("%+v %+v", c.Zalo, c.Notices)
+			}
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

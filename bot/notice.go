@@ -105,8 +105,8 @@ const (
 // option is a choice of a dialogue step: its label and its menu entry.
 type option struct{ label, entry string }
 
-// beginNotice starts /thongbao for staff; the staff check was made before
-// the update (Handle), since the turn does no I/O.
+// beginNotice starts /thongbao for staff; the staff check was made, and a
+// refusal logged, before the update (Handle), since the turn does no I/O.
 func (t *turn) beginNotice() {
 	c := t.s.com
 	if c == nil || c.Notices == nil {
@@ -114,11 +114,11 @@ func (t *turn) beginNotice() {
 		return
 	}
 	if !t.staff {
-		c.log().Warn("refused: not staff", "what", "notice", "user", t.user(), "chat", t.u.Chat.ID)
-		t.say(c.Texts.NoticeNotStaff)
+		t.say(c.Texts.NoticeNotStaff) // the refusal was logged with the check
 		return
 	}
-	t.conv.Flow, t.conv.Pending = nil, pendingNotice
+	t.quit()
+	t.conv.Pending = pendingNotice
 	t.conv.Draft = &draft{Step: stepAudience}
 	t.noticeAsk()
 }

@@ -4,49 +4,16 @@ import (
 	"html"
 	"strings"
 	"unicode/utf16"
-	"unicode/utf8"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"github.com/motcua/motcua/bot"
+	"github.com/motcua/motcua/bot/channel"
 )
 
-// maxText is Telegram's limit on one message, in characters after entities
-// are parsed: the limit applies to the text before escaping.
+// maxText is Telegram's limit on one message, in UTF-16 units after
+// entities are parsed: the limit applies to the text before escaping.
 const maxText = 4096
-
-// split cuts a text into messages of at most max characters, at paragraph
-// boundaries where it can, then at line ends, then at spaces.
-func split(text string, max int) []string {
-	var out []string
-	for utf8.RuneCountInString(text) > max {
-		cut := cutPoint(text, max)
-		out = append(out, strings.TrimRight(text[:cut], "\n "))
-		text = strings.TrimLeft(text[cut:], "\n ")
-	}
-	return append(out, text)
-}
-
-// cutPoint is the byte index at which to end a message of at most max
-// characters: after the last blank line, else the last line end, else the
-// last space, else max characters.
-func cutPoint(text string, max int) int {
-	limit := len(text)
-	for i := range text {
-		if max == 0 {
-			limit = i
-			break
-		}
-		max--
-	}
-	head := text[:limit]
-	for _, sep := range []string{"\n\n", "\n", " "} {
-		if i := strings.LastIndex(head, sep); i > 0 {
-			return i + len(sep)
-		}
-	}
-	return limit
-}
 
 // maxCaption is Telegram's limit on a photo's caption, counted like
 // maxText.
@@ -67,7 +34,7 @@ func (b *Bot) parts(chatID int64, m bot.Message) []part {
 	var out []part
 	if file, ok := photoFile(m.Photo); ok {
 		photo := tgbotapi.NewPhoto(chatID, file)
-		captioned := utf16Len(m.Text) <= maxCaption
+		captioned := channel.UTF16Len(m.Text) <= maxCaption
 		if captioned {
 			if m.Text != "" {
 				photo.Caption, photo.ParseMode = html.EscapeString(m.Text), tgbotapi.ModeHTML
@@ -81,7 +48,10 @@ func (b *Bot) parts(chatID int64, m bot.Message) []part {
 			return out
 		}
 	}
-	texts := split(m.Text, maxText)
+	texts := channel.Split(m.Text, maxText)
+	if len(texts) == 0 {
+		texts = []string{""} // a keyboard alone: the Bot API says what it thinks
+	}
 	for i, t := range texts {
 		msg := tgbotapi.NewMessage(chatID, html.EscapeString(t))
 		msg.ParseMode = tgbotapi.ModeHTML
@@ -111,20 +81,11 @@ func photoFile(p *bot.Photo) (tgbotapi.RequestFileData, bool) {
 	return nil, false
 }
 
-// utf16Len is a text's length as Telegram counts it, in UTF-16 code units.
-func utf16Len(s string) int {
-	n := 0
-	for _, r := range s {
-		n += max(utf16.RuneLen(r), 1)
-	}
-	return n
-}
-
 // truncate cuts a text to at most limit UTF-16 code units, as Telegram
 // counts, at a line end or a space near the end where there is one, and
 // marks the cut with "…".
 func truncate(text string, limit int) string {
-	if utf16Len(text) <= limit {
+	if channel.UTF16Len(text) <= limit {
 		return text
 	}
 	units, end := 0, len(text)

@@ -6,52 +6,12 @@ import (
 	"net/url"
 	"strings"
 	"testing"
-	"unicode/utf8"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"github.com/motcua/motcua/bot"
+	"github.com/motcua/motcua/bot/channel"
 )
-
-func TestSplit(t *testing.T) {
-	para := strings.Repeat("Giấy tờ cần mang. ", 100) // 1,800 characters
-	tests := []struct {
-		name  string
-		text  string
-		max   int
-		parts int
-	}{
-		{"short", "Xin chào", 4096, 1},
-		{"exactly the limit", strings.Repeat("ă", 4096), 4096, 1},
-		{"paragraphs", para + "\n\n" + para + "\n\n" + para, 4096, 2},
-		{"one long line", strings.Repeat("a ", 5000), 4096, 3},
-		{"no spaces at all", strings.Repeat("đ", 9000), 4096, 3},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			parts := split(tt.text, tt.max)
-			if len(parts) != tt.parts {
-				t.Fatalf("%d parts, want %d", len(parts), tt.parts)
-			}
-			total := 0
-			for _, p := range parts {
-				n := utf8.RuneCountInString(p)
-				if n > tt.max || n == 0 || !utf8.ValidString(p) {
-					t.Errorf("part of %d characters (valid UTF-8: %v)", n, utf8.ValidString(p))
-				}
-				total += len(strings.ReplaceAll(strings.ReplaceAll(p, " ", ""), "\n", ""))
-			}
-			want := len(strings.ReplaceAll(strings.ReplaceAll(tt.text, " ", ""), "\n", ""))
-			if total != want {
-				t.Errorf("lost text: %d bytes kept of %d", total, want)
-			}
-		})
-	}
-	parts := split(para+"\n\n"+para+"\n\n"+para, 4096)
-	if !strings.HasSuffix(parts[0], "mang.") || strings.Contains(parts[0], "\n\n"+para+"\n\n"+para) {
-		t.Errorf("the cut should fall between paragraphs")
-	}
-}
 
 func TestMessagesEscapeAndKeyboard(t *testing.T) {
 	b := &Bot{username: "motcua_bot"}
@@ -173,7 +133,7 @@ func TestTruncate(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := truncate(tt.text, tt.limit)
-			if got != tt.want || utf16Len(got) > tt.limit {
+			if got != tt.want || channel.UTF16Len(got) > tt.limit {
 				t.Errorf("truncate(%q, %d) = %q, want %q", tt.text, tt.limit, got, tt.want)
 			}
 		})

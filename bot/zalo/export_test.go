@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/motcua/motcua/bot"
+	"github.com/motcua/motcua/bot/channel"
 )
 
 // Settle waits until no update is queued or being handled, or ctx ends:
@@ -23,11 +24,8 @@ func DecodeUpdates(raw []byte) (int, error) {
 	return len(us), err
 }
 
-// Split is split.
-var Split = split
-
 // Render is what the bot sends for m: its rendering, split.
 func Render(m bot.Message) []string {
 	var b Bot
-	return split(b.render(m), maxText)
+	return channel.Split(b.render(m), maxText)
 }

@@ -2,8 +2,6 @@ package zalo
 
 import (
 	"strings"
-	"unicode/utf16"
-	"unicode/utf8"
 
 	"github.com/motcua/motcua/bot"
 	"github.com/motcua/motcua/bot/channel"
@@ -29,59 +27,4 @@ func (b *Bot) openChat(label string) string {
 		return "👉 " + label
 	}
 	return "👉 " + label + ": " + b.chatLink
-}
-
-// units is the length of s in UTF-16 code units.
-func units(s string) int {
-	n := 0
-	for _, r := range s {
-		n += utf16.RuneLen(r)
-	}
-	return n
-}
-
-// split cuts a text into messages of at most max UTF-16 units, at
-// paragraph boundaries where it can, then at line ends, then at spaces,
-// else anywhere between two characters. Empty parts are dropped: Zalo
-// refuses an empty text.
-func split(text string, max int) []string {
-	var out []string
-	for units(text) > max {
-		cut := cutPoint(text, max)
-		if part := strings.TrimRight(text[:cut], "\n "); part != "" {
-			out = append(out, part)
-		}
-		text = strings.TrimLeft(text[cut:], "\n ")
-	}
-	if text != "" {
-		out = append(out, text)
-	}
-	return out
-}
-
-// cutPoint is the byte index at which to end a part of at most max units:
-// at the last blank line, else the last line end, else the last space,
-// else at max units. The separator is left to the next part, which split
-// trims.
-func cutPoint(text string, max int) int {
-	limit, used := len(text), 0
-	for i, r := range text {
-		if used+utf16.RuneLen(r) > max {
-			limit = i
-			break
-		}
-		used += utf16.RuneLen(r)
-	}
-	for _, sep := range []string{"\n\n", "\n", " "} {
-		// A separator just past the limit ends a part that fits exactly.
-		head := text[:min(len(text), limit+len(sep))]
-		if i := strings.LastIndex(head, sep); i > 0 {
-			return i
-		}
-	}
-	if limit == 0 { // a character wider than max: never stall
-		_, size := utf8.DecodeRuneInString(text)
-		return size
-	}
-	return limit
 }

@@ -208,7 +208,7 @@ func (b *Bot) deliver(ctx context.Context, chatID string, reply bot.Reply) {
 // its caption, or the text alone, split past 2000 units. It returns the
 // last message's id ("" when there was nothing to send).
 func (b *Bot) post(ctx context.Context, chatID string, m bot.Message) (string, error) {
-	parts := split(b.render(m), maxText)
+	parts := channel.Split(b.render(m), maxText)
 	var ref string
 	if m.Photo != nil && m.Photo.URL != "" {
 		params := map[string]string{"chat_id": chatID, "photo": m.Photo.URL}

@@ -479,30 +479,6 @@ func TestLongTextIsSplit(t *testing.T) {
 	}
 }
 
-func TestSplitCountsUTF16(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		text string
-		max  int
-		want []string
-	}{
-		{"fits", "một hai", 7, []string{"một hai"}},
-		{"paragraph first", "a b\n\nc d", 6, []string{"a b", "c d"}},
-		{"line then", "a b\nc d", 5, []string{"a b", "c d"}},
-		{"space", "aa bb cc", 5, []string{"aa bb", "cc"}},
-		{"emoji are two units", "😀😀😀", 4, []string{"😀😀", "😀"}},
-		{"no space", "abcdef", 4, []string{"abcd", "ef"}},
-		{"wider than max", "😀", 1, []string{"😀"}},
-		{"empty", "", 5, nil},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			if got := zalo.Split(tc.text, tc.max); !slices.Equal(got, tc.want) {
-				t.Errorf("Split(%q, %d) = %q, want %q", tc.text, tc.max, got, tc.want)
-			}
-		})
-	}
-}
-
 func TestSendErrors(t *testing.T) {
 	api := zalotest.New(t, token)
 	api.Quota = 2

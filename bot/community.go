@@ -249,18 +249,17 @@ func (c *Community) villageList() string {
 
 // Effects of the community, carried out after the update is saved.
 const (
-	effectSeen        = "people_seen"    // the first message of her day
-	effectVillage     = "people_village" // village
-	effectNotices     = "people_notices" // on ("1" or "0")
-	effectGroup       = "people_group"   // user, village
-	effectGroupLeft   = "people_left"
-	effectGroupMoved  = "people_moved"   // to
-	effectNoticeCheck = "notice_check"   // user: is she staff? (before the dialogue)
-	effectPreview     = "notice_preview" // draft, confirm, discard
-	effectSend        = "notice_send"    // draft
-	effectCancel      = "notice_cancel"  // user, id
-	effectFigures     = "figures"        // user
-	effectCount       = "people_count"   // the fields to count one more of today
+	effectSeen       = "people_seen"    // the first message of her day
+	effectVillage    = "people_village" // village
+	effectNotices    = "people_notices" // on ("1" or "0")
+	effectGroup      = "people_group"   // user, village
+	effectGroupLeft  = "people_left"
+	effectGroupMoved = "people_moved"   // to
+	effectPreview    = "notice_preview" // draft, confirm, discard
+	effectSend       = "notice_send"    // draft
+	effectCancel     = "notice_cancel"  // user, id
+	effectFigures    = "figures"        // user
+	effectCount      = "people_count"   // the fields to count one more of today
 )
 
 // handles reports whether the community carries out an effect.
@@ -316,9 +315,8 @@ func (c *Community) Apply(ctx context.Context, chat Chat, e flows.Effect) ([]Mes
 		}
 		return []Message{{Text: ct.NoticesStopped}}, nil
 	case effectGroup:
-		ok, err := c.isStaff(ctx, e.Args["user"], "tie a group to a village", chat.ID)
-		if err != nil || !ok {
-			return []Message{{Text: ct.GroupVillageNotStaff}}, err
+		if refusal, ok, err := c.requireStaff(ctx, e.Args["user"], "tie a group to a village", chat.ID, ct.GroupVillageNotStaff); !ok {
+			return refusal, err
 		}
 		v, _ := c.village(e.Args["village"])
 		if err := c.People.AddGroup(ctx, people.Group{Chat: chat.ID, Village: v.ID}); err != nil {
@@ -331,12 +329,25 @@ func (c *Community) Apply(ctx context.Context, chat Chat, e flows.Effect) ([]Mes
 		return nil, c.People.MigrateGroup(ctx, chat.ID, e.Args["to"])
 	case effectErase:
 		return nil, c.People.DeleteChat(ctx, chat.ID)
-	case effectNoticeCheck, effectPreview, effectSend, effectCancel:
+	case effectPreview, effectSend, effectCancel:
 		return c.applyNotice(ctx, chat, e)
 	case effectFigures:
 		return c.applyFigures(ctx, chat, e)
 	}
 	return nil, fmt.Errorf("community: unknown action %q", e.Action)
+}
+
+// requireStaff reports whether user is staff (ok); when she is not, it
+// gives the refusal to say, and when the check fails, its error.
+func (c *Community) requireStaff(ctx context.Context, user, what, chat, refusal string) ([]Message, bool, error) {
+	ok, err := c.isStaff(ctx, user, what, chat)
+	switch {
+	case err != nil:
+		return nil, false, err
+	case !ok:
+		return []Message{{Text: refusal}}, false, nil
+	}
+	return nil, true, nil
 }
 
 // isStaff reports whether user is commune staff; a refusal is logged with

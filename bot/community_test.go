@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -424,5 +425,25 @@ func TestCountsUse(t *testing.T) {
 	}
 	if days[0].Active != 2 {
 		t.Errorf("active = %d, want 2", days[0].Active)
+	}
+}
+
+// downRoles is a roles store whose Redis cannot be reached.
+type downRoles struct{ roles.Store }
+
+func (downRoles) Role(context.Context, string) (roles.Role, bool, error) {
+	return "", false, fmt.Errorf("role: %w", store.ErrUnavailable)
+}
+
+// TestStaffCheckFailing: when who is staff cannot be read, staff get an
+// apology to try again, not a refusal.
+func TestStaffCheckFailing(t *testing.T) {
+	com := &bot.Community{People: people.NewMemory(), Roles: downRoles{}, Figures: figures{}}
+	svc := bot.New(engine(t), store.NewMemory(store.Options{Now: now}), bot.Options{Location: ict, Now: now, Retries: []time.Duration{}, Community: com})
+	n := 0
+	s := &party{t: t, svc: svc, chat: bot.Chat{ID: staffID, Private: true}, user: bot.User{ID: staffID}, n: &n}
+	out := s.send(bot.Update{Text: "/thongke"})
+	if strings.Contains(out, "Chỉ cán bộ xã") || !strings.Contains(out, "Xin lỗi, mình chưa làm được việc vừa hẹn") {
+		t.Fatalf("reply:\n%s", out)
 	}
 }

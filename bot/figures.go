@@ -73,9 +73,8 @@ func (t *turn) figures() {
 // applyFigures answers /thongke: the figures in words, and the chart.
 func (c *Community) applyFigures(ctx context.Context, chat Chat, e flows.Effect) ([]Message, error) {
 	ct := c.Texts
-	ok, err := c.isStaff(ctx, e.Args["user"], "figures", chat.ID)
-	if err != nil || !ok {
-		return []Message{{Text: ct.FiguresNotStaff}}, err
+	if refusal, ok, err := c.requireStaff(ctx, e.Args["user"], "figures", chat.ID, ct.FiguresNotStaff); !ok {
+		return refusal, err
 	}
 	now := c.now()
 	f, err := c.Figures.Figures(ctx, now)

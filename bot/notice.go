@@ -441,9 +441,8 @@ func (c *Community) applyNotice(ctx context.Context, chat Chat, e flows.Effect) 
 		if err := json.Unmarshal([]byte(e.Args["draft"]), &d); err != nil {
 			return nil, fmt.Errorf("read a notice draft: %w", err)
 		}
-		ok, err := c.isStaff(ctx, e.Args["user"], "send a notice", chat.ID)
-		if err != nil || !ok {
-			return []Message{{Text: ct.NoticeNotStaff}}, err
+		if refusal, ok, err := c.requireStaff(ctx, e.Args["user"], "send a notice", chat.ID, ct.NoticeNotStaff); !ok {
+			return refusal, err
 		}
 		id, err := c.Notices.Send(ctx, d)
 		if err != nil {
@@ -454,9 +453,8 @@ func (c *Community) applyNotice(ctx context.Context, chat Chat, e flows.Effect) 
 		}
 		return []Message{{Text: flows.Fill(ct.NoticeQueued, "id", id)}}, nil
 	case effectCancel:
-		ok, err := c.isStaff(ctx, e.Args["user"], "cancel a notice", chat.ID)
-		if err != nil || !ok {
-			return []Message{{Text: ct.NoticeNotStaff}}, err
+		if refusal, ok, err := c.requireStaff(ctx, e.Args["user"], "cancel a notice", chat.ID, ct.NoticeNotStaff); !ok {
+			return refusal, err
 		}
 		id := e.Args["id"]
 		found, err := c.Notices.Cancel(ctx, id)

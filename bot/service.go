@@ -198,7 +198,9 @@ func (s *Service) apply(ctx context.Context, chat Chat, reply Reply, effects []f
 			msgs, err := s.com.Apply(ctx, chat, e)
 			if err != nil {
 				s.log.Error("carry out an action of the community", "action", e.Action, "err", err)
-				if e.Action != effectSeen {
+				if e.Action != effectSeen && e.Action != effectCount {
+					// Her visit and the figures are the bot's business:
+					// no apology for them.
 					reply.Messages = append(reply.Messages, Message{Text: s.msg.ActionFailed})
 				}
 			}

@@ -102,7 +102,7 @@ func openChannels(ctx context.Context, cfg Config, svc *bot.Service, st stores, 
 	quietFrom, _ := clock(cfg.Reminders.QuietFrom) // validated with the config
 	quietTo, _ := clock(cfg.Reminders.QuietTo)
 	// base are the outbox options every channel shares.
-	base := func(name string, perSecond float64) outbox.Options {
+	base := outboxOptions(func(name string, perSecond float64) outbox.Options {
 		var pacer outbox.Pacer
 		if st.redis != nil {
 			// Every replica shares the bot's pace, not just its own.
@@ -126,14 +126,13 @@ func openChannels(ctx context.Context, cfg Config, svc *bot.Service, st stores, 
 			Logger:     log.With("channel", name),
 			Registerer: prometheus.WrapRegistererWith(prometheus.Labels{"channel": name}, reg),
 		}
-	}
+	})
 	var ls links
 	if cfg.Telegram.Token != "" {
-		l, err := openTelegram(ctx, cfg, svc, blocklist, log, reg)
+		l, err := openTelegram(ctx, cfg, svc, blocklist, log, reg, base)
 		if err != nil {
 			return nil, err
 		}
-		l.outbox = outbox.New(l.poster.(*telegram.Bot), base(l.name, cfg.Reminders.PerSecond))
 		ls = append(ls, l)
 	}
 	if cfg.Zalo.Token != "" {
@@ -150,8 +149,11 @@ func openChannels(ctx context.Context, cfg Config, svc *bot.Service, st stores, 
 	return ls, nil
 }
 
+// outboxOptions makes a channel's outbox options from its name and pace.
+type outboxOptions func(name string, perSecond float64) outbox.Options
+
 // openTelegram connects to Telegram's Bot API.
-func openTelegram(ctx context.Context, cfg Config, svc *bot.Service, blocklist store.Blocklist, log *slog.Logger, reg prometheus.Registerer) (link, error) {
+func openTelegram(ctx context.Context, cfg Config, svc *bot.Service, blocklist store.Blocklist, log *slog.Logger, reg prometheus.Registerer, base outboxOptions) (link, error) {
 	var bl telegram.Blocklist
 	if blocklist != nil {
 		bl = blocklist
@@ -170,7 +172,7 @@ func openTelegram(ctx context.Context, cfg Config, svc *bot.Service, blocklist s
 		return link{}, err
 	}
 	tg.SetCommands(ctx)
-	l := link{name: "tg", poster: tg, close: tg.Close, receive: tg.Poll}
+	l := link{name: "tg", poster: tg, outbox: outbox.New(tg, base("tg", cfg.Reminders.PerSecond)), close: tg.Close, receive: tg.Poll}
 	if cfg.Telegram.WebhookURL != "" {
 		u, _ := url.Parse(cfg.Telegram.WebhookURL) // validated with the config
 		l.webhookPath = cmp.Or(u.Path, "/")

@@ -16,7 +16,7 @@ import (
 
 // openZalo connects to Zalo's Bot Platform; its outbox counts the monthly
 // quota in Redis (in memory on the memory stores), shared by replicas.
-func openZalo(ctx context.Context, cfg Config, svc *bot.Service, st stores, log *slog.Logger, reg prometheus.Registerer, base func(name string, perSecond float64) outbox.Options) (link, error) {
+func openZalo(ctx context.Context, cfg Config, svc *bot.Service, st stores, log *slog.Logger, reg prometheus.Registerer, base outboxOptions) (link, error) {
 	zl, err := zalo.New(ctx, svc, zalo.Options{
 		Token:   cfg.Zalo.Token,
 		APIURL:  cfg.Zalo.APIURL,

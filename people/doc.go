@@ -16,11 +16,14 @@
 // Staff choose an audience as a Filter: villages (none: everyone, with a
 // village or not), urgent (those who stopped ordinary notices too), a
 // channel. Count gives the preview; Audience then calls a function for
-// each chat, which the sender (elsewhere) queues. Village groups are
-// looked up apart, with Groups; the bot keeps them with AddGroup,
-// RemoveGroup and MigrateGroup (a Telegram group becoming a supergroup
-// changes its id). Figures counts people, per village ("" for those who
-// have not chosen) and those who stopped notices.
+// each chat, which the sender (elsewhere) queues. An audience the
+// registry does not walk itself, as the families with a BHYT reminder,
+// is checked with Stopped: for a batch of chats, whether each stopped
+// ordinary notices, in one round trip. Village groups are looked up
+// apart, with Groups; the bot keeps them with AddGroup, RemoveGroup and
+// MigrateGroup (a Telegram group becoming a supergroup changes its id).
+// Figures counts people, per village ("" for those who have not chosen)
+// and those who stopped notices.
 //
 // DeleteChat (/xoadulieu) erases the person: her record and every index
 // that named her. Nothing else is kept of her; if she writes again she
@@ -42,7 +45,10 @@
 // SetNotices, DeleteChat): it reads her record and changes it and the
 // indexes in one atomic step, so no index ever disagrees with a record.
 // page.lua reads a batch of an audience, figures.lua the figures in one
-// consistent read, migrate.lua moves a group.
+// consistent read, migrate.lua moves a group. Stopped is one SMISMEMBER
+// on off (Redis 6.2 or later): the set answers for a batch of chats in
+// one command, where the records would need an HMGET and a decoding, and
+// it says the same, since person.lua changes both in one step.
 //
 // # Why sorted sets, walked by their members
 //

@@ -82,6 +82,25 @@ func (m *Memory) Get(ctx context.Context, chat string) (Person, bool, error) {
 	return p, ok, nil
 }
 
+// Stopped implements Store.
+func (m *Memory) Stopped(ctx context.Context, chats []string) ([]bool, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	for _, c := range chats {
+		if err := checkChat(c); err != nil {
+			return nil, err
+		}
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := make([]bool, len(chats))
+	for i, c := range chats {
+		out[i] = m.people[c].NoNotices // a stranger's zero Person: false
+	}
+	return out, nil
+}
+
 // Audience implements Store. It copies the chosen chats, then calls each
 // without holding the lock, so that each may use the store.
 func (m *Memory) Audience(ctx context.Context, f Filter, each func(chat string) error) error {

@@ -136,6 +136,29 @@ func (r *Redis) Get(ctx context.Context, chat string) (Person, bool, error) {
 	return p, err == nil, err
 }
 
+// Stopped implements Store: one SMISMEMBER on the off set (Redis 6.2 or
+// later), which person.lua keeps in step with the records.
+func (r *Redis) Stopped(ctx context.Context, chats []string) ([]bool, error) {
+	members := make([]any, len(chats))
+	for i, c := range chats {
+		if err := checkChat(c); err != nil {
+			return nil, err
+		}
+		members[i] = c
+	}
+	if len(chats) == 0 {
+		return []bool{}, nil // SMISMEMBER needs a member
+	}
+	off, err := r.client.SMIsMember(ctx, r.off(), members...).Result()
+	if err != nil {
+		return nil, failure(fmt.Sprintf("stopped (%d chats)", len(chats)), err)
+	}
+	if len(off) != len(chats) {
+		return nil, fmt.Errorf("stopped: %d answers for %d chats", len(off), len(chats))
+	}
+	return off, nil
+}
+
 // Audience implements Store: a batch at a time, each one round trip.
 // Everyone is one walk of the sorted set of all chats; villages are a
 // walk of each village's set in turn. A channel is a range of members

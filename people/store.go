@@ -83,6 +83,13 @@ type Store interface {
 	SetNotices(ctx context.Context, chat string, on bool) error
 	// Get returns what is kept about her; false when nothing is.
 	Get(ctx context.Context, chat string) (Person, bool, error)
+	// Stopped reports, for each of chats in their order, whether she
+	// stopped ordinary notices; false for a chat the bot does not know.
+	// It asks for the lot at once (one round trip in Redis), for chats
+	// met outside an Audience walk, as the families with a reminder:
+	// asking Get for each would be a round trip a chat. ErrInvalid, and
+	// no answer, when any chat is not "tg:…" or "zl:…".
+	Stopped(ctx context.Context, chats []string) ([]bool, error)
 
 	// Audience calls each with every private chat f chooses, once, in
 	// the order of the chats' bytes, fetching them in batches so that no

@@ -42,6 +42,18 @@ func notices(t *testing.T, s people.Store, chat string, on bool) {
 	}
 }
 
+// stopped fails unless Stopped(chats) answers want.
+func stopped(t *testing.T, s people.Store, chats []string, want ...bool) {
+	t.Helper()
+	got, err := s.Stopped(ctx, chats)
+	if err != nil {
+		t.Fatalf("Stopped(%s): %v", brief(chats), err)
+	}
+	if len(got) != len(want) || !slices.Equal(got, want) {
+		t.Errorf("Stopped(%s) = %v, want %v", brief(chats), got, want)
+	}
+}
+
 // check fails unless Get returns want.
 func check(t *testing.T, s people.Store, want people.Person) {
 	t.Helper()

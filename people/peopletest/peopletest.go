@@ -42,6 +42,7 @@ func Run(t *testing.T, h Harness) {
 		{"Invalid", testInvalid},
 		{"Village", testVillage},
 		{"Notices", testNotices},
+		{"Stopped", testStopped},
 		{"Channel", testChannel},
 		{"TenThousand", testTenThousand},
 		{"StopEarly", testStopEarly},
@@ -107,6 +108,7 @@ func testInvalid(t *testing.T, h Harness) {
 		"Count of channel fb":      errOf(s.Count(ctx, people.Filter{Channel: "fb"})),
 		"Count of village \"\"":    errOf(s.Count(ctx, people.Filter{Villages: []string{""}})),
 		"AddGroup without village": s.AddGroup(ctx, people.Group{Chat: "tg:-1"}),
+		"Stopped of fb:1":          errOf(s.Stopped(ctx, []string{"tg:1", "fb:1"})),
 	} {
 		if !errors.Is(err, people.ErrInvalid) {
 			t.Errorf("%s = %v, want ErrInvalid", name, err)
@@ -149,6 +151,35 @@ func testNotices(t *testing.T, h Harness) {
 	audience(t, s, people.Filter{}, chat(0), chat(1), chat(2))
 }
 
+// testStopped asks who stopped ordinary notices, for several chats at
+// once, as a sender does for the families with a reminder.
+func testStopped(t *testing.T, h Harness) {
+	s := h.New(t)
+	stopped(t, s, nil)
+	stopped(t, s, []string{})
+	stopped(t, s, []string{"tg:1", "zl:a"}, false, false) // strangers
+	for _, c := range []string{"tg:1", "tg:2", "zl:a"} {
+		seen(t, s, c, t0)
+	}
+	stopped(t, s, []string{"tg:1", "tg:2", "zl:a"}, false, false, false)
+	notices(t, s, "tg:2", false) // /tatthongbao
+	notices(t, s, "zl:a", false)
+	// In the order asked, a stranger among them, a chat twice.
+	stopped(t, s, []string{"zl:a", "tg:1", "zl:nobody", "tg:2", "zl:a"}, true, false, false, true, true)
+	notices(t, s, "zl:a", true) // /batthongbao
+	stopped(t, s, []string{"tg:1", "tg:2", "zl:a"}, false, true, false)
+	setVillage(t, s, "tg:2", "thon-1") // the rest of her record changes nothing
+	seen(t, s, "tg:2", t0.Add(time.Hour))
+	stopped(t, s, []string{"tg:2"}, true)
+	must(t, s.DeleteChat(ctx, "tg:2")) // /xoadulieu
+	stopped(t, s, []string{"tg:1", "tg:2"}, false, false)
+	seen(t, s, "tg:2", t0.Add(2*time.Hour)) // back: a new person, notices on
+	stopped(t, s, []string{"tg:1", "tg:2"}, false, false)
+	if got, err := s.Stopped(ctx, []string{"tg:1", "tg:"}); !errors.Is(err, people.ErrInvalid) || got != nil {
+		t.Errorf("Stopped with an invalid chat = %v, %v; want no answer and ErrInvalid", got, err)
+	}
+}
+
 func testChannel(t *testing.T, h Harness) {
 	s := h.New(t)
 	chats := []string{"tg:1", "tg:2", "zl:a", "zl:b"}
@@ -169,11 +200,13 @@ func testTenThousand(t *testing.T, h Harness) {
 	s := h.New(t)
 	const n = 10_000
 	want := make(map[string]bool) // chat → in the ordinary audience of thon-3
+	all := make([]string, 0, n)
 	for i := range n {
 		c := fmt.Sprintf("tg:%d", 5_000_000_000+i)
 		if i%2 == 1 {
 			c = fmt.Sprintf("zl:%x", 1_000_000+i)
 		}
+		all = append(all, c)
 		seen(t, s, c, t0)
 		if i%4 == 0 {
 			continue
@@ -213,6 +246,20 @@ func testTenThousand(t *testing.T, h Harness) {
 	}
 	if k := count(t, s, people.Filter{Urgent: true}); k != n {
 		t.Errorf("Count of an urgent notice to everyone = %d, want %d", k, n)
+	}
+	// Who stopped, of every chat, in one call.
+	answers, err := s.Stopped(ctx, all)
+	if err != nil || len(answers) != n {
+		t.Fatalf("Stopped of %d chats = %d answers, %v; want %d", n, len(answers), err, n)
+	}
+	wrong := 0
+	for i, a := range answers {
+		if a != (i%10 == 3) {
+			wrong++
+		}
+	}
+	if wrong > 0 {
+		t.Errorf("Stopped of %d chats was wrong of %d, want right of all (those i%%10 == 3 stopped)", n, wrong)
 	}
 	var ordinary, urgent []string
 	for c, on := range want {
@@ -346,6 +393,7 @@ func ops(ctx context.Context, s people.Store) map[string]error {
 	_, _, get := s.Get(ctx, "tg:1")
 	_, groups := s.Groups(ctx, nil)
 	_, figures := s.Figures(ctx)
+	_, stopped := s.Stopped(ctx, []string{"tg:1", "zl:a"})
 	return map[string]error{
 		"Seen":         s.Seen(ctx, "tg:1", t0.Add(time.Hour)),
 		"SetVillage":   s.SetVillage(ctx, "tg:1", "thon-1"),
@@ -358,6 +406,7 @@ func ops(ctx context.Context, s people.Store) map[string]error {
 		"MigrateGroup": s.MigrateGroup(ctx, "tg:-1", "tg:-1001"),
 		"Groups":       groups,
 		"Figures":      figures,
+		"Stopped":      stopped,
 		"DeleteChat":   s.DeleteChat(ctx, "tg:1"),
 	}
 }

@@ -297,23 +297,47 @@ func (j *job) pending(ctx context.Context, batch []target) ([]target, error) {
 	if err != nil {
 		return nil, err
 	}
+	off, err := j.stopped(ctx, uniq, done)
+	if err != nil {
+		return nil, err
+	}
 	out := uniq[:0]
 	for i, t := range uniq {
-		if done[i] {
-			continue
+		if !done[i] && !off[i] {
+			out = append(out, t)
 		}
-		if t.checkOff {
-			p, ok, err := j.w.people.Get(ctx, t.chat)
-			if err != nil {
-				return nil, fmt.Errorf("people: %w", err)
-			}
-			if ok && p.NoNotices {
-				continue
-			}
-		}
-		out = append(out, t)
 	}
 	return out, nil
+}
+
+// stopped tells, for each of batch, whether it is a family with a
+// reminder who stopped ordinary notices: one question to the people
+// registry for those of the batch not done already, none when there are
+// none.
+func (j *job) stopped(ctx context.Context, batch []target, done []bool) ([]bool, error) {
+	off := make([]bool, len(batch))
+	var ask []string
+	var at []int // ask[k] is batch[at[k]]
+	for i, t := range batch {
+		if t.checkOff && !done[i] {
+			ask = append(ask, t.chat)
+			at = append(at, i)
+		}
+	}
+	if len(ask) == 0 {
+		return off, nil
+	}
+	answers, err := j.w.people.Stopped(ctx, ask)
+	if err != nil {
+		return nil, fmt.Errorf("people: %w", err)
+	}
+	if len(answers) != len(ask) {
+		return nil, fmt.Errorf("people: %d answers for %d chats", len(answers), len(ask))
+	}
+	for k, i := range at {
+		off[i] = answers[k]
+	}
+	return off, nil
 }
 
 // send sends the notice to t and records the outcome. It stops the job

@@ -47,7 +47,10 @@ type Reporter interface {
 type Audiences interface {
 	Audience(ctx context.Context, f people.Filter, each func(chat string) error) error
 	Groups(ctx context.Context, villages []string) ([]people.Group, error)
-	Get(ctx context.Context, chat string) (people.Person, bool, error)
+	// Stopped tells, for each chat, whether she stopped ordinary
+	// notices: the families with a reminder are not a walk of the
+	// registry, so a batch of them is checked at once.
+	Stopped(ctx context.Context, chats []string) ([]bool, error)
 }
 
 // ReminderChats walks the chats that have a BHYT reminder;

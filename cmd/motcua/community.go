@@ -75,21 +75,36 @@ func (d *desk) Preview(ctx context.Context, nd bot.NoticeDraft) (bot.NoticePrevi
 		total = len(gs)
 	case a.Reminders:
 		// Those who stopped ordinary notices get only urgent ones: the
-		// walk tells, as the sender will.
-		err := d.reminders.Chats(ctx, func(chat string) error {
-			if !a.Filter.Urgent {
-				p, ok, err := d.people.Get(ctx, chat)
-				if err != nil {
+		// walk asks the people registry, as the sender will, a batch of
+		// chats at a time (one round trip each, not one a chat).
+		const size = 500
+		batch := make([]string, 0, size)
+		count := func() error {
+			off := make([]bool, len(batch))
+			if !a.Filter.Urgent && len(batch) > 0 {
+				var err error
+				if off, err = d.people.Stopped(ctx, batch); err != nil {
 					return err
 				}
-				if ok && p.NoNotices {
-					return nil
+			}
+			for i, chat := range batch {
+				if !off[i] {
+					byChannel[channel(chat)]++
+					total++
 				}
 			}
-			byChannel[channel(chat)]++
-			total++
+			batch = batch[:0]
 			return nil
+		}
+		err := d.reminders.Chats(ctx, func(chat string) error {
+			if batch = append(batch, chat); len(batch) < size {
+				return nil
+			}
+			return count()
 		})
+		if err == nil {
+			err = count()
+		}
 		if err != nil {
 			return bot.NoticePreview{}, fmt.Errorf("count families with a reminder: %w", err)
 		}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/motcua/motcua/bot"
 	"github.com/motcua/motcua/outbox"
+	"github.com/motcua/motcua/people"
 )
 
 // Why a job's sending stopped before its end, as the cause of its
@@ -214,6 +215,9 @@ func (j *job) walk(ctx context.Context) error {
 			return errors.New("a notice to the families with a reminder, and no reminders store")
 		}
 		err := w.reminders.Chats(ctx, func(chat string) error {
+			if !people.IsChat(chat) {
+				return nil // a terminal's reminder (motcua chat): no channel reaches it
+			}
 			return j.add(ctx, target{chat: chat, checkOff: !j.n.Urgent})
 		})
 		if err != nil {

@@ -129,6 +129,10 @@ const (
 	Zalo     = "zl"
 )
 
+// IsChat reports whether chat names a chat of a channel people are kept
+// for ("tg:…", "zl:…"); the terminal's "cli:…" is not one.
+func IsChat(chat string) bool { return checkChat(chat) == nil }
+
 // checkChat returns ErrInvalid unless chat is "tg:…" or "zl:…".
 func checkChat(chat string) error {
 	ch, id, ok := strings.Cut(chat, ":")

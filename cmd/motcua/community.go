@@ -97,6 +97,9 @@ func (d *desk) Preview(ctx context.Context, nd bot.NoticeDraft) (bot.NoticePrevi
 			return nil
 		}
 		err := d.reminders.Chats(ctx, func(chat string) error {
+			if !people.IsChat(chat) {
+				return nil // a terminal's reminder (motcua chat): no channel reaches it
+			}
 			if batch = append(batch, chat); len(batch) < size {
 				return nil
 			}

@@ -194,6 +194,13 @@ func (t *turn) groupTicket() bool {
 		t.effects = append(t.effects, flows.Effect{Action: effectClaim, Args: map[string]string{"id": id, "user": t.user(), "name": t.name()}})
 		return true
 	}
+	// "/nhan 7KQ2M4XA": a claim typed, where there are no buttons (Zalo).
+	if cmd, arg, ok := command(strings.TrimSpace(t.u.Text)); ok && cmd == "nhan" {
+		if id, ok := ticketIn("#" + strings.ToUpper(strings.TrimPrefix(arg, "#"))); ok {
+			t.effects = append(t.effects, flows.Effect{Action: effectClaim, Args: map[string]string{"id": id, "user": t.user(), "name": t.name()}})
+			return true
+		}
+	}
 	if id, ok := ticketIn(t.u.ReplyTo); ok && strings.TrimSpace(t.u.Text) != "" {
 		t.effects = append(t.effects, flows.Effect{Action: effectAnswer, Args: map[string]string{"id": id, "user": t.user(), "text": strings.TrimSpace(t.u.Text)}})
 		return true

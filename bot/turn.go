@@ -118,6 +118,9 @@ func (t *turn) handle() {
 	if t.confirmingAsk(text) {
 		return
 	}
+	if t.itemChosen(text) {
+		return
+	}
 	if t.relayed(text) {
 		return
 	}
@@ -152,6 +155,23 @@ func (t *turn) handle() {
 	default:
 		t.typed(text)
 	}
+}
+
+// itemChosen acts on a typed number that chooses a button of a ticket's
+// message the bot sent from the other side (channels without buttons):
+// that choice comes before relaying her text to the other side. A
+// procedure under way keeps typed numbers for its own question.
+func (t *turn) itemChosen(text string) bool {
+	n, err := strconv.Atoi(flows.Normalize(text))
+	if err != nil || n < 1 || n > len(t.conv.Menu) || t.conv.Flow != nil {
+		return false
+	}
+	entry := t.conv.Menu[n-1]
+	if _, _, ok := parseTicketData(entry); !ok {
+		return false
+	}
+	t.offered(entry)
+	return true
 }
 
 // command splits "/thutuc khai sinh" into "thutuc" and "khai sinh". A
@@ -286,6 +306,10 @@ func (t *turn) typed(text string) {
 func (t *turn) offered(id string) {
 	if rid, what, ok := parseReminderData(id); ok {
 		t.pressReminder(rid, what)
+		return
+	}
+	if tid, what, ok := parseTicketData(id); ok {
+		t.ticketPress(tid, what)
 		return
 	}
 	switch {

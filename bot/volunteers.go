@@ -116,7 +116,12 @@ func (v *Volunteers) Apply(ctx context.Context, chat Chat, e flows.Effect) ([]Me
 		case err != nil:
 			return nil, fmt.Errorf("claim: %w", err)
 		}
-		if err := v.patch(ctx, t.Volunteer, func(c *conversation) { c.Serving = t.ID }); err != nil {
+		// Her choices are his menu too, for a channel without buttons
+		// (Zalo): he types their number.
+		if err := v.patch(ctx, t.Volunteer, func(c *conversation) {
+			c.Serving = t.ID
+			c.Menu = []string{ticketData(t.ID, tkRelease), ticketData(t.ID, tkStaff), ticketData(t.ID, tkClose)}
+		}); err != nil {
 			return nil, err
 		}
 		return []Message{
@@ -135,6 +140,9 @@ func (v *Volunteers) Apply(ctx context.Context, chat Chat, e flows.Effect) ([]Me
 		}
 		if _, err := v.Tickets.Answered(ctx, t.ID, v.Now()); err != nil {
 			return nil, fmt.Errorf("answer: %w", err)
+		}
+		if err := v.patch(ctx, t.Chat, func(c *conversation) { c.Menu = []string{ticketData(t.ID, tkClose)} }); err != nil {
+			return nil, err
 		}
 		return []Message{{Text: flows.Fill(m.TicketAnswer, "name", t.VolunteerName, "text", a["text"]), To: t.Chat,
 			Buttons: []Button{{Label: m.TicketThanks, Data: ticketData(t.ID, tkClose)}}}}, nil
@@ -162,6 +170,7 @@ func (v *Volunteers) Apply(ctx context.Context, chat Chat, e flows.Effect) ([]Me
 			if c.Serving == t.ID {
 				c.Serving = ""
 			}
+			dropTicketMenu(c, t.ID)
 		}))
 		out := []Message{{Text: flows.Fill(m.TicketClosed, "id", t.ID), To: v.Group}}
 		if t.Volunteer != "" {
@@ -173,7 +182,10 @@ func (v *Volunteers) Apply(ctx context.Context, chat Chat, e flows.Effect) ([]Me
 		if err != nil {
 			return []Message{{Text: flows.Fill(m.TicketNotYours, "id", a["id"])}}, nil
 		}
-		err = v.patch(ctx, a["user"], func(c *conversation) { c.Serving = "" })
+		err = v.patch(ctx, a["user"], func(c *conversation) {
+			c.Serving = ""
+			dropTicketMenu(c, t.ID)
+		})
 		return []Message{{Text: flows.Fill(m.TicketReleased, "id", t.ID)}, v.post(t)}, err
 	case effectStaff:
 		t, err := v.held(ctx, a["id"], a["user"])
@@ -324,7 +336,19 @@ func (v *Volunteers) forget(ctx context.Context, chat, id string) error {
 		if c.Ticket == id {
 			c.Ticket = ""
 		}
+		dropTicketMenu(c, id)
 	})
+}
+
+// dropTicketMenu forgets a menu of a ticket's choices once it is over, so
+// that a number typed later is not taken for one.
+func dropTicketMenu(c *conversation, id string) {
+	for _, entry := range c.Menu {
+		if tid, _, ok := parseTicketData(entry); ok && tid == id {
+			c.Menu = nil
+			return
+		}
+	}
 }
 
 // patch changes another chat's conversation (who holds which ticket).

@@ -128,3 +128,36 @@ func TestNothingFoundOffersAVolunteer(t *testing.T) {
 	contains(t, c.send(bot.Update{Text: "3"}), "• Câu hỏi: tranh chấp đất đai với hàng rào bên cạnh", "chưa xem thủ tục nào", "Tên hiển thị của bạn: Người dân")
 	contains(t, c.send(bot.Update{Text: "2"}), "Mình không gửi câu hỏi.")
 }
+
+// TestVolunteersWithoutButtons: on a channel without buttons (Zalo) the
+// volunteers claim by typing "/nhan <id>" in the group, and each side
+// answers the bot's choices by typing their number.
+func TestVolunteersWithoutButtons(t *testing.T) {
+	conv := store.NewMemory(store.Options{Now: now})
+	eng := engine(t)
+	const zgroup = "zl:g1"
+	vol := &bot.Volunteers{
+		Tickets: tickets.NewMemory(tickets.Options{}), Group: zgroup, Conversations: conv, Messages: bot.DefaultMessages(), Now: now, Catalog: eng.Catalog(),
+		Roles: roles.WithConfig(roles.NewMemory(roles.Options{}), []string{"zl:v1"}, nil),
+	}
+	svc := bot.New(eng, conv, bot.Options{Location: ict, Now: now, Volunteers: vol})
+	n := 0
+	citizen := &party{t: t, svc: svc, chat: bot.Chat{ID: "zl:c1", Private: true}, user: bot.User{ID: "zl:c1", Name: "Chị Mai"}, n: &n}
+	inGroup := &party{t: t, svc: svc, chat: bot.Chat{ID: zgroup}, user: bot.User{ID: "zl:v1", Name: "Hùng"}, n: &n}
+	private := &party{t: t, svc: svc, chat: bot.Chat{ID: "zl:v1", Private: true}, user: bot.User{ID: "zl:v1", Name: "Hùng"}, n: &n}
+
+	citizen.send(bot.Update{Text: "/hoi Làm lại thẻ BHYT bị mất ở đâu?"})
+	got := citizen.send(bot.Update{Text: "1"})
+	contains(t, got, "gõ /nhan ")
+	id := strings.Fields(got[strings.Index(got, "gõ /nhan ")+len("gõ /nhan "):])[0]
+	contains(t, inGroup.send(bot.Update{Text: "/nhan " + strings.ToLower(id)}), "✋ Hùng đã nhận phiếu #"+id, "[→ zl:v1] Bạn đã nhận phiếu", "3. ✅ Đóng phiếu")
+	contains(t, private.send(bot.Update{Text: "Chị ra bưu điện xã làm lại nhé."}), "[→ zl:c1] 💬 Hùng (tình nguyện viên) trả lời:", "1. ✅ Đã rõ, cảm ơn")
+	// She types the number of "Đã rõ, cảm ơn".
+	contains(t, citizen.send(bot.Update{Text: "1"}), "Câu hỏi đã đóng. Cảm ơn bạn!")
+	// A typed "/nhan" of a closed ticket says so; his "1" is no longer
+	// "Trả lại".
+	contains(t, inGroup.send(bot.Update{Text: "/nhan " + id}), "không còn")
+	if got := private.send(bot.Update{Text: "1"}); strings.Contains(got, "không do bạn giữ") || strings.Contains(got, "Trả lại") {
+		t.Errorf("a number after the ticket closed: %s", got)
+	}
+}

@@ -155,6 +155,15 @@ type CommunityTexts struct {
 	NoticeUrgentLabel       string `yaml:"notice_urgent_label"`
 	NoticeOrdinaryLabel     string `yaml:"notice_ordinary_label"`
 	NoticeNowLabel          string `yaml:"notice_now_label"`
+	NoticeListTitle         string `yaml:"notice_list_title"`
+	NoticeListLine          string `yaml:"notice_list_line"`
+	NoticeListNone          string `yaml:"notice_list_none"`
+	NoticeListHint          string `yaml:"notice_list_hint"`
+	NoticeStatusScheduled   string `yaml:"notice_status_scheduled"`
+	NoticeStatusQueued      string `yaml:"notice_status_queued"`
+	NoticeStatusSending     string `yaml:"notice_status_sending"`
+	NoticeStatusDone        string `yaml:"notice_status_done"`
+	NoticeStatusCanceled    string `yaml:"notice_status_canceled"`
 	NoticeProgress          string `yaml:"notice_progress"`
 	NoticeWaiting           string `yaml:"notice_waiting"`
 	NoticeReport            string `yaml:"notice_report"`
@@ -258,6 +267,7 @@ const (
 	effectPreview    = "notice_preview" // draft, confirm, discard
 	effectSend       = "notice_send"    // draft
 	effectCancel     = "notice_cancel"  // user, id
+	effectNoticeList = "notice_list"    // user
 	effectFigures    = "figures"        // user
 	effectCount      = "people_count"   // the fields to count one more of today
 )
@@ -329,7 +339,7 @@ func (c *Community) Apply(ctx context.Context, chat Chat, e flows.Effect) ([]Mes
 		return nil, c.People.MigrateGroup(ctx, chat.ID, e.Args["to"])
 	case effectErase:
 		return nil, c.People.DeleteChat(ctx, chat.ID)
-	case effectPreview, effectSend, effectCancel:
+	case effectPreview, effectSend, effectCancel, effectNoticeList:
 		return c.applyNotice(ctx, chat, e)
 	case effectFigures:
 		return c.applyFigures(ctx, chat, e)

@@ -36,6 +36,16 @@ func (d *desk) Send(_ context.Context, n bot.NoticeDraft) (string, error) {
 	return "7", nil
 }
 
+func (d *desk) List(context.Context, int) ([]bot.NoticeSummary, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	var out []bot.NoticeSummary
+	for i := len(d.sent) - 1; i >= 0; i-- {
+		out = append(out, bot.NoticeSummary{ID: fmt.Sprint(i + 1), Draft: d.sent[i], Status: bot.NoticeScheduled, Created: now(), Total: d.count})
+	}
+	return out, nil
+}
+
 func (d *desk) Cancel(_ context.Context, id string) (bool, error) {
 	d.cancelled = append(d.cancelled, id)
 	return id == "7", nil
@@ -285,6 +295,16 @@ func TestUrgentNoticeWithAPhotoNow(t *testing.T) {
 	}
 	if out := s.send(bot.Update{Data: "nt:7:cancel"}); !strings.Contains(out, "Đã dừng thông báo 7.") {
 		t.Fatalf("cancel:\n%s", out)
+	}
+	out = s.send(bot.Update{Text: "/dsthongbao"})
+	for _, want := range []string{"Các thông báo gần đây", "• Mã 1 · hẹn gửi lúc", "gửi mọi người dân", "“Bão số 9 đổ bộ đêm nay. Không ra đồng, không đi thuyền.”", "/huythongbao"} {
+		if !strings.Contains(out, want) {
+			t.Fatalf("list misses %q:\n%s", want, out)
+		}
+	}
+	citizen := c.party(t, "tg:8", true, "tg:8")
+	if out := citizen.send(bot.Update{Text: "/dsthongbao"}); !strings.Contains(out, "Chỉ cán bộ xã") {
+		t.Fatalf("a citizen lists notices:\n%s", out)
 	}
 }
 

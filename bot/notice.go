@@ -62,7 +62,31 @@ type NoticeDesk interface {
 	// Cancel stops a notice waiting or under way; false when there is no
 	// such notice, or it has ended.
 	Cancel(ctx context.Context, id string) (bool, error)
+	// List returns the latest notices, newest first.
+	List(ctx context.Context, max int) ([]NoticeSummary, error)
 }
+
+// NoticeSummary is a notice as staff see it in /dsthongbao.
+type NoticeSummary struct {
+	ID     string
+	Draft  NoticeDraft
+	Status string
+	// Created is when staff confirmed it.
+	Created     time.Time
+	Sent, Total int
+}
+
+// Statuses of a notice, NoticeSummary.Status.
+const (
+	NoticeScheduled = "scheduled"
+	NoticeQueued    = "queued"
+	NoticeSending   = "sending"
+	NoticeDone      = "done"
+	NoticeCanceled  = "canceled"
+)
+
+// listed is how many notices /dsthongbao shows.
+const listed = 10
 
 // maxNotice bounds a notice's text: a caption of a photo on Telegram is
 // shorter, but the channel then sends the text after the photo.
@@ -452,6 +476,15 @@ func (c *Community) applyNotice(ctx context.Context, chat Chat, e flows.Effect) 
 			return []Message{{Text: flows.Fill(ct.NoticeScheduled, "id", id, "when", c.when(d.At))}}, nil
 		}
 		return []Message{{Text: flows.Fill(ct.NoticeQueued, "id", id)}}, nil
+	case effectNoticeList:
+		if refusal, ok, err := c.requireStaff(ctx, e.Args["user"], "list notices", chat.ID, ct.NoticeNotStaff); !ok {
+			return refusal, err
+		}
+		ns, err := c.Notices.List(ctx, listed)
+		if err != nil {
+			return nil, fmt.Errorf("list notices: %w", err)
+		}
+		return []Message{c.noticeList(ns)}, nil
 	case effectCancel:
 		if refusal, ok, err := c.requireStaff(ctx, e.Args["user"], "cancel a notice", chat.ID, ct.NoticeNotStaff); !ok {
 			return refusal, err
@@ -605,4 +638,36 @@ func (c *Community) NoticeReport(s NoticeStatus) Message {
 	// Under way, staff see one count of what did not arrive.
 	return Message{Text: flows.Fill(ct.NoticeProgress, "id", s.ID, "sent", thousands(s.Sent), "total", thousands(s.Total),
 		"failed", thousands(s.Failed+s.Blocked+s.Skipped)), Buttons: stop}
+}
+
+// listNotices asks for /dsthongbao; the staff check is in the effect.
+func (t *turn) listNotices() {
+	if t.s.com == nil || t.s.com.Notices == nil {
+		t.say(t.s.com.textsOr().NoticeOff)
+		return
+	}
+	t.effects = append(t.effects, flows.Effect{Action: effectNoticeList, Args: map[string]string{"user": t.user()}})
+}
+
+// noticeList words the latest notices, a line or two each.
+func (c *Community) noticeList(ns []NoticeSummary) Message {
+	ct := c.Texts
+	if len(ns) == 0 {
+		return Message{Text: ct.NoticeListNone}
+	}
+	lines := []string{ct.NoticeListTitle}
+	for _, n := range ns {
+		kv := []string{"sent", thousands(n.Sent), "total", thousands(n.Total), "when", c.when(n.Draft.At)}
+		status := map[string]string{
+			NoticeScheduled: ct.NoticeStatusScheduled, NoticeQueued: ct.NoticeStatusQueued, NoticeSending: ct.NoticeStatusSending,
+			NoticeDone: ct.NoticeStatusDone, NoticeCanceled: ct.NoticeStatusCanceled,
+		}[n.Status]
+		excerpt := []rune(strings.ReplaceAll(n.Draft.Text, "\n", " "))
+		if len(excerpt) > 60 {
+			excerpt = append(excerpt[:59], '…')
+		}
+		lines = append(lines, flows.Fill(ct.NoticeListLine, "id", n.ID, "status", flows.Fill(status, kv...),
+			"audience", c.audienceLabel(n.Draft), "created", c.when(n.Created), "text", string(excerpt)))
+	}
+	return Message{Text: strings.Join(append(lines, ct.NoticeListHint), "\n")}
 }

@@ -205,6 +205,8 @@ func (t *turn) command(cmd, arg string) {
 		t.beginNotice()
 	case "huythongbao":
 		t.cancelNotice(arg)
+	case "dsthongbao":
+		t.listNotices()
 	case "thongke":
 		t.figures()
 	case "thutuc":

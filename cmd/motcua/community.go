@@ -169,6 +169,39 @@ func (d *desk) Cancel(ctx context.Context, id string) (bool, error) {
 	return err == nil, err
 }
 
+// List returns the latest notices of every staff member, newest first.
+func (d *desk) List(ctx context.Context, max int) ([]bot.NoticeSummary, error) {
+	ns, err := d.notices.List(ctx, "", max)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]bot.NoticeSummary, len(ns))
+	for i, n := range ns {
+		out[i] = bot.NoticeSummary{
+			ID: n.ID, Draft: draft(n), Status: string(n.Status), Created: n.Created,
+			Sent: n.Counts.Sent, Total: n.Counts.Total,
+		}
+	}
+	return out, nil
+}
+
+// draft is notice's inverse: the draft a notice was made of.
+func draft(n notices.Notice) bot.NoticeDraft {
+	d := bot.NoticeDraft{
+		Author: n.Author, AuthorName: n.AuthorName, Text: n.Text, Photo: n.Photo, Urgent: n.Urgent, At: n.At,
+		Audience: bot.AudienceAll, Villages: n.Audience.Filter.Villages,
+	}
+	switch a := n.Audience; {
+	case a.Groups:
+		d.Audience = bot.AudienceGroups
+	case a.Reminders:
+		d.Audience = bot.AudienceReminders
+	case len(a.Filter.Villages) > 0:
+		d.Audience = bot.AudienceVillages
+	}
+	return d
+}
+
 // channel is a chat's channel: "tg" of "tg:123".
 func channel(chat string) string {
 	ch, _, _ := strings.Cut(chat, ":")

@@ -144,6 +144,10 @@ func TestServeNotice(t *testing.T) {
 		return false
 	})
 	s.seen = len(api.SentTo(staff))
+	list := s.say("/dsthongbao", "Các thông báo gần đây")
+	if text := list[len(list)-1].Text; !strings.Contains(text, "• Mã 1 · đã gửi 4/4 · gửi người dân Thôn Đắk Lư") {
+		t.Errorf("the list of notices: %q", text)
+	}
 	if !strings.Contains(final.Text, "Đã nhận: 4") || !strings.Contains(final.Text, "Đã chặn trợ lý: 0") {
 		t.Fatalf("report: %q", final.Text)
 	}

@@ -105,6 +105,7 @@ type Messages struct {
 	JoinInvalid            string `yaml:"join_invalid"`
 	JoinConfigured         string `yaml:"join_configured"`
 	JoinDone               string `yaml:"join_done"`
+	StaffCommands          string `yaml:"staff_commands"`
 	ActionFailed           string `yaml:"action_failed"`
 	StoreDown              string `yaml:"store_down"`
 	InternalError          string `yaml:"internal_error"`

@@ -227,7 +227,11 @@ func (v *Volunteers) Apply(ctx context.Context, chat Chat, e flows.Effect) ([]Me
 		if err != nil {
 			return nil, fmt.Errorf("join: %w", err)
 		}
-		return []Message{{Text: flows.Fill(m.JoinDone, "role", roleName(m, r))}}, nil
+		out := []Message{{Text: flows.Fill(m.JoinDone, "role", roleName(m, r))}}
+		if r.Includes(roles.Staff) {
+			out = append(out, Message{Text: m.StaffCommands})
+		}
+		return out, nil
 	case effectList:
 		if ok, err := v.allowed(ctx, a["user"]); err != nil || !ok {
 			return []Message{{Text: m.TicketNotVolunteer}}, err

@@ -161,3 +161,26 @@ func TestVolunteersWithoutButtons(t *testing.T) {
 		t.Errorf("a number after the ticket closed: %s", got)
 	}
 }
+
+// TestStaffJoinLearnsTheirCommands: who joins as staff is told the staff's
+// commands, which the public menu does not show.
+func TestStaffJoinLearnsTheirCommands(t *testing.T) {
+	conv := store.NewMemory(store.Options{Now: now})
+	vol := &bot.Volunteers{
+		Tickets: tickets.NewMemory(tickets.Options{}), Group: group, Conversations: conv, Messages: bot.DefaultMessages(), Now: now,
+		Roles: roles.WithConfig(roles.NewMemory(roles.Options{}), nil, []string{"tg:800"}),
+	}
+	svc := bot.New(engine(t), conv, bot.Options{Location: ict, Now: now, Volunteers: vol})
+	n := 0
+	staff := &party{t: t, svc: svc, chat: bot.Chat{ID: "tg:800", Private: true}, user: bot.User{ID: "tg:800"}, n: &n}
+	got := staff.send(bot.Update{Text: "/moi canbo"})
+	code := strings.Fields(got[strings.Index(got, ": ")+2:])[0]
+	newcomer := &party{t: t, svc: svc, chat: bot.Chat{ID: "tg:801", Private: true}, user: bot.User{ID: "tg:801"}, n: &n}
+	contains(t, newcomer.send(bot.Update{Text: "/thamgia " + code}), "vai trò cán bộ xã", "/thongbao", "/dsthongbao", "/thongke")
+	volunteer := &party{t: t, svc: svc, chat: bot.Chat{ID: "tg:802", Private: true}, user: bot.User{ID: "tg:802"}, n: &n}
+	got = staff.send(bot.Update{Text: "/moi tinhnguyenvien"})
+	code = strings.Fields(got[strings.Index(got, ": ")+2:])[0]
+	if got := volunteer.send(bot.Update{Text: "/thamgia " + code}); strings.Contains(got, "/thongbao") {
+		t.Errorf("a volunteer is told the staff's commands: %s", got)
+	}
+}

@@ -1,0 +1,270 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"github.com/motcua/motcua/bot/telegram/telegramtest"
+	"github.com/motcua/motcua/people"
+	"github.com/motcua/motcua/store/redistest"
+)
+
+// replica is one motcua serve of several on one Redis and one bot.
+type replica struct {
+	name   string
+	addr   string
+	logs   *syncBuffer
+	cancel context.CancelFunc
+	done   chan error
+}
+
+// startReplica runs motcua serve with env and listen as its address;
+// stop ends it, and the test's end does too.
+func startReplica(t *testing.T, name, listen string, env map[string]string) *replica {
+	t.Helper()
+	vars := map[string]string{"MOTCUA_HTTP_LISTEN": listen}
+	for k, v := range env {
+		vars[k] = v
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	r := &replica{name: name, addr: listen, logs: &syncBuffer{}, cancel: cancel, done: make(chan error, 1)}
+	go func() { r.done <- run(ctx, []string{"serve"}, nil, &bytes.Buffer{}, r.logs, envOf(vars)) }()
+	t.Cleanup(func() {
+		if err := r.stop(); err != nil {
+			t.Errorf("replica %s: %v", name, err)
+		}
+		if t.Failed() {
+			t.Logf("replica %s logs:\n%s", name, r.logs.String())
+		}
+	})
+	waitHTTP(t, "http://"+listen+"/healthz", http.StatusOK)
+	return r
+}
+
+// stop cancels the replica, as SIGTERM does, and waits for serve to
+// return. A second call returns nil.
+func (r *replica) stop() error {
+	r.cancel()
+	err, ok := <-r.done
+	if ok {
+		close(r.done)
+	}
+	return err
+}
+
+// hookPerson is someone writing to the bot, her updates posted to one
+// replica's webhook as Telegram posts them.
+type hookPerson struct {
+	*tgPerson
+	hook, secret string
+}
+
+func (p *hookPerson) deliver(u tgbotapi.Update) {
+	p.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	resp, err := telegramtest.Deliver(ctx, p.hook, p.secret, u)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		p.t.Fatalf("the webhook answered %d", resp.StatusCode)
+	}
+}
+
+// say sends text and waits for a message with want.
+func (p *hookPerson) say(text, want string) []telegramtest.Message {
+	p.t.Helper()
+	p.deliver(telegramtest.TextUpdate(p.chat, "private", p.chat, text))
+	return p.await(want)
+}
+
+// press presses a button of the messages she last got.
+func (p *hookPerson) press(label, want string) []telegramtest.Message {
+	p.t.Helper()
+	for _, m := range p.last {
+		for _, row := range m.Keyboard {
+			for _, b := range row {
+				if b.Text == label {
+					p.deliver(telegramtest.CallbackUpdate(p.chat, m.MessageID, p.chat, b.CallbackData))
+					return p.await(want)
+				}
+			}
+		}
+	}
+	p.t.Fatalf("no button %q in %+v", label, p.last)
+	return nil
+}
+
+// TestServeNoticeSurvivesAKilledReplica: two replicas of motcua serve on
+// one Redis and one bot (webhook mode, so that neither long-polls the
+// other away); staff send a notice to everyone; once about a quarter of
+// the recipients have it, the replica sending it is stopped. The other
+// takes the job over after the lease and finishes it: everyone gets the
+// notice, at most the stopped replica's sends in flight (notices.workers)
+// twice; the one progress message, edited in place, ends with the exact
+// count; the fake's 30 a second, shared by the replicas' pace, fails
+// nothing.
+func TestServeNoticeSurvivesAKilledReplica(t *testing.T) {
+	const (
+		token    = "48:notice-replicas-token"
+		secret   = "notice-replicas_s3cret"
+		hook     = "https://bot.example.vn/tg"
+		staff    = int64(900)
+		citizens = 150
+		workers  = 4
+		text     = "Thứ Hai tuần sau, xã phun thuốc diệt muỗi phòng sốt xuất huyết ở mọi thôn."
+	)
+	api := telegramtest.New(t, token)
+	api.Limits = telegramtest.Limits{PerSecond: 30}
+	redisSrv := redistest.Start(t)
+
+	// The citizens, as the greeting registers them.
+	ctx := context.Background()
+	registry := people.NewRedis(redisSrv.Client(t), people.Options{Prefix: "mc"})
+	for i := range citizens {
+		if err := registry.Seen(ctx, fmt.Sprintf("tg:%d", 10000+i), time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	env := map[string]string{
+		"MOTCUA_TELEGRAM_TOKEN":          token,
+		"MOTCUA_TELEGRAM_API_URL":        api.URL(),
+		"MOTCUA_TELEGRAM_WEBHOOK_URL":    hook,
+		"MOTCUA_TELEGRAM_WEBHOOK_SECRET": secret,
+		"MOTCUA_REDIS_URL":               "redis://" + redisSrv.Addr() + "/0",
+		"MOTCUA_LOG_LEVEL":               "info",
+		"MOTCUA_VOLUNTEERS_STAFF":        "[tg:900]",
+		"MOTCUA_REMINDERS_QUIET_FROM":    "00:00", // no quiet hours: the test runs at any hour
+		"MOTCUA_REMINDERS_QUIET_TO":      "00:00",
+		"MOTCUA_REMINDERS_PER_SECOND":    "30",
+		"MOTCUA_NOTICES_WORKERS":         fmt.Sprint(workers),
+		"MOTCUA_NOTICES_LEASE":           "1s",
+		"MOTCUA_NOTICES_REPORT_EVERY":    "100ms",
+	}
+	replicas := []*replica{
+		startReplica(t, "a", freeAddr(t), env),
+		startReplica(t, "b", freeAddr(t), env),
+	}
+	eventually(t, func() bool {
+		url, got := api.Webhook()
+		return url == hook && got == secret
+	})
+	defer func() {
+		if t.Failed() {
+			for _, m := range api.SentTo(staff) {
+				cur, _ := api.Current(staff, m.MessageID)
+				t.Logf("to staff %d: %q → %q", m.MessageID, m.Text, cur.Text)
+			}
+		}
+	}()
+
+	// Staff write to replica a; the dialogue lives in Redis, and the job
+	// goes to whichever worker reads the stream first.
+	s := &hookPerson{tgPerson: &tgPerson{t: t, api: api, chat: staff}, hook: "http://" + replicas[0].addr + "/tg", secret: secret}
+	s.say("/thongbao", "Gửi cho ai?")
+	s.say("1", "Gõ nội dung thông báo")
+	s.say(text, "thông báo khẩn")
+	s.press("Thông báo thường", "Gửi khi nào?")
+	preview := s.press("Gửi ngay", "Xem lại trước khi gửi")
+	recipients := citizens + 1 // the staff member is one of the people
+	if want := fmt.Sprintf("Số người nhận: %d người", recipients); !strings.Contains(preview[len(preview)-1].Text, want) {
+		t.Fatalf("preview: %q, want %q", preview[len(preview)-1].Text, want)
+	}
+	s.press("✅ Gửi", "Đã xếp thông báo vào hàng gửi")
+
+	// got counts the notices each chat got.
+	got := func() map[int64]int {
+		counts := map[int64]int{}
+		for _, m := range api.Sent() {
+			if m.Text == text {
+				counts[m.ChatID]++
+			}
+		}
+		return counts
+	}
+	var holder, survivor *replica
+	eventually(t, func() bool {
+		for i, r := range replicas {
+			if strings.Contains(r.logs.String(), "notices: sending") {
+				holder, survivor = r, replicas[1-i]
+				return true
+			}
+		}
+		return false
+	})
+	var atKill int
+	eventually(t, func() bool {
+		atKill = len(got())
+		return atKill >= recipients/4
+	})
+	killed := time.Now()
+	if err := holder.stop(); err != nil {
+		t.Fatalf("replica %s stopped with %v", holder.name, err)
+	}
+	afterKill := len(got())
+	if !strings.Contains(holder.logs.String(), "the job is left for the lease") {
+		t.Fatalf("replica %s stopped with no job under way (%d of %d had the notice)", holder.name, afterKill, recipients)
+	}
+
+	eventually(t, func() bool { return strings.Contains(survivor.logs.String(), "notices: took over a job") })
+	tookOver := time.Since(killed)
+	var final telegramtest.Message
+	var progress []telegramtest.Message
+	eventually(t, func() bool {
+		progress = progress[:0]
+		for _, m := range api.SentTo(staff) {
+			if strings.HasPrefix(m.Text, "📢 Thông báo 1:") {
+				progress = append(progress, m)
+			}
+		}
+		if len(progress) == 0 {
+			return false
+		}
+		final, _ = api.Current(staff, progress[0].MessageID)
+		return strings.Contains(final.Text, "đã gửi xong")
+	})
+	finished := time.Since(killed)
+	if len(progress) != 1 {
+		t.Errorf("%d progress messages to staff, want one edited in place", len(progress))
+	}
+	for _, want := range []string{
+		fmt.Sprintf("Đã nhận: %d\n", recipients), "Đã chặn trợ lý: 0", "Gửi không được sau nhiều lần thử: 0", "Không gửi (hết lượt Zalo trong tháng): 0",
+	} {
+		if !strings.Contains(final.Text, want) {
+			t.Errorf("report misses %q:\n%s", want, final.Text)
+		}
+	}
+
+	counts := got()
+	twice := 0
+	for i := range citizens + 1 {
+		chat := staff
+		if i < citizens {
+			chat = int64(10000 + i)
+		}
+		switch n := counts[chat]; {
+		case n == 2:
+			twice++
+		case n != 1:
+			t.Errorf("chat %d got the notice %d times, want once (twice if in flight when its replica stopped)", chat, n)
+		}
+	}
+	if len(counts) != recipients {
+		t.Errorf("%d chats got the notice, want %d", len(counts), recipients)
+	}
+	if twice > workers {
+		t.Errorf("%d chats got the notice twice, want at most notices.workers (%d): the sends in flight when the replica stopped", twice, workers)
+	}
+	t.Logf("replica %s stopped at %d/%d sent (%d once it had stopped); replica %s took over after %v and finished %v after the stop; %d sent twice; %d answers 429",
+		holder.name, atKill, recipients, afterKill, survivor.name, tookOver.Round(time.Millisecond), finished.Round(time.Millisecond), twice, api.Stats().RateLimited)
+}

@@ -241,7 +241,7 @@ func (r reporter) Report(ctx context.Context, n notices.Notice) (string, error) 
 		m.Buttons = nil
 	}
 	if n.Progress != "" {
-		err := p.Edit(ctx, n.Author, n.Progress, m)
+		err := paced(ctx, func() error { return p.Edit(ctx, n.Author, n.Progress, m) })
 		switch {
 		case err == nil:
 			return n.Progress, nil
@@ -251,11 +251,45 @@ func (r reporter) Report(ctx context.Context, n notices.Notice) (string, error) 
 			return n.Progress, nil // the report at the end says it all
 		}
 	}
-	ref, err := p.Post(ctx, n.Author, m)
+	var ref string
+	err := paced(ctx, func() (err error) { ref, err = p.Post(ctx, n.Author, m); return err })
 	if err != nil {
 		return n.Progress, fmt.Errorf("report notice %s: %w", n.ID, err)
 	}
 	return ref, nil
+}
+
+// rateLimited is a channel's error asking every send to wait (Telegram's
+// 429); *telegram.SendError is one.
+type rateLimited interface {
+	RateLimited() (time.Duration, bool)
+}
+
+// paced calls send, and again after the wait a rate limit asks for, up
+// to three times: the report goes beside the outbox, whose own sends may
+// meet the channel's limit at that moment, and the final report must not
+// be lost to it.
+func paced(ctx context.Context, send func() error) error {
+	var err error
+	for range 3 {
+		err = send()
+		var rl rateLimited
+		if !errors.As(err, &rl) {
+			return err
+		}
+		wait, ok := rl.RateLimited()
+		if !ok {
+			return err
+		}
+		t := time.NewTimer(min(wait, 30*time.Second))
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return err
+		case <-t.C:
+		}
+	}
+	return err
 }
 
 // figures gathers /thongke's figures from the stores.

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -63,5 +65,43 @@ func TestDeskPreviewCountsFamilies(t *testing.T) {
 				t.Errorf("short = %+v", p.Short)
 			}
 		})
+	}
+}
+
+// limited is a channel's 429.
+type limited struct{ wait time.Duration }
+
+func (l limited) Error() string                      { return "429" }
+func (l limited) RateLimited() (time.Duration, bool) { return l.wait, true }
+
+// TestReportsWaitOutARateLimit: a progress report that meets the
+// channel's limit goes again after the wait asked, up to three times.
+func TestReportsWaitOutARateLimit(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		failures int
+		calls    int
+		ok       bool
+	}{
+		{"at once", 0, 1, true},
+		{"after two 429s", 2, 3, true},
+		{"given up after three", 5, 3, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			calls := 0
+			err := paced(context.Background(), func() error {
+				calls++
+				if calls <= tc.failures {
+					return fmt.Errorf("post: %w", limited{time.Millisecond})
+				}
+				return nil
+			})
+			if calls != tc.calls || (err == nil) != tc.ok {
+				t.Fatalf("%d calls, err %v; want %d calls, ok %v", calls, err, tc.calls, tc.ok)
+			}
+		})
+	}
+	if err := paced(context.Background(), func() error { return errors.New("400") }); err == nil {
+		t.Fatal("another error was not returned")
 	}
 }

@@ -89,6 +89,9 @@ type Community struct {
 	Location *time.Location
 	Now      func() time.Time
 	Logger   *slog.Logger
+
+	// msg are the service's words (staff's commands).
+	msg *Messages
 }
 
 // CommunityTexts are the bot's words about villages, notices and figures
@@ -263,13 +266,14 @@ const (
 	effectNotices    = "people_notices" // on ("1" or "0")
 	effectGroup      = "people_group"   // user, village
 	effectGroupLeft  = "people_left"
-	effectGroupMoved = "people_moved"   // to
-	effectPreview    = "notice_preview" // draft, confirm, discard
-	effectSend       = "notice_send"    // draft
-	effectCancel     = "notice_cancel"  // user, id
-	effectNoticeList = "notice_list"    // user
-	effectFigures    = "figures"        // user
-	effectCount      = "people_count"   // the fields to count one more of today
+	effectGroupMoved = "people_moved"     // to
+	effectPreview    = "notice_preview"   // draft, confirm, discard
+	effectSend       = "notice_send"      // draft
+	effectCancel     = "notice_cancel"    // user, id
+	effectNoticeList = "notice_list"      // user
+	effectStaffHelp  = "people_staffhelp" // user: staff's commands after the help
+	effectFigures    = "figures"          // user
+	effectCount      = "people_count"     // the fields to count one more of today
 )
 
 // handles reports whether the community carries out an effect.
@@ -333,12 +337,25 @@ func (c *Community) Apply(ctx context.Context, chat Chat, e flows.Effect) ([]Mes
 			return nil, err
 		}
 		return []Message{{Text: flows.Fill(ct.GroupVillageSet, "village", v.Name)}}, nil
+	case effectStaffHelp:
+		if c.Roles == nil {
+			return nil, nil
+		}
+		staff, err := roles.Has(ctx, c.Roles, e.Args["user"], roles.Staff)
+		if err != nil || !staff {
+			return nil, err
+		}
+		return []Message{{Text: c.msg.StaffCommands}}, nil
 	case effectGroupLeft:
 		return nil, c.People.RemoveGroup(ctx, chat.ID)
 	case effectGroupMoved:
 		return nil, c.People.MigrateGroup(ctx, chat.ID, e.Args["to"])
 	case effectErase:
-		return nil, c.People.DeleteChat(ctx, chat.ID)
+		err := c.People.DeleteChat(ctx, chat.ID)
+		if c.Notices != nil {
+			err = errors.Join(err, c.Notices.DeleteChat(ctx, chat.ID))
+		}
+		return nil, err
 	case effectPreview, effectSend, effectCancel, effectNoticeList:
 		return c.applyNotice(ctx, chat, e)
 	case effectFigures:

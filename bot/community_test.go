@@ -21,6 +21,7 @@ type desk struct {
 	mu        sync.Mutex
 	sent      []bot.NoticeDraft
 	cancelled []string
+	erased    []string
 	count     int
 	short     []bot.QuotaShort
 }
@@ -44,6 +45,13 @@ func (d *desk) List(context.Context, int) ([]bot.NoticeSummary, error) {
 		out = append(out, bot.NoticeSummary{ID: fmt.Sprint(i + 1), Draft: d.sent[i], Status: bot.NoticeScheduled, Created: now(), Total: d.count})
 	}
 	return out, nil
+}
+
+func (d *desk) DeleteChat(_ context.Context, chat string) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.erased = append(d.erased, chat)
+	return nil
 }
 
 func (d *desk) Cancel(_ context.Context, id string) (bool, error) {
@@ -169,6 +177,9 @@ func TestStopAndResumeNotices(t *testing.T) {
 	if _, ok, _ := c.ppl.Get(context.Background(), "tg:7"); ok {
 		t.Fatal("still known after /xoadulieu")
 	}
+	if len(c.desk.erased) != 1 || c.desk.erased[0] != "tg:7" {
+		t.Fatalf("notices not told of /xoadulieu: %v", c.desk.erased)
+	}
 }
 
 func TestStaffTieAGroupToItsVillage(t *testing.T) {
@@ -197,6 +208,16 @@ func TestStaffTieAGroupToItsVillage(t *testing.T) {
 	moved.send(bot.Update{Event: bot.EventLeft})
 	if gs, _ := c.ppl.Groups(ctx, nil); len(gs) != 0 {
 		t.Fatalf("groups after leaving = %+v", gs)
+	}
+}
+
+func TestHelpShowsStaffTheirCommands(t *testing.T) {
+	c := newCommunity(t)
+	if out := c.party(t, staffID, true, staffID).send(bot.Update{Text: "/trogiup"}); !strings.Contains(out, "Cách dùng trợ lý") || !strings.Contains(out, "/dsthongbao") {
+		t.Fatalf("staff's help:\n%s", out)
+	}
+	if out := c.party(t, "tg:8", true, "tg:8").send(bot.Update{Text: "/trogiup"}); strings.Contains(out, "/dsthongbao") {
+		t.Fatalf("a citizen's help shows staff's commands:\n%s", out)
 	}
 }
 

@@ -64,6 +64,8 @@ type NoticeDesk interface {
 	Cancel(ctx context.Context, id string) (bool, error)
 	// List returns the latest notices, newest first.
 	List(ctx context.Context, max int) ([]NoticeSummary, error)
+	// DeleteChat forgets that chat received notices (/xoadulieu).
+	DeleteChat(ctx context.Context, chat string) error
 }
 
 // NoticeSummary is a notice as staff see it in /dsthongbao.

@@ -104,6 +104,7 @@ func New(eng *flows.Engine, st store.Conversations, opts Options) *Service {
 		if c.Catalog == nil {
 			c.Catalog = eng.Catalog()
 		}
+		c.msg = s.msg
 	}
 	return s
 }
@@ -198,7 +199,7 @@ func (s *Service) apply(ctx context.Context, chat Chat, reply Reply, effects []f
 			msgs, err := s.com.Apply(ctx, chat, e)
 			if err != nil {
 				s.log.Error("carry out an action of the community", "action", e.Action, "err", err)
-				if e.Action != effectSeen && e.Action != effectCount {
+				if e.Action != effectSeen && e.Action != effectCount && e.Action != effectStaffHelp {
 					// Her visit and the figures are the bot's business:
 					// no apology for them.
 					reply.Messages = append(reply.Messages, Message{Text: s.msg.ActionFailed})

@@ -221,6 +221,10 @@ func (t *turn) command(cmd, arg string) {
 		t.back()
 	case "trogiup", "help":
 		t.say(t.s.msg.Help)
+		if t.s.com != nil {
+			// Staff read their own commands after everyone's.
+			t.effects = append(t.effects, flows.Effect{Action: effectStaffHelp, Args: map[string]string{"user": t.user()}})
+		}
 	case "xa":
 		t.commune()
 	case "hoi":

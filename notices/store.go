@@ -248,6 +248,27 @@ func (s *Store) List(ctx context.Context, author string, max int) ([]Notice, err
 	return out, nil
 }
 
+// DeleteChat forgets that chat was among the recipients of the notices
+// kept (/xoadulieu): it leaves every done set, in one round trip. The
+// counts stay, as figures without a name.
+func (s *Store) DeleteChat(ctx context.Context, chat string) error {
+	ids, err := s.client.ZRange(ctx, s.recent(), 0, -1).Result()
+	if err != nil {
+		return s.failure("delete chat", err)
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	pipe := s.client.Pipeline()
+	for _, id := range ids {
+		pipe.SRem(ctx, s.doneSet(id), chat)
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		return s.failure("delete chat", err)
+	}
+	return nil
+}
+
 // MaxStatsSpan bounds the span Stats reads: the figures are kept for the
 // retention only.
 const MaxStatsSpan = 400 * 24 * time.Hour

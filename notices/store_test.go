@@ -155,3 +155,33 @@ func ids(ns []notices.Notice) []string {
 	}
 	return out
 }
+
+// TestDeleteChat: /xoadulieu takes her out of every notice's record of
+// recipients; the others stay.
+func TestDeleteChat(t *testing.T) {
+	ctx := context.Background()
+	client := redistest.Start(t).Client(t)
+	s := notices.NewStore(client, notices.Options{})
+	var ids []string
+	for _, text := range []string{"Họp dân.", "Tiêm chủng."} {
+		n, err := s.Create(ctx, notice(text), time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, n.ID)
+		// The worker records each recipient so (see the package doc).
+		client.SAdd(ctx, "mc:{notices}:d:"+n.ID, "tg:1", "tg:2")
+	}
+	if err := s.DeleteChat(ctx, "tg:1"); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range ids {
+		got, err := client.SMembers(ctx, "mc:{notices}:d:"+id).Result()
+		if err != nil || len(got) != 1 || got[0] != "tg:2" {
+			t.Errorf("notice %s recipients = %v, %v; want [tg:2]", id, got, err)
+		}
+	}
+	if err := notices.NewStore(client, notices.Options{Prefix: "empty"}).DeleteChat(ctx, "tg:1"); err != nil {
+		t.Errorf("no notices: %v", err)
+	}
+}

@@ -185,6 +185,11 @@ func (d *desk) List(ctx context.Context, max int) ([]bot.NoticeSummary, error) {
 	return out, nil
 }
 
+// DeleteChat forgets that chat received notices.
+func (d *desk) DeleteChat(ctx context.Context, chat string) error {
+	return d.notices.DeleteChat(ctx, chat)
+}
+
 // draft is notice's inverse: the draft a notice was made of.
 func draft(n notices.Notice) bot.NoticeDraft {
 	d := bot.NoticeDraft{

@@ -97,6 +97,7 @@ type Community struct {
 // CommunityTexts are the bot's words about villages, notices and figures
 // (bot/community.yaml).
 type CommunityTexts struct {
+	VillageGreeting         string `yaml:"village_greeting"`
 	VillageAsk              string `yaml:"village_ask"`
 	VillageSkip             string `yaml:"village_skip"`
 	VillageSkipped          string `yaml:"village_skipped"`
@@ -284,6 +285,17 @@ func (c *Community) handles(action string) bool {
 // Apply carries out what an update of chat asked of the community.
 func (c *Community) Apply(ctx context.Context, chat Chat, e flows.Effect) ([]Message, error) {
 	ct := c.Texts
+	if !people.IsChat(chat.ID) && (e.Action == effectSeen || e.Action == effectVillage || e.Action == effectNotices) {
+		// The terminal ("cli:…"): a trial run, where nobody is kept as an
+		// audience; she is answered as if she were.
+		switch {
+		case e.Action != effectNotices:
+			return nil, nil
+		case e.Args["on"] == "1":
+			return []Message{{Text: ct.NoticesStarted}}, nil
+		}
+		return []Message{{Text: ct.NoticesStopped}}, nil
+	}
 	switch e.Action {
 	case effectSeen:
 		if err := c.People.Seen(ctx, chat.ID, c.now()); err != nil {
@@ -351,7 +363,10 @@ func (c *Community) Apply(ctx context.Context, chat Chat, e flows.Effect) ([]Mes
 	case effectGroupMoved:
 		return nil, c.People.MigrateGroup(ctx, chat.ID, e.Args["to"])
 	case effectErase:
-		err := c.People.DeleteChat(ctx, chat.ID)
+		var err error
+		if people.IsChat(chat.ID) {
+			err = c.People.DeleteChat(ctx, chat.ID)
+		}
 		if c.Notices != nil {
 			err = errors.Join(err, c.Notices.DeleteChat(ctx, chat.ID))
 		}

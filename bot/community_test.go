@@ -488,3 +488,25 @@ func TestStaffCheckFailing(t *testing.T) {
 		t.Fatalf("reply:\n%s", out)
 	}
 }
+
+// TestTerminalKeepsNobody: the terminal's chat ("cli:…", a trial run) is
+// asked its village and answered as anyone, but nothing is kept of it as
+// an audience, and nothing fails.
+func TestTerminalKeepsNobody(t *testing.T) {
+	c := newCommunity(t)
+	p := c.party(t, "cli:root", true, "")
+	p.send(bot.Update{Text: "/start"})
+	if out := p.send(bot.Update{Text: "xin chào"}); !strings.Contains(out, "Bạn ở thôn nào?") {
+		t.Fatalf("a greeting during the village question:\n%s", out)
+	}
+	if out := p.send(bot.Update{Text: "1"}); !strings.Contains(out, "Đã ghi: bạn ở Thôn 1.") {
+		t.Fatalf("village:\n%s", out)
+	}
+	out := p.send(bot.Update{Text: "/tatthongbao"})
+	if !strings.Contains(out, "Đã tắt thông báo thường") || strings.Contains(out, "Xin lỗi") {
+		t.Fatalf("notices off:\n%s", out)
+	}
+	if f, err := c.ppl.Figures(context.Background()); err != nil || f.People != 0 {
+		t.Fatalf("people kept: %+v, %v", f, err)
+	}
+}

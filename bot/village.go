@@ -44,7 +44,7 @@ func (t *turn) visit() {
 // the procedures.
 func (t *turn) greet() {
 	if c := t.s.com; c != nil && len(c.Villages) > 0 && !t.conv.VillageAsked {
-		t.say(t.s.msg.Greeting)
+		t.say(c.Texts.VillageGreeting)
 		t.askVillage(pendingVillageStart)
 		return
 	}
@@ -75,6 +75,11 @@ func (t *turn) askVillage(pending string) {
 // villageTyped reads an answer to the village question. Anything else
 // she types is not lost: the question is dropped and the text handled.
 func (t *turn) villageTyped(text string) {
+	if isGreeting(text) {
+		t.say(t.s.com.Texts.VillageGreeting)
+		t.askVillage(t.conv.Pending)
+		return
+	}
 	n := flows.Normalize(text)
 	if n == "bo qua" || n == "khong" || n == "thoi" {
 		t.chooseVillage("")

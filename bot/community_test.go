@@ -33,6 +33,9 @@ func (d *desk) Preview(_ context.Context, n bot.NoticeDraft) (bot.NoticePreview,
 func (d *desk) Send(_ context.Context, n bot.NoticeDraft) (string, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	if d.count == 0 {
+		return "", bot.ErrNoRecipients
+	}
 	d.sent = append(d.sent, n)
 	return "7", nil
 }
@@ -508,5 +511,23 @@ func TestTerminalKeepsNobody(t *testing.T) {
 	}
 	if f, err := c.ppl.Figures(context.Background()); err != nil || f.People != 0 {
 		t.Fatalf("people kept: %+v, %v", f, err)
+	}
+}
+
+// TestNoticeToNobody: a notice whose audience is empty is previewed as
+// such and, confirmed anyway by typing, not queued.
+func TestNoticeToNobody(t *testing.T) {
+	c := newCommunity(t)
+	c.desk.count = 0
+	s := c.party(t, staffID, true, staffID)
+	s.send(bot.Update{Text: "/thongbao"})
+	s.send(bot.Update{Text: "3"}) // the families with a reminder
+	s.send(bot.Update{Text: "Hạn thẻ BHYT cuối năm."})
+	s.send(bot.Update{Text: "1"})
+	if out := s.send(bot.Update{Text: "1"}); !strings.Contains(out, "Chưa có ai") || strings.Contains(out, "✅ Gửi") {
+		t.Fatalf("preview:\n%s", out)
+	}
+	if out := s.send(bot.Update{Text: "1"}); !strings.Contains(out, "Chưa có ai") || len(c.desk.sent) != 0 {
+		t.Fatalf("sent to nobody: %v\n%s", c.desk.sent, out)
 	}
 }

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -57,7 +58,8 @@ type QuotaShort struct {
 // cmd/motcua, is one.
 type NoticeDesk interface {
 	Preview(ctx context.Context, d NoticeDraft) (NoticePreview, error)
-	// Send queues the notice (for d.At when set) and returns its id.
+	// Send queues the notice (for d.At when set) and returns its id;
+	// ErrNoRecipients when nobody would get it.
 	Send(ctx context.Context, d NoticeDraft) (id string, err error)
 	// Cancel stops a notice waiting or under way; false when there is no
 	// such notice, or it has ended.
@@ -67,6 +69,9 @@ type NoticeDesk interface {
 	// DeleteChat forgets that chat received notices (/xoadulieu).
 	DeleteChat(ctx context.Context, chat string) error
 }
+
+// ErrNoRecipients refuses a notice nobody would get.
+var ErrNoRecipients = errors.New("bot: a notice without recipients")
 
 // NoticeSummary is a notice as staff see it in /dsthongbao.
 type NoticeSummary struct {
@@ -471,6 +476,9 @@ func (c *Community) applyNotice(ctx context.Context, chat Chat, e flows.Effect) 
 			return refusal, err
 		}
 		id, err := c.Notices.Send(ctx, d)
+		if errors.Is(err, ErrNoRecipients) {
+			return []Message{{Text: ct.NoticeNobody}}, nil
+		}
 		if err != nil {
 			return nil, fmt.Errorf("queue a notice: %w", err)
 		}

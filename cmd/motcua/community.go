@@ -152,6 +152,9 @@ func (d *desk) Send(ctx context.Context, nd bot.NoticeDraft) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	if p.Recipients == 0 {
+		return "", bot.ErrNoRecipients
+	}
 	n.Counts.Total = p.Recipients
 	n, err = d.notices.Create(ctx, n, d.now())
 	if err != nil {

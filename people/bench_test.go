@@ -4,11 +4,8 @@ import (
 	"context"
 	"slices"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
-
-	"github.com/redis/go-redis/v9"
 
 	"github.com/motcua/motcua/people"
 	"github.com/motcua/motcua/store/redistest"
@@ -27,7 +24,7 @@ func BenchmarkMemoryPerPerson(b *testing.B) {
 	for b.Loop() {
 		client.FlushAll(ctx) // the private server of this benchmark
 		s := people.NewRedis(client, people.Options{})
-		empty := usedMemory(b, client)
+		empty := redistest.UsedMemory(b, client)
 		for i := range n {
 			chat := "tg:" + strconv.Itoa(5_000_000_000+i)
 			if i%3 == 2 {
@@ -42,7 +39,7 @@ func BenchmarkMemoryPerPerson(b *testing.B) {
 				must(b, s.SetNotices(ctx, chat, false))
 			}
 		}
-		full := usedMemory(b, client)
+		full := redistest.UsedMemory(b, client)
 		b.ReportMetric(float64(full-empty)/n, "B/person")
 		for _, k := range []string{"p", "all", "off", "v:thon-1"} {
 			key := "mc:{people}:" + k
@@ -53,22 +50,6 @@ func BenchmarkMemoryPerPerson(b *testing.B) {
 			b.Logf("%s: %d bytes, %s", key, u, enc)
 		}
 	}
-}
-
-// usedMemory reads INFO memory's used_memory.
-func usedMemory(tb testing.TB, client *redis.Client) int64 {
-	tb.Helper()
-	info, err := client.Info(context.Background(), "memory").Result()
-	must(tb, err)
-	for line := range strings.Lines(info) {
-		if v, ok := strings.CutPrefix(line, "used_memory:"); ok {
-			n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
-			must(tb, err)
-			return n
-		}
-	}
-	tb.Fatal("INFO memory has no used_memory")
-	return 0
 }
 
 func must(tb testing.TB, err error) {

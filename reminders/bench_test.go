@@ -214,13 +214,13 @@ func BenchmarkMemoryPerReminder(b *testing.B) {
 			srv := redistest.Start(b)
 			client := srv.Client(b)
 			s := NewRedis(client, benchSched, Options{})
-			before := usedMemory(b, client)
+			before := redistest.UsedMemory(b, client)
 			if run.chatKeys {
 				loadChatKeys(b, client, s, n, run.perChat)
 			} else {
 				bulkLoad(b, client, s, n, run.perChat, 0, 0)
 			}
-			after := usedMemory(b, client)
+			after := redistest.UsedMemory(b, client)
 			var dueBytes, recBytes int64
 			hashtables := 0
 			var cursor uint64
@@ -276,26 +276,6 @@ func loadChatKeys(tb testing.TB, client redis.UniversalClient, s *Redis, n, perC
 			tb.Fatalf("load: %v", err)
 		}
 	}
-}
-
-// usedMemory reads used_memory from INFO memory.
-func usedMemory(tb testing.TB, c *redis.Client) int64 {
-	tb.Helper()
-	info, err := c.Info(context.Background(), "memory").Result()
-	if err != nil {
-		tb.Fatalf("INFO memory: %v", err)
-	}
-	for line := range strings.Lines(info) {
-		if v, ok := strings.CutPrefix(line, "used_memory:"); ok {
-			n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
-			if err != nil {
-				tb.Fatalf("used_memory %q: %v", v, err)
-			}
-			return n
-		}
-	}
-	tb.Fatalf("INFO memory has no used_memory")
-	return 0
 }
 
 // serverMillis sums the time Redis spent in the named commands since the

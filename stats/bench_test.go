@@ -4,11 +4,8 @@ import (
 	"context"
 	"fmt"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
-
-	"github.com/redis/go-redis/v9"
 
 	"github.com/motcua/motcua/flows"
 	"github.com/motcua/motcua/stats"
@@ -110,7 +107,7 @@ func BenchmarkMemoryPerDay(b *testing.B) {
 	for b.Loop() {
 		client.FlushAll(ctx) // the private server of this benchmark
 		s := stats.NewRedis(client, stats.Options{})
-		empty := usedMemory(b, client)
+		empty := redistest.UsedMemory(b, client)
 		for i := range stats.Retention {
 			day := benchDay.AddDays(-i)
 			must(b, s.Add(ctx, day, busyDay(i)))
@@ -118,7 +115,7 @@ func BenchmarkMemoryPerDay(b *testing.B) {
 				must(b, s.Active(ctx, day, "tg:"+strconv.Itoa(5_000_000_000+p+i)))
 			}
 		}
-		b.ReportMetric(float64(usedMemory(b, client)-empty)/stats.Retention, "B/day")
+		b.ReportMetric(float64(redistest.UsedMemory(b, client)-empty)/stats.Retention, "B/day")
 		hash, err := client.MemoryUsage(ctx, "mc:{stats}:d:"+benchDay.ISO(), 0).Result()
 		must(b, err)
 		sparse, err := client.MemoryUsage(ctx, "mc:{stats}:a:"+benchDay.ISO(), 0).Result()
@@ -154,22 +151,6 @@ func BenchmarkChart(b *testing.B) {
 		size = len(png)
 	}
 	b.ReportMetric(float64(size), "B/png")
-}
-
-// usedMemory reads INFO memory's used_memory.
-func usedMemory(tb testing.TB, client *redis.Client) int64 {
-	tb.Helper()
-	info, err := client.Info(context.Background(), "memory").Result()
-	must(tb, err)
-	for line := range strings.Lines(info) {
-		if v, ok := strings.CutPrefix(line, "used_memory:"); ok {
-			n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
-			must(tb, err)
-			return n
-		}
-	}
-	tb.Fatal("INFO memory has no used_memory")
-	return 0
 }
 
 func must(tb testing.TB, err error) {

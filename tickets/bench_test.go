@@ -6,8 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/redis/go-redis/v9"
-
 	"github.com/motcua/motcua/store/redistest"
 	"github.com/motcua/motcua/tickets"
 )
@@ -24,7 +22,7 @@ func BenchmarkMemoryPerTicket(b *testing.B) {
 	for b.Loop() {
 		client.FlushAll(ctx) // the private server of this benchmark
 		s := tickets.NewRedis(client, tickets.Options{})
-		empty := usedMemory(b, client)
+		empty := redistest.UsedMemory(b, client)
 		for i := range n {
 			chat := "tg:" + strconv.Itoa(5_000_000_000+i)
 			created := t0.Add(time.Duration(i) * 72 * time.Minute)
@@ -36,7 +34,7 @@ func BenchmarkMemoryPerTicket(b *testing.B) {
 			must(b, errOf(s.Answered(ctx, tk.ID, created.Add(15*time.Minute))))
 			must(b, errOf(s.Close(ctx, tk.ID, created.Add(time.Hour))))
 		}
-		full := usedMemory(b, client)
+		full := redistest.UsedMemory(b, client)
 		for {
 			k, err := s.Purge(ctx, t0.AddDate(1, 0, 0))
 			must(b, err)
@@ -44,24 +42,8 @@ func BenchmarkMemoryPerTicket(b *testing.B) {
 				break
 			}
 		}
-		figures := usedMemory(b, client)
+		figures := redistest.UsedMemory(b, client)
 		b.ReportMetric(float64(full-empty)/n, "B/ticket")
 		b.ReportMetric(float64(figures-empty)/n, "B-figures/ticket")
 	}
-}
-
-// usedMemory reads INFO memory's used_memory.
-func usedMemory(tb testing.TB, client *redis.Client) int64 {
-	tb.Helper()
-	info, err := client.Info(ctx, "memory").Result()
-	must(tb, err)
-	for line := range strings.Lines(info) {
-		if v, ok := strings.CutPrefix(line, "used_memory:"); ok {
-			n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
-			must(tb, err)
-			return n
-		}
-	}
-	tb.Fatal("INFO memory has no used_memory")
-	return 0
 }

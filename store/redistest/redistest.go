@@ -14,6 +14,7 @@ package redistest
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -282,4 +283,25 @@ func (b *syncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+// UsedMemory reads INFO memory's used_memory: what the server holds, for
+// benchmarks that measure the bytes an item takes.
+func UsedMemory(tb testing.TB, client *redis.Client) int64 {
+	tb.Helper()
+	info, err := client.Info(context.Background(), "memory").Result()
+	if err != nil {
+		tb.Fatalf("INFO memory: %v", err)
+	}
+	for line := range strings.Lines(info) {
+		if v, ok := strings.CutPrefix(line, "used_memory:"); ok {
+			n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+			if err != nil {
+				tb.Fatalf("used_memory %q: %v", v, err)
+			}
+			return n
+		}
+	}
+	tb.Fatal("INFO memory has no used_memory")
+	return 0
 }

@@ -68,7 +68,7 @@ func thirtyDays() []Day {
 				Done("bhyt-gia-han"):           int64(8 + i%3),
 				Quit("khai-sinh", "ngay_sinh"): 1,
 				Asked:                          int64(i % 4),
-				NoticesSent:                    int64(100 * (i % 2)),
+				"notices":                      int64(100 * (i % 2)),
 			},
 			Active: 40 + 3*i,
 		}

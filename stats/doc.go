@@ -6,11 +6,12 @@
 // After an update commits, the bot adds what it changed to the day's
 // counters with one Add: a procedure started (Started(flow)), completed
 // (Done(flow)) or given up at a step (Quit(flow, step): /huy, or another
-// procedure started over it), a question asked or answered (Asked,
-// Answered), notices and reminders delivered (NoticesSent,
-// RemindersSent). Field names are opaque to the store; these helpers are
-// the names the bot and the summaries agree on. Every citizen message
-// also calls Active, which counts distinct people a day.
+// procedure started over it), a question to volunteers asked (Asked).
+// Field names are opaque to the store; these helpers are the names the
+// bot and the summaries agree on. A citizen's first message of the day
+// also calls Active, which counts distinct people a day. (Answers and
+// notices delivered are counted, with their times, by packages tickets
+// and notices.)
 //
 // A day is a civil date in the commune's zone (flows.DateOf(now.In(loc))),
 // so that a message at 23:30 in Vietnam counts on that day, not on UTC's.

@@ -6,15 +6,13 @@ import "strings"
 // opaque name; these functions and constants are the names the bot and
 // the summaries agree on. Flow and step ids never hold ':' (flows' lint
 // refuses it), so Quit's field splits back into its two parts.
+//
+// Questions answered and notices delivered are counted where they happen,
+// with their medians, by packages tickets and notices; only the questions
+// asked are counted here, for the chart's line of questions by day.
 const (
 	// Asked counts questions to volunteers asked.
 	Asked = "asked"
-	// Answered counts questions first answered by a volunteer.
-	Answered = "answered"
-	// NoticesSent counts notices delivered to a chat.
-	NoticesSent = "notices"
-	// RemindersSent counts reminders delivered.
-	RemindersSent = "reminders"
 )
 
 // Prefixes of the fields about procedures.

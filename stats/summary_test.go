@@ -26,7 +26,7 @@ func TestFlows(t *testing.T) {
 	}{
 		{"no days", nil, []FlowTotals{}},
 		{"days with nothing", days(map[string]int64{}, nil), []FlowTotals{}},
-		{"other fields only", days(map[string]int64{Asked: 3, NoticesSent: 100}), []FlowTotals{}},
+		{"other fields only", days(map[string]int64{Asked: 3, "notices": 100}), []FlowTotals{}},
 		{
 			"summed over days, most started first",
 			days(
@@ -109,14 +109,14 @@ func TestTopQuits(t *testing.T) {
 }
 
 func TestTotal(t *testing.T) {
-	period := days(map[string]int64{Asked: 2, Answered: 1}, map[string]int64{}, map[string]int64{Asked: 5})
+	period := days(map[string]int64{Asked: 2, "answered": 1}, map[string]int64{}, map[string]int64{Asked: 5})
 	tests := []struct {
 		field string
 		want  int64
 	}{
 		{Asked, 7},
-		{Answered, 1},
-		{NoticesSent, 0},
+		{"answered", 1},
+		{"notices", 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.field, func(t *testing.T) {

@@ -100,6 +100,7 @@ type CommunityTexts struct {
 	VillageGreeting         string `yaml:"village_greeting"`
 	VillageAsk              string `yaml:"village_ask"`
 	VillageSkip             string `yaml:"village_skip"`
+	VillageTypedHint        string `yaml:"village_typed_hint"`
 	VillageSkipped          string `yaml:"village_skipped"`
 	VillageSet              string `yaml:"village_set"`
 	VillageNone             string `yaml:"village_none"`

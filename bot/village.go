@@ -66,7 +66,7 @@ func (t *turn) askVillage(pending string) {
 	}
 	t.conv.Menu = append(t.conv.Menu, villagePrefix)
 	m.Buttons = append(m.Buttons, t.button(c.Texts.VillageSkip, actMenu, strconv.Itoa(len(t.conv.Menu)-1)))
-	m.Hint = t.s.msg.TypedHint
+	m.Hint = c.Texts.VillageTypedHint // neither "quay lại" nor "hủy" apply
 	t.conv.Pending = pending
 	t.conv.VillageAsked = true
 	t.out = append(t.out, m)

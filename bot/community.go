@@ -145,6 +145,7 @@ type CommunityTexts struct {
 	NoticeNobody            string `yaml:"notice_nobody"`
 	NoticeConfirm           string `yaml:"notice_confirm"`
 	NoticeDiscard           string `yaml:"notice_discard"`
+	NoticeSendFailed        string `yaml:"notice_send_failed"`
 	NoticeDiscarded         string `yaml:"notice_discarded"`
 	NoticeQueued            string `yaml:"notice_queued"`
 	NoticeScheduled         string `yaml:"notice_scheduled"`

@@ -22,6 +22,7 @@ type desk struct {
 	sent      []bot.NoticeDraft
 	cancelled []string
 	erased    []string
+	down      bool
 	count     int
 	short     []bot.QuotaShort
 }
@@ -33,6 +34,9 @@ func (d *desk) Preview(_ context.Context, n bot.NoticeDraft) (bot.NoticePreview,
 func (d *desk) Send(_ context.Context, n bot.NoticeDraft) (string, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	if d.down {
+		return "", fmt.Errorf("create: %w", store.ErrUnavailable)
+	}
 	if d.count == 0 {
 		return "", bot.ErrNoRecipients
 	}
@@ -529,5 +533,22 @@ func TestNoticeToNobody(t *testing.T) {
 	}
 	if out := s.send(bot.Update{Text: "1"}); !strings.Contains(out, "Chưa có ai") || len(c.desk.sent) != 0 {
 		t.Fatalf("sent to nobody: %v\n%s", c.desk.sent, out)
+	}
+}
+
+// TestNoticeQueueDown: when the notice cannot be queued, staff get an
+// apology and the words they wrote back.
+func TestNoticeQueueDown(t *testing.T) {
+	c := newCommunity(t)
+	c.desk.down = true
+	s := c.party(t, staffID, true, staffID)
+	s.send(bot.Update{Text: "/thongbao"})
+	s.send(bot.Update{Text: "1"})
+	s.send(bot.Update{Text: "Chiều nay cắt điện từ 13:00 đến 17:00."})
+	s.send(bot.Update{Text: "1"})
+	s.send(bot.Update{Text: "1"})
+	out := s.send(bot.Update{Text: "1"})
+	if !strings.Contains(out, "chưa được xếp gửi") || !strings.Contains(out, "Chiều nay cắt điện từ 13:00 đến 17:00.") {
+		t.Fatalf("reply:\n%s", out)
 	}
 }

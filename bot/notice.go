@@ -480,7 +480,10 @@ func (c *Community) applyNotice(ctx context.Context, chat Chat, e flows.Effect) 
 			return []Message{{Text: ct.NoticeNobody}}, nil
 		}
 		if err != nil {
-			return nil, fmt.Errorf("queue a notice: %w", err)
+			// The draft left her conversation when she confirmed: give
+			// her its words back, so nothing she wrote is lost.
+			c.log().Error("queue a notice", "err", err)
+			return []Message{{Text: flows.Fill(ct.NoticeSendFailed, "text", d.Text)}}, nil
 		}
 		if !d.At.IsZero() {
 			return []Message{{Text: flows.Fill(ct.NoticeScheduled, "id", id, "when", c.when(d.At))}}, nil

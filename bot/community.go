@@ -141,6 +141,7 @@ type CommunityTexts struct {
 	NoticePreviewGroups     string `yaml:"notice_preview_groups"`
 	NoticePreviewPeople     string `yaml:"notice_preview_people"`
 	NoticePreviewPhoto      string `yaml:"notice_preview_photo"`
+	NoticePreviewTextOnly   string `yaml:"notice_preview_text_only"`
 	NoticeQuotaWarning      string `yaml:"notice_quota_warning"`
 	NoticeNobody            string `yaml:"notice_nobody"`
 	NoticeConfirm           string `yaml:"notice_confirm"`

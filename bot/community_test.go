@@ -23,12 +23,13 @@ type desk struct {
 	cancelled []string
 	erased    []string
 	down      bool
+	textOnly  int
 	count     int
 	short     []bot.QuotaShort
 }
 
 func (d *desk) Preview(_ context.Context, n bot.NoticeDraft) (bot.NoticePreview, error) {
-	return bot.NoticePreview{Recipients: d.count, Short: d.short}, nil
+	return bot.NoticePreview{Recipients: d.count, Short: d.short, TextOnly: d.textOnly}, nil
 }
 
 func (d *desk) Send(_ context.Context, n bot.NoticeDraft) (string, error) {
@@ -300,6 +301,7 @@ func TestStaffSendANoticeToTwoVillages(t *testing.T) {
 func TestUrgentNoticeWithAPhotoNow(t *testing.T) {
 	c := newCommunity(t)
 	c.desk.short = []bot.QuotaShort{{Channel: "zl", Left: 200, Need: 450}}
+	c.desk.textOnly = 450
 	s := c.party(t, staffID, true, staffID)
 	s.send(bot.Update{Text: "/thongbao"})
 	s.send(bot.Update{Text: "mọi người dân dùng trợ lý"})
@@ -309,7 +311,7 @@ func TestUrgentNoticeWithAPhotoNow(t *testing.T) {
 	s.send(bot.Update{Text: "Bão số 9 đổ bộ đêm nay. Không ra đồng, không đi thuyền."})
 	s.send(bot.Update{Data: s.data("🚨 Khẩn")})
 	out := s.send(bot.Update{Text: "1"})
-	for _, want := range []string{"(kèm 1 ảnh)", "mọi người dân", "khẩn", "ngay khi bấm Gửi", "Zalo chỉ còn 200 tin", "250 người dùng Zalo"} {
+	for _, want := range []string{"(kèm 1 ảnh)", "mọi người dân", "khẩn", "ngay khi bấm Gửi", "Zalo chỉ còn 200 tin", "250 người dùng Zalo", "450 người ở kênh khác (Zalo) chỉ nhận phần chữ"} {
 		if !strings.Contains(out, want) {
 			t.Fatalf("preview misses %q:\n%s", want, out)
 		}

@@ -46,6 +46,9 @@ type NoticePreview struct {
 	// Short lists the channels whose monthly quota the notice would
 	// exceed.
 	Short []QuotaShort
+	// TextOnly counts the recipients who will get the words without the
+	// photo: a picture held by one channel cannot go on another.
+	TextOnly int
 }
 
 // QuotaShort says a channel's monthly quota is short of a notice.
@@ -539,6 +542,9 @@ func (c *Community) preview(d NoticeDraft, p NoticePreview, ok, no string) Messa
 		text += "\n" + ct.NoticePreviewPhoto
 	}
 	lines := []string{flows.Fill(ct.NoticePreview, "text", text, "audience", c.audienceLabel(d), "count", count, "kind", kind, "when", when)}
+	if p.TextOnly > 0 && d.Photo != nil {
+		lines = append(lines, flows.Fill(ct.NoticePreviewTextOnly, "n", thousands(p.TextOnly)))
+	}
 	for _, s := range p.Short {
 		lines = append(lines, flows.Fill(ct.NoticeQuotaWarning, "left", thousands(s.Left), "need", thousands(s.Need), "short", thousands(s.Need-s.Left)))
 	}

@@ -128,6 +128,15 @@ func (d *desk) Preview(ctx context.Context, nd bot.NoticeDraft) (bot.NoticePrevi
 		total = n
 	}
 	p := bot.NoticePreview{Recipients: total}
+	if ph := nd.Photo; ph != nil && ph.ID != "" {
+		// A picture a channel holds by its id goes on that channel only:
+		// the others send the words alone.
+		for ch, n := range byChannel {
+			if ch != channel(ph.ID) {
+				p.TextOnly += n
+			}
+		}
+	}
 	for ch, q := range d.quotas {
 		need := byChannel[ch]
 		if need == 0 {

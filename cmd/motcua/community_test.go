@@ -66,6 +66,14 @@ func TestDeskPreviewCountsFamilies(t *testing.T) {
 			}
 		})
 	}
+	// A Telegram photo reaches the Zalo families as words only.
+	p, err := d.Preview(ctx, bot.NoticeDraft{Audience: bot.AudienceReminders, Text: "Hạn thẻ", Photo: &bot.Photo{ID: "tg:AgAC"}})
+	if err != nil || p.TextOnly != 2 {
+		t.Errorf("text only = %d, %v; want the 2 Zalo families", p.TextOnly, err)
+	}
+	if p, _ := d.Preview(ctx, bot.NoticeDraft{Audience: bot.AudienceReminders, Text: "Hạn thẻ", Photo: &bot.Photo{URL: "https://xa.example.vn/anh.jpg"}}); p.TextOnly != 0 {
+		t.Errorf("a photo by URL goes everywhere; text only = %d", p.TextOnly)
+	}
 }
 
 // limited is a channel's 429.

@@ -9,6 +9,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/time/rate"
 
+	"github.com/motcua/motcua/metricstest"
 	"github.com/motcua/motcua/notices"
 	"github.com/motcua/motcua/outbox"
 	"github.com/motcua/motcua/people"
@@ -340,8 +341,9 @@ func TestLiveJobNotTaken(t *testing.T) {
 	exactlyOnce(t, r.delivered(), chats, n.Text)
 	started, sent := 0.0, 0.0
 	for _, reg := range regs {
-		started += counter(t, reg, "motcua_notices_jobs_total", "started")
-		sent += counter(t, reg, "motcua_notices_recipients_total", "sent")
+		v := metricstest.Values(t, reg)
+		started += v[`motcua_notices_jobs_total{event="started"}`]
+		sent += v[`motcua_notices_recipients_total{outcome="sent"}`]
 	}
 	if sent != 1500 {
 		t.Errorf("motcua_notices_recipients_total{outcome=sent} = %v, want 1500", sent)
@@ -349,24 +351,4 @@ func TestLiveJobNotTaken(t *testing.T) {
 	if started != 1 {
 		t.Errorf("the job started %v times, want once: it was taken over", started)
 	}
-}
-
-// counter reads the counter name with the one label value.
-func counter(t *testing.T, reg *prometheus.Registry, name, label string) float64 {
-	t.Helper()
-	mfs, err := reg.Gather()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, mf := range mfs {
-		if mf.GetName() != name {
-			continue
-		}
-		for _, m := range mf.GetMetric() {
-			if m.GetLabel()[0].GetValue() == label {
-				return m.GetCounter().GetValue()
-			}
-		}
-	}
-	return 0
 }

@@ -16,6 +16,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/motcua/motcua/bot"
+	"github.com/motcua/motcua/metricstest"
 	"github.com/motcua/motcua/outbox"
 )
 
@@ -719,7 +720,7 @@ func TestMetrics(t *testing.T) {
 			_ = ob.Send(context.Background(), m)
 		}
 	})
-	got := gather(t, reg)
+	got := metricstest.Values(t, reg)
 	want := map[string]float64{
 		`motcua_outbox_messages_total{result="ok"}`:           1,
 		`motcua_outbox_messages_total{result="blocked"}`:      1,
@@ -734,30 +735,4 @@ func TestMetrics(t *testing.T) {
 			t.Errorf("%s = %v, want %v", k, got[k], v)
 		}
 	}
-}
-
-// gather flattens reg's counters and histogram counts into
-// name{label="value"} → value.
-func gather(t *testing.T, reg *prometheus.Registry) map[string]float64 {
-	t.Helper()
-	mfs, err := reg.Gather()
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := map[string]float64{}
-	for _, mf := range mfs {
-		for _, m := range mf.GetMetric() {
-			name := mf.GetName()
-			for _, l := range m.GetLabel() {
-				name += fmt.Sprintf("{%s=%q}", l.GetName(), l.GetValue())
-			}
-			switch {
-			case m.GetCounter() != nil:
-				out[name] = m.GetCounter().GetValue()
-			case m.GetHistogram() != nil:
-				out[name+"_count"] = float64(m.GetHistogram().GetSampleCount())
-			}
-		}
-	}
-	return out
 }

@@ -18,6 +18,7 @@ import (
 
 	"github.com/motcua/motcua/bot"
 	"github.com/motcua/motcua/flows"
+	"github.com/motcua/motcua/metricstest"
 	"github.com/motcua/motcua/outbox"
 	"github.com/motcua/motcua/reminders"
 	"github.com/motcua/motcua/scheduler"
@@ -533,7 +534,7 @@ func TestMetrics(t *testing.T) {
 	r.channel.fail("tg:2", forbidden)
 	r.channel.fail("tg:3", badGW)
 	r.tick(t, at(2026, 6, 15, 8, 0))
-	got := gather(t, reg)
+	got := metricstest.Values(t, reg)
 	want := map[string]float64{
 		`motcua_scheduler_reminders_total{result="sent"}`:    1,
 		`motcua_scheduler_reminders_total{result="blocked"}`: 1,
@@ -546,32 +547,6 @@ func TestMetrics(t *testing.T) {
 			t.Errorf("%s = %v (present: %t), want %v", name, g, ok, w)
 		}
 	}
-}
-
-// gather flattens reg's counters and histogram counts into
-// name{label="value"} → value.
-func gather(t *testing.T, reg *prometheus.Registry) map[string]float64 {
-	t.Helper()
-	mfs, err := reg.Gather()
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := map[string]float64{}
-	for _, mf := range mfs {
-		for _, m := range mf.GetMetric() {
-			name := mf.GetName()
-			for _, l := range m.GetLabel() {
-				name += fmt.Sprintf("{%s=%q}", l.GetName(), l.GetValue())
-			}
-			switch {
-			case m.GetCounter() != nil:
-				out[name] = m.GetCounter().GetValue()
-			case m.GetHistogram() != nil:
-				out[name+"_count"] = float64(m.GetHistogram().GetSampleCount())
-			}
-		}
-	}
-	return out
 }
 
 func TestNewReportsEveryProblem(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/motcua/motcua/bot/channel"
+	"github.com/motcua/motcua/metricstest"
 )
 
 func TestWebhook(t *testing.T) {
@@ -40,27 +41,9 @@ func TestWebhook(t *testing.T) {
 			if rec.Code != tt.want || reached != (tt.want == http.StatusOK) {
 				t.Errorf("answered %d, handler reached %v; want %d", rec.Code, reached, tt.want)
 			}
-			if got := counted(t, reg, "motcua_test_updates_total"); got != tt.unauthorized {
+			if got := metricstest.Values(t, reg)[`motcua_test_updates_total{kind="unauthorized"}`]; got != tt.unauthorized {
 				t.Errorf("%v unauthorized counted, want %v", got, tt.unauthorized)
 			}
 		})
 	}
-}
-
-// counted is the sum of a counter's values, 0 when it has none.
-func counted(t *testing.T, reg *prometheus.Registry, name string) float64 {
-	t.Helper()
-	families, err := reg.Gather()
-	if err != nil {
-		t.Fatal(err)
-	}
-	sum := 0.0
-	for _, f := range families {
-		if f.GetName() == name {
-			for _, m := range f.GetMetric() {
-				sum += m.GetCounter().GetValue()
-			}
-		}
-	}
-	return sum
 }

@@ -50,19 +50,27 @@ func (p *tgPerson) press(label, want string) []telegramtest.Message {
 // await.
 func (p *tgPerson) await(want string) []telegramtest.Message {
 	p.t.Helper()
-	var got []telegramtest.Message
-	eventually(p.t, func() bool {
-		all := p.api.SentTo(p.chat)
-		for i := p.seen; i < len(all); i++ {
-			if strings.Contains(all[i].Text, want) {
-				got = all[p.seen : i+1]
-				p.seen = i + 1
+	p.last = awaitNew(p.t, func() []telegramtest.Message { return p.api.SentTo(p.chat) },
+		func(m telegramtest.Message) string { return m.Text }, &p.seen, want)
+	return p.last
+}
+
+// awaitNew waits until one of the messages of sent after the first seen
+// contains want, and returns those up to it, moving seen past it.
+func awaitNew[M any](t *testing.T, sent func() []M, text func(M) string, seen *int, want string) []M {
+	t.Helper()
+	var got []M
+	eventually(t, func() bool {
+		all := sent()
+		for i := *seen; i < len(all); i++ {
+			if strings.Contains(text(all[i]), want) {
+				got = all[*seen : i+1]
+				*seen = i + 1
 				return true
 			}
 		}
 		return false
 	})
-	p.last = got
 	return got
 }
 

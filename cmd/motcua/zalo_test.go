@@ -47,19 +47,8 @@ func (p *zlPerson) say(text, want string) []zalotest.Message {
 // await.
 func (p *zlPerson) await(want string) []zalotest.Message {
 	p.t.Helper()
-	var got []zalotest.Message
-	eventually(p.t, func() bool {
-		all := p.api.SentTo(p.chat)
-		for i := p.seen; i < len(all); i++ {
-			if strings.Contains(all[i].Text, want) {
-				got = all[p.seen : i+1]
-				p.seen = i + 1
-				return true
-			}
-		}
-		return false
-	})
-	return got
+	return awaitNew(p.t, func() []zalotest.Message { return p.api.SentTo(p.chat) },
+		func(m zalotest.Message) string { return m.Text }, &p.seen, want)
 }
 
 // markup is what HTML or Markdown parse modes would read: Zalo gets plain

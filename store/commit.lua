@@ -1,17 +1,23 @@
 -- Commit one conversation: compare-and-swap on its version, and remember
--- the update id, in one atomic step. Run by store.Redis.Commit.
+-- the update id with the reply still to deliver for it, in one atomic
+-- step. Run by store.Redis.Commit.
 --
 -- KEYS[1]  the conversation: a string "<version> <token> <data>", where
 --          token names the commit that wrote it. One string, not a hash:
 --          a hash whose data exceeds 64 bytes leaves Redis's compact
 --          listpack encoding and costs twice the memory.
 -- KEYS[2]  the chat's "blocked the bot" mark, cleared: she wrote again
--- KEYS[3]  the update key; absent when the update has no id
+-- KEYS[3]  the update key; absent when the update has no id. Its value is
+--          "<token>" once nothing is left to deliver, or
+--          "<token> <held until, ms> <reply>" while the reply is
+--          undelivered (see claim.lua)
 -- ARGV[1]  the version the caller loaded ("0" for a missing record)
 -- ARGV[2]  idle TTL of the conversation, in milliseconds
 -- ARGV[3]  how long the update id is remembered, in milliseconds
 -- ARGV[4]  a token unique to this Commit call
--- ARGV[5]  the data to save; absent to delete the conversation
+-- ARGV[5]  how long the committer holds the reply, in milliseconds
+-- ARGV[6]  the reply to deliver; "" for none
+-- ARGV[7]  the data to save; absent to delete the conversation
 --
 -- Returns 'ok', 'dup' (the update was already handled) or 'conflict' (the
 -- version moved); 'dup' and 'conflict' write nothing.
@@ -24,6 +30,8 @@ local token = ARGV[4]
 if KEYS[3] then
   local seen = redis.call('GET', KEYS[3])
   if seen then
+    local sp = string.find(seen, ' ', 1, true)
+    if sp then seen = string.sub(seen, 1, sp - 1) end
     if seen == token then return 'ok' end
     return 'dup'
   end
@@ -42,15 +50,21 @@ if version ~= ARGV[1] then
   return 'conflict'
 end
 
-if ARGV[5] then
+if ARGV[7] then
   local next = string.format('%d', tonumber(version) + 1)
-  redis.call('SET', KEYS[1], next .. ' ' .. token .. ' ' .. ARGV[5], 'PX', ARGV[2])
+  redis.call('SET', KEYS[1], next .. ' ' .. token .. ' ' .. ARGV[7], 'PX', ARGV[2])
 else
   redis.call('DEL', KEYS[1])
 end
 
 redis.call('DEL', KEYS[2])
 if KEYS[3] then
-  redis.call('SET', KEYS[3], token, 'PX', ARGV[3])
+  local value = token
+  if ARGV[6] ~= '' then
+    local t = redis.call('TIME')
+    local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+    value = token .. ' ' .. string.format('%d', now + tonumber(ARGV[5])) .. ' ' .. ARGV[6]
+  end
+  redis.call('SET', KEYS[3], value, 'PX', ARGV[3])
 end
 return 'ok'

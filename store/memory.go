@@ -19,10 +19,11 @@ const sweepEvery = time.Minute
 type Memory struct {
 	now     func() time.Time
 	idleTTL time.Duration
+	hold    time.Duration
 
 	mu        sync.Mutex
 	convs     map[string]memRecord
-	seen      map[seenKey]time.Time // update → when it is forgotten
+	seen      map[seenKey]memSeen
 	blocked   map[string]bool
 	nextSweep time.Time
 }
@@ -40,6 +41,14 @@ type seenKey struct {
 	conv, update string
 }
 
+// memSeen is a remembered update: until when, and its reply while it is
+// undelivered, held by a delivery until held.
+type memSeen struct {
+	until time.Time
+	reply []byte
+	held  time.Time
+}
+
 var _ Conversations = (*Memory)(nil)
 
 // NewMemory returns an empty store. It uses opts.IdleTTL and opts.Now and
@@ -49,8 +58,9 @@ func NewMemory(opts Options) *Memory {
 	return &Memory{
 		now:     opts.Now,
 		idleTTL: opts.IdleTTL,
+		hold:    opts.ReplyHold,
 		convs:   make(map[string]memRecord),
-		seen:    make(map[seenKey]time.Time),
+		seen:    make(map[seenKey]memSeen),
 		blocked: make(map[string]bool),
 	}
 }
@@ -92,14 +102,17 @@ func (m *Memory) Load(ctx context.Context, conv, updateID string) (Snapshot, err
 		snap.Data = bytes.Clone(rec.data)
 		snap.Version = rec.version
 	}
-	snap.Seen = m.isSeen(conv, updateID, now)
+	if e, ok := m.seenEntry(conv, updateID, now); ok {
+		snap.Seen = true
+		snap.Reply = bytes.Clone(e.reply)
+	}
 	snap.Blocked = m.blocked[conv]
 	return snap, nil
 }
 
-// Commit saves a copy of data if conv is still at version; see
+// Commit saves a copy of c.Data if conv is still at version; see
 // Conversations.Commit.
-func (m *Memory) Commit(ctx context.Context, conv, updateID string, version int64, data []byte) error {
+func (m *Memory) Commit(ctx context.Context, conv, updateID string, version int64, c Change) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("commit %s: %w", conv, err)
 	}
@@ -109,27 +122,76 @@ func (m *Memory) Commit(ctx context.Context, conv, updateID string, version int6
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	now := m.tick()
-	if m.isSeen(conv, updateID, now) {
+	if _, ok := m.seenEntry(conv, updateID, now); ok {
 		return ErrDuplicate
 	}
 	rec, _ := m.record(conv, now)
 	if rec.version != version {
 		return ErrConflict
 	}
-	if data == nil {
+	if c.Data == nil {
 		delete(m.convs, conv)
 	} else {
 		m.convs[conv] = memRecord{
-			data:    bytes.Clone(data),
+			data:    bytes.Clone(c.Data),
 			version: rec.version + 1,
 			expires: now.Add(m.idleTTL),
 		}
 	}
 	delete(m.blocked, conv)
 	if updateID != "" {
-		m.seen[seenKey{conv, updateID}] = now.Add(DedupTTL)
+		e := memSeen{until: now.Add(DedupTTL)}
+		if len(c.Reply) > 0 {
+			e.reply, e.held = bytes.Clone(c.Reply), now.Add(m.hold)
+		}
+		m.seen[seenKey{conv, updateID}] = e
 	}
 	return nil
+}
+
+// SetReply replaces the reply kept for updateID; see
+// Conversations.SetReply.
+func (m *Memory) SetReply(ctx context.Context, conv, updateID string, reply []byte) error {
+	if err := checkConv("set reply", conv); err != nil {
+		return err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	now := m.tick()
+	e, ok := m.seenEntry(conv, updateID, now)
+	if !ok {
+		return nil
+	}
+	e.reply, e.held = nil, time.Time{}
+	if len(reply) > 0 {
+		e.reply = bytes.Clone(reply)
+	}
+	m.seen[seenKey{conv, updateID}] = e
+	return nil
+}
+
+// ClaimReply takes the undelivered reply of updateID; see
+// Conversations.ClaimReply.
+func (m *Memory) ClaimReply(ctx context.Context, conv, updateID string) ([]byte, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("claim reply of %s: %w", conv, err)
+	}
+	if err := checkConv("claim reply", conv); err != nil {
+		return nil, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	now := m.tick()
+	e, ok := m.seenEntry(conv, updateID, now)
+	switch {
+	case !ok || e.reply == nil:
+		return nil, nil
+	case now.Before(e.held):
+		return nil, fmt.Errorf("claim reply of %s: %w", conv, ErrReplyHeld)
+	}
+	e.held = now.Add(m.hold)
+	m.seen[seenKey{conv, updateID}] = e
+	return bytes.Clone(e.reply), nil
 }
 
 // Delete erases the conversation; the update ids it remembers stay.
@@ -158,19 +220,19 @@ func (m *Memory) record(conv string, now time.Time) (memRecord, bool) {
 	return rec, ok
 }
 
-// isSeen reports whether updateID was handled for conv and is still
-// remembered. An empty id is never seen.
-func (m *Memory) isSeen(conv, updateID string, now time.Time) bool {
+// seenEntry returns updateID's entry when it was handled for conv and is
+// still remembered. An empty id is never seen.
+func (m *Memory) seenEntry(conv, updateID string, now time.Time) (memSeen, bool) {
 	if updateID == "" {
-		return false
+		return memSeen{}, false
 	}
 	key := seenKey{conv, updateID}
-	until, ok := m.seen[key]
-	if ok && !now.Before(until) {
+	e, ok := m.seen[key]
+	if ok && !now.Before(e.until) {
 		delete(m.seen, key)
-		return false
+		return memSeen{}, false
 	}
-	return ok
+	return e, ok
 }
 
 // tick reads the clock and, once per sweepEvery, drops every expired entry
@@ -187,8 +249,8 @@ func (m *Memory) tick() time.Time {
 			delete(m.convs, conv)
 		}
 	}
-	for key, until := range m.seen {
-		if !now.Before(until) {
+	for key, e := range m.seen {
+		if !now.Before(e.until) {
 			delete(m.seen, key)
 		}
 	}

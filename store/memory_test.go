@@ -63,7 +63,7 @@ func TestMemorySweep(t *testing.T) {
 	s := store.NewMemory(store.Options{IdleTTL: time.Hour, Now: clock.Now})
 	const n = 100
 	for i := range n {
-		if err := s.Commit(ctx, "tg:"+strconv.Itoa(i), "u1", 0, []byte("x")); err != nil {
+		if err := s.Commit(ctx, "tg:"+strconv.Itoa(i), "u1", 0, store.Change{Data: []byte("x")}); err != nil {
 			t.Fatalf("Commit: %v", err)
 		}
 	}

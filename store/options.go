@@ -19,6 +19,13 @@ type Options struct {
 	// IdleTTL is how long a conversation is kept after its last commit;
 	// DefaultIdleTTL when zero or negative. Loading does not extend it.
 	IdleTTL time.Duration
+	// ReplyHold is how long the reply of an update is held by the
+	// delivery that committed or claimed it (DefaultReplyHold when zero or
+	// negative): another delivery of the update meanwhile gets
+	// ErrReplyHeld. It should outlast handling one update (the update's
+	// deadline), so that a live delivery is never doubled, and be short,
+	// so that a crashed one is taken over soon.
+	ReplyHold time.Duration
 	// Now tells the time (time.Now when nil). The memory store expires
 	// conversations and update ids by it, so tests move a fake clock
 	// instead of sleeping; Redis expires keys by its own clock.
@@ -32,6 +39,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.IdleTTL <= 0 {
 		o.IdleTTL = DefaultIdleTTL
+	}
+	if o.ReplyHold <= 0 {
+		o.ReplyHold = DefaultReplyHold
 	}
 	if o.Now == nil {
 		o.Now = time.Now

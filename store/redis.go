@@ -16,10 +16,16 @@ import (
 //go:embed commit.lua
 var commitSource string
 
-// commitScript runs as EVALSHA, falling back to EVAL (which also caches it
-// on the server) when Redis does not know the script yet, e.g. after a
+//go:embed claim.lua
+var claimSource string
+
+// The scripts run as EVALSHA, falling back to EVAL (which also caches
+// them on the server) when Redis does not know them yet, e.g. after a
 // restart.
-var commitScript = redis.NewScript(commitSource)
+var (
+	commitScript = redis.NewScript(commitSource)
+	claimScript  = redis.NewScript(claimSource)
+)
 
 // Results of commitScript.
 const (
@@ -34,6 +40,7 @@ type Redis struct {
 	client  redis.UniversalClient
 	prefix  string
 	idleTTL int64 // milliseconds
+	hold    int64 // milliseconds
 }
 
 var _ Conversations = (*Redis)(nil)
@@ -51,6 +58,7 @@ func NewRedis(client redis.UniversalClient, opts Options) *Redis {
 		client:  client,
 		prefix:  opts.Prefix,
 		idleTTL: max(1, opts.IdleTTL.Milliseconds()),
+		hold:    max(1, opts.ReplyHold.Milliseconds()),
 	}
 }
 
@@ -67,9 +75,9 @@ func (r *Redis) Load(ctx context.Context, conv, updateID string) (Snapshot, erro
 	pipe := r.client.Pipeline()
 	rec := pipe.Get(ctx, r.convKey(conv))
 	blocked := pipe.Exists(ctx, r.blockedKey(conv))
-	var seen *redis.IntCmd
+	var seen *redis.StringCmd
 	if updateID != "" {
-		seen = pipe.Exists(ctx, r.updateKey(conv, updateID))
+		seen = pipe.Get(ctx, r.updateKey(conv, updateID))
 	}
 	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
 		return Snapshot{}, redisFailure("load", conv, err)
@@ -78,9 +86,24 @@ func (r *Redis) Load(ctx context.Context, conv, updateID string) (Snapshot, erro
 	if err != nil {
 		return Snapshot{}, fmt.Errorf("load %s: %w", conv, err)
 	}
-	snap.Seen = seen != nil && seen.Val() > 0
+	if seen != nil && seen.Err() == nil {
+		snap.Seen = true
+		snap.Reply = pendingReply(seen.Val())
+	}
 	snap.Blocked = blocked.Val() > 0
 	return snap, nil
+}
+
+// pendingReply reads the reply still to deliver from an update key's
+// value, "<token>" or "<token> <held until> <reply>" (see commit.lua); nil
+// when nothing is left.
+func pendingReply(v string) []byte {
+	_, rest, ok := strings.Cut(v, " ")
+	if !ok {
+		return nil
+	}
+	_, reply, _ := strings.Cut(rest, " ")
+	return []byte(reply)
 }
 
 // parseRecord reads a record "<version> <token> <data>" into a Snapshot.
@@ -113,7 +136,7 @@ func parseRecord(cmd *redis.StringCmd) (Snapshot, error) {
 // recognise the first one's write and answer ok. An error that matches
 // ErrUnavailable therefore means the outcome is unknown: a later Commit of
 // the same update id reports ErrDuplicate if the first one landed.
-func (r *Redis) Commit(ctx context.Context, conv, updateID string, version int64, data []byte) error {
+func (r *Redis) Commit(ctx context.Context, conv, updateID string, version int64, c Change) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("commit %s: %w", conv, err)
 	}
@@ -124,9 +147,9 @@ func (r *Redis) Commit(ctx context.Context, conv, updateID string, version int64
 	if updateID != "" {
 		keys = append(keys, r.updateKey(conv, updateID))
 	}
-	args := []any{version, r.idleTTL, DedupTTL.Milliseconds(), rand.Uint64()}
-	if data != nil {
-		args = append(args, data)
+	args := []any{version, r.idleTTL, DedupTTL.Milliseconds(), rand.Uint64(), r.hold, c.Reply}
+	if c.Data != nil {
+		args = append(args, c.Data)
 	}
 	res, err := commitScript.Run(ctx, r.client, keys, args...).Text()
 	if err != nil {
@@ -142,6 +165,56 @@ func (r *Redis) Commit(ctx context.Context, conv, updateID string, version int64
 	default:
 		return fmt.Errorf("commit %s: store: unexpected script result %q", conv, res)
 	}
+}
+
+// SetReply replaces the reply kept for updateID; see
+// Conversations.SetReply. One SET, only if the update is remembered (XX),
+// keeping its time to live; the token is no longer needed once the commit
+// returned, so "d" stands for it.
+func (r *Redis) SetReply(ctx context.Context, conv, updateID string, reply []byte) error {
+	if err := checkConv("set reply", conv); err != nil {
+		return err
+	}
+	if updateID == "" {
+		return nil
+	}
+	value := "d"
+	if len(reply) > 0 {
+		value = "d 0 " + string(reply)
+	}
+	err := r.client.SetArgs(ctx, r.updateKey(conv, updateID), value, redis.SetArgs{Mode: "XX", KeepTTL: true}).Err()
+	if err != nil && !errors.Is(err, redis.Nil) {
+		return redisFailure("set reply", conv, err)
+	}
+	return nil
+}
+
+// ClaimReply takes the undelivered reply of updateID (claim.lua); see
+// Conversations.ClaimReply.
+func (r *Redis) ClaimReply(ctx context.Context, conv, updateID string) ([]byte, error) {
+	if err := checkConv("claim reply", conv); err != nil {
+		return nil, err
+	}
+	if updateID == "" {
+		return nil, nil
+	}
+	res, err := claimScript.Run(ctx, r.client, []string{r.updateKey(conv, updateID)}, r.hold).Slice()
+	if err != nil {
+		return nil, redisFailure("claim reply", conv, err)
+	}
+	switch status, _ := res[0].(string); status {
+	case "none":
+		return nil, nil
+	case "held":
+		return nil, fmt.Errorf("claim reply of %s: %w", conv, ErrReplyHeld)
+	case "ok":
+		if len(res) == 2 {
+			if reply, ok := res[1].(string); ok {
+				return []byte(reply), nil
+			}
+		}
+	}
+	return nil, fmt.Errorf("claim reply of %s: store: unexpected script result %v", conv, res)
 }
 
 // Delete erases the conversation record; remembered update ids stay.

@@ -30,6 +30,38 @@ func TestRedis(t *testing.T) {
 	})
 }
 
+// TestRedisReplyHoldEnds checks, on Redis's own clock, that a reply held
+// by a delivery that died is claimed by a redelivery once the hold ends,
+// and that the update id keeps its time to live through the claim.
+func TestRedisReplyHoldEnds(t *testing.T) {
+	ctx := context.Background()
+	srv := redistest.Start(t)
+	client := srv.Client(t)
+	s := store.NewRedis(client, store.Options{ReplyHold: 300 * time.Millisecond})
+	const conv = "tg:held"
+	if err := s.Commit(ctx, conv, "u1", 0, store.Change{Data: []byte("d"), Reply: []byte("reply")}); err != nil {
+		t.Fatalf("Commit: %v", err)
+	}
+	if _, err := s.ClaimReply(ctx, conv, "u1"); !errors.Is(err, store.ErrReplyHeld) {
+		t.Fatalf("ClaimReply at once = %v, want ErrReplyHeld", err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		got, err := s.ClaimReply(ctx, conv, "u1")
+		if err == nil {
+			if string(got) != "reply" {
+				t.Fatalf("ClaimReply = %q, want the reply", got)
+			}
+			break
+		}
+		if !errors.Is(err, store.ErrReplyHeld) || time.Now().After(deadline) {
+			t.Fatalf("ClaimReply = %v; the hold of 300 ms never ended", err)
+		}
+		time.Sleep(20 * time.Millisecond) // polling Redis's clock, not synchronising
+	}
+	checkTTL(t, client, "mc:{tg:held}:u:u1", store.DedupTTL)
+}
+
 // TestRedisKeys checks the key layout and the TTLs Redis was given.
 func TestRedisKeys(t *testing.T) {
 	ctx := context.Background()
@@ -62,7 +94,7 @@ func TestRedisKeys(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := store.NewRedis(client, tt.opts)
-			if err := s.Commit(ctx, tt.conv, "42", 0, []byte("data")); err != nil {
+			if err := s.Commit(ctx, tt.conv, "42", 0, store.Change{Data: []byte("data")}); err != nil {
 				t.Fatalf("Commit: %v", err)
 			}
 			rec, err := client.Get(ctx, tt.convKey).Result()
@@ -75,7 +107,7 @@ func TestRedisKeys(t *testing.T) {
 			checkTTL(t, client, tt.convKey, tt.idleTTL)
 			checkTTL(t, client, tt.updateKey, store.DedupTTL)
 
-			if err := s.Commit(ctx, tt.conv, "43", 1, nil); err != nil {
+			if err := s.Commit(ctx, tt.conv, "43", 1, store.Change{Data: nil}); err != nil {
 				t.Fatalf("Commit(nil): %v", err)
 			}
 			if n := client.Exists(ctx, tt.convKey).Val(); n != 0 {
@@ -183,7 +215,7 @@ func TestRedisRoundTrips(t *testing.T) {
 		t.Fatalf("Load: %v", err)
 	}
 	rt.take()
-	if err := s.Commit(ctx, conv, "u0", 0, []byte("a")); err != nil {
+	if err := s.Commit(ctx, conv, "u0", 0, store.Change{Data: []byte("a")}); err != nil {
 		t.Fatalf("first Commit: %v", err)
 	}
 	calls, _ := rt.take()
@@ -201,23 +233,31 @@ func TestRedisRoundTrips(t *testing.T) {
 		{"load with update id", func() error {
 			_, err := s.Load(ctx, conv, "u1")
 			return err
-		}, "get+exists+exists"},
+		}, "get+exists+get"},
 		{"load without update id", func() error {
 			_, err := s.Load(ctx, conv, "")
 			return err
 		}, "get+exists"},
 		{"commit", func() error {
-			err := s.Commit(ctx, conv, "u1", version, []byte("b"))
+			err := s.Commit(ctx, conv, "u1", version, store.Change{Data: []byte("b")})
 			version++
 			return err
 		}, "evalsha"},
 		{"commit without update id", func() error {
-			err := s.Commit(ctx, conv, "", version, []byte("c"))
+			err := s.Commit(ctx, conv, "", version, store.Change{Data: []byte("c")})
 			version++
 			return err
 		}, "evalsha"},
+		{"commit with a reply", func() error {
+			err := s.Commit(ctx, conv, "u3", version, store.Change{Data: []byte("d"), Reply: []byte("r")})
+			version++
+			return err
+		}, "evalsha"},
+		{"reply delivered", func() error {
+			return s.SetReply(ctx, conv, "u3", nil)
+		}, "set"},
 		{"commit nil", func() error {
-			return s.Commit(ctx, conv, "u2", version, nil)
+			return s.Commit(ctx, conv, "u2", version, store.Change{Data: nil})
 		}, "evalsha"},
 		{"delete", func() error {
 			return s.Delete(ctx, conv)
@@ -255,7 +295,7 @@ func TestRedisUnavailable(t *testing.T) {
 	t.Cleanup(func() { _ = client.Close() })
 	s := store.NewRedis(client, store.Options{})
 	const conv = "tg:9"
-	if err := s.Commit(ctx, conv, "u1", 0, []byte("before")); err != nil {
+	if err := s.Commit(ctx, conv, "u1", 0, store.Change{Data: []byte("before")}); err != nil {
 		t.Fatalf("Commit: %v", err)
 	}
 
@@ -269,7 +309,7 @@ func TestRedisUnavailable(t *testing.T) {
 			return err
 		}},
 		{"commit", func(ctx context.Context) error {
-			return s.Commit(ctx, conv, "u2", 1, []byte("during"))
+			return s.Commit(ctx, conv, "u2", 1, store.Change{Data: []byte("during")})
 		}},
 		{"delete", func(ctx context.Context) error {
 			return s.Delete(ctx, conv)
@@ -303,7 +343,7 @@ func TestRedisUnavailable(t *testing.T) {
 
 	srv.Restart(t)
 	// Redis lost its data (no persistence) and its script cache.
-	if err := s.Commit(ctx, conv, "u3", 0, []byte("after")); err != nil {
+	if err := s.Commit(ctx, conv, "u3", 0, store.Change{Data: []byte("after")}); err != nil {
 		t.Fatalf("Commit after Restart: %v", err)
 	}
 	snap, err := s.Load(ctx, conv, "u3")
@@ -357,10 +397,10 @@ func TestRedisCommitResent(t *testing.T) {
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			conv := "tg:resend-" + strconv.Itoa(i)
-			if err := s.Commit(ctx, conv, "u0", 0, []byte("start")); err != nil {
+			if err := s.Commit(ctx, conv, "u0", 0, store.Change{Data: []byte("start")}); err != nil {
 				t.Fatalf("first Commit: %v", err)
 			}
-			if err := s.Commit(ctx, conv, tt.updateID, 1, tt.data); err != nil {
+			if err := s.Commit(ctx, conv, tt.updateID, 1, store.Change{Data: tt.data}); err != nil {
 				t.Fatalf("Commit run twice = %v, want success", err)
 			}
 			got, err := s.Load(ctx, conv, "")

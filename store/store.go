@@ -19,6 +19,10 @@ var (
 	// after the write), which is safe: trying the same update id again
 	// reports ErrDuplicate if the first attempt landed.
 	ErrUnavailable = errors.New("store: unavailable")
+	// ErrReplyHeld means the reply of an update is being delivered by
+	// another handler (another replica, or an earlier delivery of the
+	// update still under way); it is worth trying again after the hold.
+	ErrReplyHeld = errors.New("store: reply held by another delivery")
 )
 
 // Snapshot is a conversation as loaded.
@@ -32,6 +36,22 @@ type Snapshot struct {
 	// Blocked reports that the chat had blocked the bot (see Blocklist):
 	// the commit of this update, which means she wrote again, clears it.
 	Blocked bool
+	// Reply, when Seen, is the reply committed for the update and not yet
+	// delivered (or what is left of it, see SetReply); nil once delivered,
+	// or when there was nothing to deliver.
+	Reply []byte
+}
+
+// Change is what handling one update makes of a conversation.
+type Change struct {
+	// Data is the conversation to save; nil deletes it.
+	Data []byte
+	// Reply is what the bot must deliver for the update: it is kept with
+	// the update id until SetReply says it was delivered, so that a
+	// redelivery of the update, after a failed send or a crash, sends it
+	// instead of nothing. nil when there is nothing to deliver, and
+	// ignored for an update without an id.
+	Reply []byte
 }
 
 // Conversations keeps one record per conversation (a chat on a channel,
@@ -43,13 +63,25 @@ type Conversations interface {
 	// handled for it. An empty updateID is never seen. Loading does not
 	// extend the conversation's idle time.
 	Load(ctx context.Context, conv, updateID string) (Snapshot, error)
-	// Commit saves data if the conversation is still at version, and
-	// remembers updateID (for DedupTTL). data nil deletes the conversation.
-	// It returns ErrConflict when the version moved and ErrDuplicate when
-	// updateID was already handled (ErrDuplicate when both hold); neither
-	// writes anything. The saved conversation expires after the store's
-	// idle time unless committed again.
-	Commit(ctx context.Context, conv, updateID string, version int64, data []byte) error
+	// Commit saves c.Data if the conversation is still at version, and
+	// remembers updateID (for DedupTTL) with c.Reply, the reply still to
+	// deliver. c.Data nil deletes the conversation. It returns ErrConflict
+	// when the version moved and ErrDuplicate when updateID was already
+	// handled (ErrDuplicate when both hold); neither writes anything. The
+	// saved conversation expires after the store's idle time unless
+	// committed again.
+	Commit(ctx context.Context, conv, updateID string, version int64, c Change) error
+	// SetReply replaces the reply kept for updateID by what is still to
+	// deliver: nil once all of it was delivered. An update id that is not
+	// remembered (never committed, or forgotten) is left alone, without
+	// error. The id is remembered as long as it would have been.
+	SetReply(ctx context.Context, conv, updateID string, reply []byte) error
+	// ClaimReply takes the reply kept for updateID for delivery: it holds
+	// it for the store's ReplyHold (as Commit does for the reply it
+	// saves), so that two deliveries of one update never send it both.
+	// It returns nil when nothing is left to deliver (or the id is not
+	// remembered), and ErrReplyHeld while another delivery holds it.
+	ClaimReply(ctx context.Context, conv, updateID string) ([]byte, error)
 	// Delete erases the conversation (and nothing else: remembered update
 	// ids stay). Deleting a missing conversation is not an error.
 	Delete(ctx context.Context, conv string) error
@@ -69,6 +101,8 @@ const (
 	DedupTTL = 24 * time.Hour
 	// DefaultIdleTTL is how long an idle conversation is kept.
 	DefaultIdleTTL = 30 * 24 * time.Hour
+	// DefaultReplyHold is how long a delivery holds an update's reply.
+	DefaultReplyHold = 30 * time.Second
 )
 
 // maxAttempts bounds the retries of Update under contention.
@@ -82,34 +116,48 @@ const maxAttempts = 50
 // It returns ErrDuplicate, without calling fn, when updateID was already
 // handled. fn returning nil deletes the conversation.
 func Update(ctx context.Context, s Conversations, conv, updateID string, fn func(old []byte) (data []byte, err error)) error {
-	return UpdateSnapshot(ctx, s, conv, updateID, func(snap Snapshot) ([]byte, error) { return fn(snap.Data) })
+	_, err := UpdateSnapshot(ctx, s, conv, updateID, func(snap Snapshot) (Change, error) {
+		data, err := fn(snap.Data)
+		return Change{Data: data}, err
+	})
+	return err
 }
 
 // UpdateSnapshot is Update for a caller that needs more of the snapshot
-// than the data (whether the chat had blocked the bot).
-func UpdateSnapshot(ctx context.Context, s Conversations, conv, updateID string, fn func(snap Snapshot) (data []byte, err error)) error {
+// than the data (whether the chat had blocked the bot) and keeps a reply
+// with the update. On ErrDuplicate it returns the snapshot that found the
+// update handled, whose Reply is what is still to deliver for it.
+func UpdateSnapshot(ctx context.Context, s Conversations, conv, updateID string, fn func(snap Snapshot) (Change, error)) (Snapshot, error) {
 	var err error
 	for attempt := 0; attempt < maxAttempts; attempt++ {
 		var snap Snapshot
 		snap, err = s.Load(ctx, conv, updateID)
 		if err != nil {
-			return err
+			return Snapshot{}, err
 		}
 		if snap.Seen {
-			return ErrDuplicate
+			return snap, ErrDuplicate
 		}
-		var data []byte
-		data, err = fn(snap)
+		var c Change
+		c, err = fn(snap)
 		if err != nil {
-			return err
+			return Snapshot{}, err
 		}
-		err = s.Commit(ctx, conv, updateID, snap.Version, data)
+		err = s.Commit(ctx, conv, updateID, snap.Version, c)
+		if errors.Is(err, ErrDuplicate) {
+			// Another delivery of the update committed between our Load
+			// and Commit: what it left to deliver is the answer.
+			if snap, lerr := s.Load(ctx, conv, updateID); lerr == nil && snap.Seen {
+				return snap, err
+			}
+			return Snapshot{Seen: true}, err
+		}
 		if !errors.Is(err, ErrConflict) {
-			return err
+			return Snapshot{}, err
 		}
 		if err := ctx.Err(); err != nil {
-			return err
+			return Snapshot{}, err
 		}
 	}
-	return err
+	return Snapshot{}, err
 }

@@ -39,12 +39,18 @@ type Harness struct {
 	// IdleTTL is the Options.IdleTTL New uses; store.DefaultIdleTTL when
 	// zero.
 	IdleTTL time.Duration
+	// ReplyHold is the Options.ReplyHold New uses; store.DefaultReplyHold
+	// when zero.
+	ReplyHold time.Duration
 }
 
 // Run runs the conformance suite, each check as a subtest.
 func Run(t *testing.T, h Harness) {
 	if h.IdleTTL <= 0 {
 		h.IdleTTL = store.DefaultIdleTTL
+	}
+	if h.ReplyHold <= 0 {
+		h.ReplyHold = store.DefaultReplyHold
 	}
 	tests := []struct {
 		name string
@@ -69,6 +75,11 @@ func Run(t *testing.T, h Harness) {
 		{"InvalidConversationID", testInvalidConv},
 		{"CanceledContext", testCanceled},
 		{"BlockedUntilSheWrites", testBlocked},
+		{"ReplyKeptUntilDelivered", testReplyKept},
+		{"ReplyHeldByOneDelivery", testReplyHeld},
+		{"ReplyHoldEnds", testReplyHoldEnds},
+		{"ReplyWithoutUpdateID", testReplyWithoutUpdateID},
+		{"DuplicateUpdateGivesReply", testDuplicateGivesReply},
 	}
 	for _, tt := range tests {
 		if h.Advance == nil && clocked[tt.name] {
@@ -81,7 +92,7 @@ func Run(t *testing.T, h Harness) {
 }
 
 // clocked are the checks that need the store's clock to move.
-var clocked = map[string]bool{"IdleExpiry": true, "UpdateIDForgotten": true}
+var clocked = map[string]bool{"IdleExpiry": true, "UpdateIDForgotten": true, "ReplyHoldEnds": true}
 
 func testLoadMissing(t *testing.T, h Harness) {
 	s := h.New(t)
@@ -143,7 +154,7 @@ func testVersionConflict(t *testing.T, h Harness) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			update := "conflict-" + tt.name
-			err := s.Commit(context.Background(), conv, update, tt.version, []byte("lost"))
+			err := s.Commit(context.Background(), conv, update, tt.version, store.Change{Data: []byte("lost")})
 			if !errors.Is(err, store.ErrConflict) {
 				t.Fatalf("Commit at version %d = %v, want ErrConflict", tt.version, err)
 			}
@@ -156,7 +167,7 @@ func testVersionConflict(t *testing.T, h Harness) {
 	}
 	t.Run("missing", func(t *testing.T) {
 		const conv = "test:conflict-missing"
-		err := s.Commit(context.Background(), conv, "u1", 3, []byte("lost"))
+		err := s.Commit(context.Background(), conv, "u1", 3, store.Change{Data: []byte("lost")})
 		if !errors.Is(err, store.ErrConflict) {
 			t.Fatalf("Commit of a missing conversation at version 3 = %v, want ErrConflict", err)
 		}
@@ -174,7 +185,7 @@ func testDuplicate(t *testing.T, h Harness) {
 	if !snap.Seen {
 		t.Errorf("Load with a handled update id: Seen = false, want true")
 	}
-	err := s.Commit(context.Background(), conv, "u1", snap.Version, []byte("twice"))
+	err := s.Commit(context.Background(), conv, "u1", snap.Version, store.Change{Data: []byte("twice")})
 	if !errors.Is(err, store.ErrDuplicate) {
 		t.Fatalf("Commit of a handled update id = %v, want ErrDuplicate", err)
 	}
@@ -189,7 +200,7 @@ func testDuplicateBeforeConflict(t *testing.T, h Harness) {
 	const conv = "test:dup-conflict"
 	commit(t, s, conv, "u1", 0, []byte("once"))
 	commit(t, s, conv, "u2", 1, []byte("twice"))
-	err := s.Commit(context.Background(), conv, "u1", 0, []byte("again"))
+	err := s.Commit(context.Background(), conv, "u1", 0, store.Change{Data: []byte("again")})
 	if !errors.Is(err, store.ErrDuplicate) {
 		t.Errorf("Commit of a handled update id at a stale version = %v, want ErrDuplicate", err)
 	}
@@ -242,7 +253,7 @@ func testCommitNilDeletes(t *testing.T, h Harness) {
 	if want := (store.Snapshot{Seen: true}); !equal(got, want) {
 		t.Errorf("after Commit(nil) Load = %+v, want %+v (gone, update remembered)", got, want)
 	}
-	err := s.Commit(context.Background(), conv, "u2", 0, []byte("replay"))
+	err := s.Commit(context.Background(), conv, "u2", 0, store.Change{Data: []byte("replay")})
 	if !errors.Is(err, store.ErrDuplicate) {
 		t.Errorf("replaying the deleting update = %v, want ErrDuplicate", err)
 	}
@@ -411,7 +422,7 @@ func testInvalidConv(t *testing.T, h Harness) {
 			if _, err := s.Load(ctx, conv, "u1"); err == nil {
 				t.Errorf("Load(%q) succeeded, want an error", conv)
 			}
-			if err := s.Commit(ctx, conv, "u1", 0, []byte("x")); err == nil {
+			if err := s.Commit(ctx, conv, "u1", 0, store.Change{Data: []byte("x")}); err == nil {
 				t.Errorf("Commit(%q) succeeded, want an error", conv)
 			}
 			if err := s.Delete(ctx, conv); err == nil {
@@ -429,7 +440,7 @@ func testCanceled(t *testing.T, h Harness) {
 	if _, err := s.Load(ctx, conv, "u1"); !errors.Is(err, context.Canceled) {
 		t.Errorf("Load with a canceled context = %v, want context.Canceled", err)
 	}
-	if err := s.Commit(ctx, conv, "u1", 0, []byte("x")); !errors.Is(err, context.Canceled) {
+	if err := s.Commit(ctx, conv, "u1", 0, store.Change{Data: []byte("x")}); !errors.Is(err, context.Canceled) {
 		t.Errorf("Commit with a canceled context = %v, want context.Canceled", err)
 	}
 	if err := s.Delete(ctx, conv); !errors.Is(err, context.Canceled) {
@@ -462,7 +473,7 @@ func load(t *testing.T, s store.Conversations, conv, updateID string) store.Snap
 // commit calls s.Commit and fails the test on an error.
 func commit(t *testing.T, s store.Conversations, conv, updateID string, version int64, data []byte) {
 	t.Helper()
-	if err := s.Commit(context.Background(), conv, updateID, version, data); err != nil {
+	if err := s.Commit(context.Background(), conv, updateID, version, store.Change{Data: data}); err != nil {
 		t.Fatalf("Commit(%q, %q, %d): %v", conv, updateID, version, err)
 	}
 }
@@ -488,7 +499,7 @@ func Bench(b *testing.B, s store.Conversations) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if err := s.Commit(ctx, "tg:1", id, snap.Version, data); err != nil {
+		if err := s.Commit(ctx, "tg:1", id, snap.Version, store.Change{Data: data}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -523,5 +534,152 @@ func testBlocked(t *testing.T, h Harness) {
 	check("tg:blocked", false)
 	if snap := load(t, s, "tg:blocked", ""); snap.Blocked {
 		t.Error("the commit cleared the block")
+	}
+}
+
+// testReplyKept checks that the reply committed with an update is kept
+// with its id until SetReply says what is left of it, then nothing.
+func testReplyKept(t *testing.T, h Harness) {
+	s := h.New(t)
+	ctx := context.Background()
+	const conv = "test:reply-kept"
+	if err := s.Commit(ctx, conv, "u1", 0, store.Change{Data: []byte("d"), Reply: []byte("three messages")}); err != nil {
+		t.Fatalf("Commit: %v", err)
+	}
+	snap := load(t, s, conv, "u1")
+	if !snap.Seen || string(snap.Reply) != "three messages" {
+		t.Fatalf("Load(u1) = seen %v, reply %q; want seen with the reply committed", snap.Seen, snap.Reply)
+	}
+	if other := load(t, s, conv, "u2"); other.Seen || other.Reply != nil {
+		t.Errorf("Load(u2) = seen %v, reply %q; want an unseen update with no reply", other.Seen, other.Reply)
+	}
+	if err := s.SetReply(ctx, conv, "u1", []byte("one message")); err != nil {
+		t.Fatalf("SetReply(rest): %v", err)
+	}
+	if snap := load(t, s, conv, "u1"); !snap.Seen || string(snap.Reply) != "one message" {
+		t.Errorf("after SetReply(rest): seen %v, reply %q; want the rest", snap.Seen, snap.Reply)
+	}
+	if err := s.SetReply(ctx, conv, "u1", nil); err != nil {
+		t.Fatalf("SetReply(nil): %v", err)
+	}
+	if snap := load(t, s, conv, "u1"); !snap.Seen || snap.Reply != nil {
+		t.Errorf("after SetReply(nil): seen %v, reply %q; want seen, nothing left", snap.Seen, snap.Reply)
+	}
+	// A delivered update is still a duplicate.
+	if err := s.Commit(ctx, conv, "u1", 1, store.Change{Data: []byte("again")}); !errors.Is(err, store.ErrDuplicate) {
+		t.Errorf("Commit of a delivered update = %v, want ErrDuplicate", err)
+	}
+	// An update not remembered is left alone.
+	if err := s.SetReply(ctx, conv, "u9", []byte("x")); err != nil {
+		t.Fatalf("SetReply of an unknown update: %v", err)
+	}
+	if snap := load(t, s, conv, "u9"); snap.Seen {
+		t.Error("SetReply of an unknown update made it seen")
+	}
+	if got, err := s.ClaimReply(ctx, conv, "u9"); err != nil || got != nil {
+		t.Errorf("ClaimReply of an unknown update = %q, %v; want nothing", got, err)
+	}
+	// A commit without a reply leaves nothing to deliver.
+	commit(t, s, conv, "u3", 1, []byte("quiet"))
+	if snap := load(t, s, conv, "u3"); !snap.Seen || snap.Reply != nil {
+		t.Errorf("update committed without reply: seen %v, reply %q", snap.Seen, snap.Reply)
+	}
+	if got, err := s.ClaimReply(ctx, conv, "u3"); err != nil || got != nil {
+		t.Errorf("ClaimReply of an update without reply = %q, %v; want nothing", got, err)
+	}
+}
+
+// testReplyHeld checks that one delivery at a time holds a reply: the
+// committer first; another claims it once the holder gave back what is
+// left (SetReply), and then holds it in turn.
+func testReplyHeld(t *testing.T, h Harness) {
+	s := h.New(t)
+	ctx := context.Background()
+	const conv = "test:reply-held"
+	if err := s.Commit(ctx, conv, "u1", 0, store.Change{Data: []byte("d"), Reply: []byte("reply")}); err != nil {
+		t.Fatalf("Commit: %v", err)
+	}
+	if got, err := s.ClaimReply(ctx, conv, "u1"); !errors.Is(err, store.ErrReplyHeld) {
+		t.Fatalf("ClaimReply while the committer delivers = %q, %v; want ErrReplyHeld", got, err)
+	}
+	// The committer could not deliver the second message: it gives the
+	// rest back, and a redelivery may take it at once.
+	if err := s.SetReply(ctx, conv, "u1", []byte("rest")); err != nil {
+		t.Fatalf("SetReply: %v", err)
+	}
+	got, err := s.ClaimReply(ctx, conv, "u1")
+	if err != nil || string(got) != "rest" {
+		t.Fatalf("ClaimReply after the rest was given back = %q, %v; want %q", got, err, "rest")
+	}
+	if got, err := s.ClaimReply(ctx, conv, "u1"); !errors.Is(err, store.ErrReplyHeld) {
+		t.Errorf("second ClaimReply = %q, %v; want ErrReplyHeld", got, err)
+	}
+	if err := s.SetReply(ctx, conv, "u1", nil); err != nil {
+		t.Fatalf("SetReply(nil): %v", err)
+	}
+	if got, err := s.ClaimReply(ctx, conv, "u1"); err != nil || got != nil {
+		t.Errorf("ClaimReply of a delivered reply = %q, %v; want nothing", got, err)
+	}
+}
+
+// testReplyHoldEnds checks that a hold ends: a delivery that died (a
+// killed replica) does not keep its reply from a redelivery for longer
+// than ReplyHold.
+func testReplyHoldEnds(t *testing.T, h Harness) {
+	needClock(t, h)
+	s := h.New(t)
+	ctx := context.Background()
+	const conv = "test:reply-hold-ends"
+	if err := s.Commit(ctx, conv, "u1", 0, store.Change{Data: []byte("d"), Reply: []byte("reply")}); err != nil {
+		t.Fatalf("Commit: %v", err)
+	}
+	h.Advance(h.ReplyHold - time.Millisecond)
+	if _, err := s.ClaimReply(ctx, conv, "u1"); !errors.Is(err, store.ErrReplyHeld) {
+		t.Fatalf("ClaimReply just before the hold ends = %v; want ErrReplyHeld", err)
+	}
+	h.Advance(time.Millisecond)
+	if got, err := s.ClaimReply(ctx, conv, "u1"); err != nil || string(got) != "reply" {
+		t.Fatalf("ClaimReply once the hold ended = %q, %v; want the reply", got, err)
+	}
+}
+
+// testReplyWithoutUpdateID checks that a reply of an update without id (the
+// terminal, a staff action) is not kept: nothing could ask for it again.
+func testReplyWithoutUpdateID(t *testing.T, h Harness) {
+	s := h.New(t)
+	ctx := context.Background()
+	const conv = "test:reply-no-id"
+	if err := s.Commit(ctx, conv, "", 0, store.Change{Data: []byte("d"), Reply: []byte("reply")}); err != nil {
+		t.Fatalf("Commit: %v", err)
+	}
+	if snap := load(t, s, conv, ""); snap.Seen || snap.Reply != nil || string(snap.Data) != "d" {
+		t.Errorf("Load = %+v; want the data, unseen, no reply", snap)
+	}
+	if err := s.SetReply(ctx, conv, "", []byte("x")); err != nil {
+		t.Errorf("SetReply without update id: %v", err)
+	}
+	if got, err := s.ClaimReply(ctx, conv, ""); err != nil || got != nil {
+		t.Errorf("ClaimReply without update id = %q, %v; want nothing", got, err)
+	}
+}
+
+// testDuplicateGivesReply checks that UpdateSnapshot, finding the update
+// handled, returns what is left to deliver of it, without calling fn.
+func testDuplicateGivesReply(t *testing.T, h Harness) {
+	s := h.New(t)
+	ctx := context.Background()
+	const conv = "test:dup-reply"
+	fn := func(snap store.Snapshot) (store.Change, error) {
+		return store.Change{Data: []byte("d"), Reply: []byte("the reply")}, nil
+	}
+	if _, err := store.UpdateSnapshot(ctx, s, conv, "u1", fn); err != nil {
+		t.Fatalf("first UpdateSnapshot: %v", err)
+	}
+	snap, err := store.UpdateSnapshot(ctx, s, conv, "u1", func(store.Snapshot) (store.Change, error) {
+		t.Error("fn called for a duplicate")
+		return store.Change{}, nil
+	})
+	if !errors.Is(err, store.ErrDuplicate) || !snap.Seen || string(snap.Reply) != "the reply" {
+		t.Errorf("repeated UpdateSnapshot = seen %v, reply %q, %v; want ErrDuplicate with the reply", snap.Seen, snap.Reply, err)
 	}
 }

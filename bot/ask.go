@@ -49,7 +49,7 @@ func (t *turn) confirmAsk(question string) {
 	}
 	t.conv.Menu = []string{askSend, askCancel}
 	t.out = append(t.out, Message{
-		Text: flows.Fill(t.s.msg.TicketConfirm, "question", t.conv.Question, "where", where, "name", t.name()),
+		Text: flows.Fill(t.s.msg.TicketConfirm, "question", cut(t.conv.Question, maxEcho), "where", where, "name", t.name()),
 		Buttons: []Button{
 			t.button(t.s.msg.TicketSend, actMenu, "0"),
 			t.button(t.s.msg.TicketDontSend, actMenu, "1"),

@@ -109,12 +109,32 @@ func New(eng *flows.Engine, st store.Conversations, opts Options) *Service {
 	return s
 }
 
-// Handle answers one update. The reply is always worth sending: when the
-// store cannot be reached it is an apology and err wraps
-// store.ErrUnavailable, so that a channel that can have the update
-// delivered again (a webhook) may ask for that instead. A repeated update
-// gets an empty reply and no error.
+// ErrTryLater means an update could not be handled now and must be
+// delivered again: the store is unavailable (the error also matches
+// store.ErrUnavailable, and the reply is an apology), another delivery of
+// the update holds its reply, or the update's deadline passed. A webhook
+// answers non-2xx, polling keeps its offset at the update, and Zalo's
+// worker tries again itself.
+var ErrTryLater = errors.New("bot: update to be delivered again")
+
+// Handle answers one update with the reply to deliver; the channel then
+// says with Delivered how much of it the citizen got.
+//
+// The turn's reply is saved with the conversation, in the same commit,
+// and kept until Delivered says it was all delivered: a repeated delivery
+// of an update whose reply did not get through (a send that failed, a
+// replica that died before sending) gets that reply — the rest of it —
+// not a new one and not silence. A repeated delivery of an update fully
+// delivered gets an empty reply and no error.
+//
+// When the update cannot be handled now err matches ErrTryLater; when the
+// store cannot be reached it also matches store.ErrUnavailable and the
+// reply is an apology, worth sending once.
 func (s *Service) Handle(ctx context.Context, u Update) (Reply, error) {
+	if err := ctx.Err(); err != nil {
+		return Reply{}, fmt.Errorf("handle update: %w: %w", ErrTryLater, err)
+	}
+	u.Text = cut(u.Text, maxInput)
 	now := s.now().In(s.loc)
 	// The reminders /nhacnho lists are read before the update: the update
 	// itself may run more than once and does no I/O.
@@ -122,8 +142,7 @@ func (s *Service) Handle(ctx context.Context, u Update) (Reply, error) {
 	if s.rem != nil && u.Chat.Private && asksReminders(u.Text) {
 		var err error
 		if listed, err = s.rem.Store.List(ctx, u.Chat.ID); err != nil {
-			s.log.Warn("list reminders", "err", err)
-			return Reply{Messages: []Message{{Text: s.msg.StoreDown}}}, fmt.Errorf("handle update: %w", err)
+			return s.failed(ctx, "list reminders", err)
 		}
 	}
 	// Whether she may send notices is read before the update too.
@@ -131,15 +150,14 @@ func (s *Service) Handle(ctx context.Context, u Update) (Reply, error) {
 	if s.com != nil && s.com.Notices != nil && u.Chat.Private && isCommand(u.Text, "thongbao") {
 		var err error
 		if staff, err = s.com.isStaff(ctx, userOf(u), "notice", u.Chat.ID); err != nil {
-			s.log.Warn("check staff role", "err", err)
-			return Reply{Messages: []Message{{Text: s.msg.StoreDown}}}, fmt.Errorf("handle update: %w", err)
+			return s.failed(ctx, "check staff role", err)
 		}
 	}
 	var (
 		reply   Reply
 		effects []flows.Effect
 	)
-	update := func(snap store.Snapshot) ([]byte, error) {
+	update := func(snap store.Snapshot) (store.Change, error) {
 		conv, err := decodeConversation(snap.Data)
 		if err != nil {
 			// A record this version cannot read must not trap the citizen.
@@ -149,7 +167,7 @@ func (s *Service) Handle(ctx context.Context, u Update) (Reply, error) {
 		t := &turn{s: s, u: u, conv: conv, now: now, listed: listed, staff: staff}
 		t.handle()
 		if t.err != nil {
-			return nil, t.err
+			return store.Change{}, t.err
 		}
 		if snap.Blocked && s.rem != nil {
 			// She blocked the bot and now writes again: her reminders,
@@ -161,34 +179,110 @@ func (s *Service) Handle(ctx context.Context, u Update) (Reply, error) {
 		if len(t.counts) > 0 && s.com != nil && s.com.Stats != nil {
 			effects = append(effects, flows.Effect{Action: effectCount, Args: t.counts})
 		}
-		return t.conv.encode()
+		data, err := t.conv.encode()
+		if err != nil {
+			return store.Change{}, err
+		}
+		c := store.Change{Data: data}
+		if u.ID != "" && (len(reply.Messages) > 0 || len(effects) > 0) {
+			reply.kept = true
+			if c.Reply, err = encodeKept(kept{Messages: reply.Messages, Effects: effects}); err != nil {
+				return store.Change{}, err
+			}
+		}
+		return c, nil
 	}
-	err := store.UpdateSnapshot(ctx, s.store, u.Chat.ID, u.ID, update)
+	snap, err := store.UpdateSnapshot(ctx, s.store, u.Chat.ID, u.ID, update)
 	retried := false
 	for i := 0; errors.Is(err, store.ErrUnavailable) && i < len(s.retries); i++ {
 		if !sleep(ctx, s.retries[i]) {
 			break
 		}
 		retried = true
-		err = store.UpdateSnapshot(ctx, s.store, u.Chat.ID, u.ID, update)
+		snap, err = store.UpdateSnapshot(ctx, s.store, u.Chat.ID, u.ID, update)
 	}
 	switch {
 	case err == nil:
 		return s.apply(ctx, u.Chat, reply, effects), nil
-	case errors.Is(err, store.ErrDuplicate) && retried && len(reply.Messages) > 0:
+	case errors.Is(err, store.ErrDuplicate) && retried && snap.Reply != nil && len(reply.Messages) > 0:
 		// The commit that seemed to fail had landed, only its answer was
-		// lost: the reply it computed is the one to send.
+		// lost: the reply it computed is the one it saved, and this
+		// delivery holds it.
 		return s.apply(ctx, u.Chat, reply, effects), nil
 	case errors.Is(err, store.ErrDuplicate):
-		s.log.Debug("repeated update ignored", "update", u.ID)
-		return Reply{}, nil
-	case errors.Is(err, store.ErrUnavailable):
-		s.log.Warn("store unavailable", "err", err)
-		return Reply{Messages: []Message{{Text: s.msg.StoreDown}}}, fmt.Errorf("handle update: %w", err)
+		return s.redeliver(ctx, u, snap)
+	case errors.Is(err, store.ErrUnavailable), ctx.Err() != nil:
+		return s.failed(ctx, "handle update", err)
 	default:
 		s.log.Error("handle update", "err", err)
 		return Reply{Messages: []Message{{Text: s.msg.InternalError}}}, fmt.Errorf("handle update: %w", err)
 	}
+}
+
+// redeliver answers a repeated delivery of an update already handled:
+// with what is left of its reply, when some of it did not get through.
+func (s *Service) redeliver(ctx context.Context, u Update, snap store.Snapshot) (Reply, error) {
+	if snap.Reply == nil {
+		s.log.Debug("repeated update ignored", "update", u.ID)
+		return Reply{}, nil
+	}
+	raw, err := s.store.ClaimReply(ctx, u.Chat.ID, u.ID)
+	switch {
+	case errors.Is(err, store.ErrReplyHeld):
+		s.log.Debug("repeated update: its reply is being delivered", "update", u.ID)
+		return Reply{}, fmt.Errorf("handle update: %w: %w", ErrTryLater, err)
+	case err != nil:
+		return s.failed(ctx, "claim the reply of a repeated update", err)
+	case raw == nil:
+		return Reply{}, nil // delivered meanwhile
+	}
+	k, err := decodeKept(raw)
+	if err != nil {
+		// Nothing this version can send: let it go rather than fail the
+		// update for ever.
+		s.log.Error("unreadable undelivered reply, dropped", "chat", u.Chat.ID, "update", u.ID, "err", err)
+		if err := s.store.SetReply(ctx, u.Chat.ID, u.ID, nil); err != nil {
+			s.log.Warn("drop an unreadable reply", "err", err)
+		}
+		return Reply{}, nil
+	}
+	s.log.Info("repeated update: sending the rest of its reply", "update", u.ID, "messages", len(k.Messages), "actions", len(k.Effects))
+	return s.apply(ctx, u.Chat, Reply{Messages: k.Messages, kept: true}, k.Effects), nil
+}
+
+// failed answers an update the store could not take now: an apology when
+// it was unreachable, nothing when the update's time ran out.
+func (s *Service) failed(ctx context.Context, op string, err error) (Reply, error) {
+	err = fmt.Errorf("%s: %w: %w", op, ErrTryLater, err)
+	if !errors.Is(err, store.ErrUnavailable) {
+		s.log.Debug("update given up", "err", err)
+		return Reply{}, err
+	}
+	s.log.Warn("store unavailable", "op", op, "err", err)
+	return Reply{Messages: []Message{{Text: s.msg.StoreDown}}}, err
+}
+
+// Delivered records how much of r, the reply Handle returned for u, the
+// channel delivered: its first sent messages, in order. The rest is kept
+// for a repeated delivery of u; all of it delivered, nothing is kept.
+// Handle's actions were carried out, so a repeated delivery sends the rest
+// without doing them again. A reply that was not kept (an apology, a
+// terminal's reply) costs nothing here.
+func (s *Service) Delivered(ctx context.Context, u Update, r Reply, sent int) error {
+	if !r.kept || u.ID == "" {
+		return nil
+	}
+	var rest []byte
+	if sent < len(r.Messages) {
+		var err error
+		if rest, err = encodeKept(kept{Messages: r.Messages[max(0, sent):]}); err != nil {
+			return fmt.Errorf("record delivery of %s: %w", u.ID, err)
+		}
+	}
+	if err := s.store.SetReply(ctx, u.Chat.ID, u.ID, rest); err != nil {
+		return fmt.Errorf("record delivery of %s: %w", u.ID, err)
+	}
+	return nil
 }
 
 // apply carries out the effects of a saved update; a failure is said to

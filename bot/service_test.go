@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -55,6 +56,10 @@ func (c *chat) send(u bot.Update) string {
 	reply, err := c.svc.Handle(context.Background(), u)
 	if err != nil {
 		c.t.Fatalf("handle %+v: %v", u, err)
+	}
+	// As a channel does once the messages are sent.
+	if err := c.svc.Delivered(context.Background(), u, reply, len(reply.Messages)); err != nil {
+		c.t.Fatalf("delivered %+v: %v", u, err)
 	}
 	c.last = reply
 	return console.RenderReply(reply)
@@ -156,17 +161,45 @@ func TestEraseAsksFirst(t *testing.T) {
 	}
 }
 
-func TestRepeatedUpdateIsHandledOnce(t *testing.T) {
+// TestRepeatedUpdateGetsWhatWasNotDelivered checks the reply's life: while
+// the delivery that handled an update holds its reply, a repeated delivery
+// is told to come again; what the channel could not deliver is sent to
+// the next repeat, not computed again; once all of it was delivered, a
+// repeat gets nothing.
+func TestRepeatedUpdateGetsWhatWasNotDelivered(t *testing.T) {
+	ctx := context.Background()
 	svc := newService(t, store.NewMemory(store.Options{Now: now}))
 	u := bot.Update{ID: "tg:u:7", Chat: bot.Chat{ID: "tg:1", Private: true}, Text: "/start thu"}
-	first, err := svc.Handle(context.Background(), u)
-	if err != nil || len(first.Messages) == 0 {
-		t.Fatalf("first: %v %+v", err, first)
+	first, err := svc.Handle(ctx, u)
+	if err != nil || len(first.Messages) < 2 {
+		t.Fatalf("first: %v %+v; want a reply of two messages or more", err, first)
 	}
-	again, err := svc.Handle(context.Background(), u)
+	if again, err := svc.Handle(ctx, u); !errors.Is(err, bot.ErrTryLater) || len(again.Messages) != 0 {
+		t.Fatalf("a repeat while the first delivery holds the reply = %+v, %v; want ErrTryLater and nothing", again, err)
+	}
+	// The first message got through, the second did not.
+	if err := svc.Delivered(ctx, u, first, 1); err != nil {
+		t.Fatalf("Delivered(1): %v", err)
+	}
+	rest, err := svc.Handle(ctx, u)
+	if err != nil {
+		t.Fatalf("repeat after a partial delivery: %v", err)
+	}
+	if got, want := console.RenderReply(rest), console.RenderReply(bot.Reply{Messages: first.Messages[1:]}); got != want {
+		t.Fatalf("repeat after a partial delivery sent:\n%s\nwant the rest of the first reply:\n%s", got, want)
+	}
+	if err := svc.Delivered(ctx, u, rest, len(rest.Messages)); err != nil {
+		t.Fatalf("Delivered(all): %v", err)
+	}
+	again, err := svc.Handle(ctx, u)
 	if err != nil || len(again.Messages) != 0 {
-		t.Fatalf("a repeated update must get no reply: %v %+v", err, again)
+		t.Fatalf("a repeat of a delivered update must get no reply: %v %+v", err, again)
 	}
+	// The conversation moved once: the next update is the procedure's
+	// next step, not its start again.
+	c := newChat(t, svc)
+	c.n.Store(100)
+	contains(t, c.say("1"), "Bé sinh ngày nào?")
 }
 
 func TestGroupGetsAShortAnswerAndALink(t *testing.T) {

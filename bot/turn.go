@@ -532,7 +532,7 @@ func (t *turn) search(text string) {
 	found := t.s.eng.Catalog().Search(text)
 	switch len(found) {
 	case 0:
-		t.menu(flows.Fill(t.s.msg.SearchNone, "text", text))
+		t.menu(flows.Fill(t.s.msg.SearchNone, "text", cut(text, maxEcho)))
 		if t.s.vol != nil {
 			// What found nothing may be a question for a person.
 			t.conv.Question = text

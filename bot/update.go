@@ -53,33 +53,36 @@ type Photo struct {
 	// ID is a channel's own id of a picture it holds, with the channel's
 	// prefix ("tg:AgACAgIAAxk…"): it can be sent again on that channel
 	// only.
-	ID string
+	ID string `json:"id,omitempty"`
 	// URL is a picture on the web: Zalo sends and receives pictures by URL
 	// only.
-	URL string
+	URL string `json:"u,omitempty"`
 	// PNG is a picture the bot drew (the figures' chart).
-	PNG []byte
+	PNG []byte `json:"png,omitempty"`
 }
 
 // Reply is what the bot answers, in order.
 type Reply struct {
 	Messages []Message
+	// kept is set when the reply is saved with its update until Delivered
+	// says it got through.
+	kept bool
 }
 
 // Message is one message of a reply. Channels with buttons show Buttons,
 // then Nav, as buttons; channels without show Buttons as numbered lines
 // (the citizen types the number) and Hint instead of Nav.
 type Message struct {
-	Text    string
-	Buttons []Button
-	Nav     []Button
-	Hint    string
+	Text    string   `json:"t,omitempty"`
+	Buttons []Button `json:"b,omitempty"`
+	Nav     []Button `json:"n,omitempty"`
+	Hint    string   `json:"h,omitempty"`
 	// To, when set, sends the message to another chat than the update's
 	// ("tg:-100123", the volunteers' group; a volunteer; the citizen).
-	To string
+	To string `json:"to,omitempty"`
 	// Photo, when set, is sent with the message, Text as its caption. A
 	// channel that cannot send this kind of picture sends the text alone.
-	Photo *Photo
+	Photo *Photo `json:"p,omitempty"`
 }
 
 // ErrCannotEdit is returned by a channel that cannot change a message it
@@ -91,8 +94,8 @@ var ErrCannotEdit = errors.New("bot: this channel cannot edit a message")
 // twice. OpenChat marks instead a link that opens a private chat with the
 // bot (used in groups), at the procedure OpenFlow when set; Data is empty.
 type Button struct {
-	Label    string
-	Data     string
-	OpenChat bool
-	OpenFlow string
+	Label    string `json:"l"`
+	Data     string `json:"d,omitempty"`
+	OpenChat bool   `json:"o,omitempty"`
+	OpenFlow string `json:"f,omitempty"`
 }

@@ -35,6 +35,9 @@ func (p *party) send(u bot.Update) string {
 	if err != nil {
 		p.t.Fatalf("%+v: %v", u, err)
 	}
+	if err := p.svc.Delivered(context.Background(), u, reply, len(reply.Messages)); err != nil {
+		p.t.Fatalf("delivered %+v: %v", u, err)
+	}
 	p.last = reply
 	return console.RenderReply(reply)
 }

@@ -37,6 +37,8 @@ type noHandler struct{}
 
 func (noHandler) Handle(context.Context, bot.Update) (bot.Reply, error) { return bot.Reply{}, nil }
 
+func (noHandler) Delivered(context.Context, bot.Update, bot.Reply, int) error { return nil }
+
 // rig is one Redis, one people registry, one fake Bot API and the real
 // Telegram adapter on it: what every replica of a test shares.
 type rig struct {

@@ -22,6 +22,8 @@ type noHandler struct{}
 
 func (noHandler) Handle(context.Context, bot.Update) (bot.Reply, error) { return bot.Reply{}, nil }
 
+func (noHandler) Delivered(context.Context, bot.Update, bot.Reply, int) error { return nil }
+
 // telegramBot is a real *telegram.Bot on api.
 func telegramBot(tb testing.TB, api *telegramtest.Server) *telegram.Bot {
 	tb.Helper()

@@ -31,9 +31,12 @@ func Unavailable(err error) error {
 
 // IsUnavailable reports whether an error of go-redis means Redis could not
 // be reached or could not serve for now (refused, reset, timed out, pool
-// exhausted, loading, read-only, out of its cluster): worth trying again
-// later. A caller's cancellation and a genuine error reply are not. Every
-// package that talks to Redis sorts its errors with it.
+// exhausted, loading, read-only, out of its cluster, busy) or refuses
+// writes until an operator acts (out of memory under maxmemory with
+// noeviction, unable to persist, too few replicas): worth trying again
+// later, never a bug of the caller's. A caller's cancellation and a
+// genuine error reply are not. Every package that talks to Redis sorts
+// its errors with it.
 func IsUnavailable(err error) bool {
 	if errors.Is(err, context.Canceled) {
 		return false
@@ -49,5 +52,7 @@ func IsUnavailable(err error) bool {
 		redis.IsTryAgainError(err) ||
 		redis.IsNoReplicasError(err) ||
 		redis.IsMaxClientsError(err) ||
-		redis.HasErrorPrefix(err, "BUSY")
+		redis.HasErrorPrefix(err, "BUSY") ||
+		redis.HasErrorPrefix(err, "OOM") ||
+		redis.HasErrorPrefix(err, "MISCONF")
 }

@@ -4,15 +4,68 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
 )
 
-// ErrClosed refuses updates once the dispatcher is closing: the bot is
-// shutting down.
-var ErrClosed = errors.New("channel: shutting down")
+// Errors that keep an update out of the dispatcher.
+var (
+	// ErrClosed refuses updates once the dispatcher is closing: the bot
+	// is shutting down.
+	ErrClosed = errors.New("channel: shutting down")
+	// ErrBusy refuses an update of a chat that already has QueueLen
+	// updates waiting: it is worth delivering again later.
+	ErrBusy = errors.New("channel: too many updates of this chat waiting")
+	// ErrThrottled refuses an update of a chat that sends faster than its
+	// limit: the update is dropped, not delivered again (see Throttled).
+	ErrThrottled = errors.New("channel: this chat sends too fast")
+)
 
-// Dispatcher runs updates on a fixed set of workers, the updates of one
-// chat always on the same worker, so that a chat's updates are handled in
-// order while different chats go in parallel.
+// Throttled is the error of an update refused because its chat floods.
+// First is true for the first update refused since the chat was last
+// within its limit: the one worth a "slow down" to the citizen.
+type Throttled struct {
+	Chat  string
+	First bool
+}
+
+func (t *Throttled) Error() string { return ErrThrottled.Error() + ": " + t.Chat }
+
+// Is makes a *Throttled match ErrThrottled.
+func (t *Throttled) Is(target error) bool { return target == ErrThrottled }
+
+// DispatchOptions bound what a Dispatcher takes on.
+type DispatchOptions struct {
+	// Workers bounds the updates handled at once, across all chats
+	// (DefaultWorkers when zero). A chat holds a worker only while one
+	// of its updates is being handled.
+	Workers int
+	// QueueLen bounds the updates one chat may have waiting (64 when
+	// zero): past it, an update is refused with ErrBusy.
+	QueueLen int
+	// Rate and Burst bound how fast one chat's updates are taken: a token
+	// bucket of Burst updates, refilled at Rate a second. An update over
+	// it is refused with a *Throttled. Rate zero takes every update.
+	Rate  float64
+	Burst int
+	// Now tells the time for the limits (time.Now when nil).
+	Now func() time.Time
+}
+
+// DefaultQueueLen bounds the updates waiting in one chat.
+const DefaultQueueLen = 64
+
+// sweepEvery is how many updates pass between sweeps of idle chats.
+const sweepEvery = 1024
+
+// Dispatcher runs updates chat by chat: the updates of one chat one at a
+// time, in the order they came, and different chats at once, up to
+// Workers. Each chat with updates waiting has its own queue and its own
+// goroutine, so a chat that waits — a 429 for its chat, a slow send —
+// holds nothing another chat needs but a worker, of which there are
+// many; a chat that floods is held to its rate at the door, before it
+// costs anything.
 //
 // An update goes in by one of two ways. Submit hands back the result of
 // handling it, for an adapter that answers for the update (Telegram's
@@ -23,19 +76,28 @@ var ErrClosed = errors.New("channel: shutting down")
 // once and wants the webhook answered at once (Zalo): there the handler
 // keeps the update itself until it is done.
 type Dispatcher[U any] struct {
-	queues []chan job[U]
-	handle func(context.Context, U) error
-	wg     sync.WaitGroup
+	handle  func(context.Context, U) error
+	workers chan struct{} // a token per update being handled
+	opts    DispatchOptions
+	wg      sync.WaitGroup
 	// life is the context of enqueued updates; it ends when Close does.
 	life context.Context
 	stop context.CancelFunc
 
-	mu     sync.RWMutex // held to send on a queue, and to close them
-	closed bool
-
-	pmu     sync.Mutex
+	mu      sync.Mutex
+	closed  bool
+	chats   map[string]*chatQueue[U]
+	puts    int
 	pending int           // updates queued or being handled
 	idle    chan struct{} // closed while pending is 0
+}
+
+// chatQueue is one chat's place in the dispatcher.
+type chatQueue[U any] struct {
+	jobs    []job[U]
+	running bool // a goroutine is handling the chat's updates
+	limit   *rate.Limiter
+	refused bool // the last update offered was refused by the limit
 }
 
 type job[U any] struct {
@@ -44,83 +106,150 @@ type job[U any] struct {
 	done chan<- error // nil for an enqueued update
 }
 
-// NewDispatcher starts workers, each with a queue of queueLen updates
-// (where a burst waits rather than holding a webhook's answer or the next
-// poll), that call handle.
-func NewDispatcher[U any](workers, queueLen int, handle func(context.Context, U) error) *Dispatcher[U] {
-	d := &Dispatcher[U]{queues: make([]chan job[U], max(1, workers)), handle: handle, idle: make(chan struct{})}
+// NewDispatcher returns a dispatcher that calls handle for each update,
+// within opts' bounds.
+func NewDispatcher[U any](opts DispatchOptions, handle func(context.Context, U) error) *Dispatcher[U] {
+	if opts.Workers <= 0 {
+		opts.Workers = DefaultWorkers
+	}
+	if opts.QueueLen <= 0 {
+		opts.QueueLen = DefaultQueueLen
+	}
+	if opts.Rate > 0 && opts.Burst <= 0 {
+		opts.Burst = 1
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	d := &Dispatcher[U]{
+		handle:  handle,
+		workers: make(chan struct{}, opts.Workers),
+		opts:    opts,
+		chats:   map[string]*chatQueue[U]{},
+		idle:    make(chan struct{}),
+	}
 	d.life, d.stop = context.WithCancel(context.Background())
 	close(d.idle)
-	for i := range d.queues {
-		d.queues[i] = make(chan job[U], queueLen)
-		d.wg.Go(func() {
-			for j := range d.queues[i] {
-				err := d.handle(j.ctx, j.u)
-				if j.done != nil {
-					j.done <- err
-				}
-				d.finished()
-			}
-		})
-	}
 	return d
 }
 
-// Submit queues u on chat's worker, to be handled in ctx; the channel
-// returned gives the result of handling it, or the error that kept it out
-// of the queue (ErrClosed, or ctx's error while waiting for room).
+// Submit queues u on chat, to be handled in ctx; the channel returned
+// gives the result of handling it, or the error that kept it out
+// (ErrClosed, ErrBusy, a *Throttled, or ctx's error when it ended first).
 func (d *Dispatcher[U]) Submit(ctx context.Context, chat string, u U) <-chan error {
 	done := make(chan error, 1)
-	if err := d.put(ctx, chat, job[U]{ctx: ctx, u: u, done: done}); err != nil {
+	if err := d.put(chat, job[U]{ctx: ctx, u: u, done: done}); err != nil {
 		done <- err
 	}
 	return done
 }
 
-// Enqueue queues u on chat's worker, waiting for room until ctx ends, and
-// returns: u is handled in the dispatcher's context, which ends when Close
-// does.
-func (d *Dispatcher[U]) Enqueue(ctx context.Context, chat string, u U) error {
-	return d.put(ctx, chat, job[U]{ctx: d.life, u: u})
+// Enqueue queues u on chat and returns: u is handled in the dispatcher's
+// context, which ends when Close does. It returns the error that kept u
+// out (ErrClosed, ErrBusy, a *Throttled).
+func (d *Dispatcher[U]) Enqueue(chat string, u U) error {
+	return d.put(chat, job[U]{ctx: d.life, u: u})
 }
 
-func (d *Dispatcher[U]) put(ctx context.Context, chat string, j job[U]) error {
-	d.mu.RLock()
-	defer d.mu.RUnlock()
+func (d *Dispatcher[U]) put(chat string, j job[U]) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
 	if d.closed {
 		return ErrClosed
 	}
-	d.pmu.Lock()
+	d.puts++
+	if d.puts%sweepEvery == 0 {
+		d.sweepLocked()
+	}
+	q := d.chats[chat]
+	if q == nil {
+		q = &chatQueue[U]{}
+		if d.opts.Rate > 0 {
+			q.limit = rate.NewLimiter(rate.Limit(d.opts.Rate), d.opts.Burst)
+		}
+		d.chats[chat] = q
+	}
+	if q.limit != nil && !q.limit.AllowN(d.opts.Now(), 1) {
+		first := !q.refused
+		q.refused = true
+		return &Throttled{Chat: chat, First: first}
+	}
+	q.refused = false
+	if len(q.jobs) >= d.opts.QueueLen {
+		return ErrBusy
+	}
 	if d.pending == 0 {
 		d.idle = make(chan struct{})
 	}
 	d.pending++
-	d.pmu.Unlock()
-	select {
-	case d.queue(chat) <- j:
-		return nil
-	case <-ctx.Done():
+	q.jobs = append(q.jobs, j)
+	if !q.running {
+		q.running = true
+		d.wg.Add(1)
+		go d.run(chat, q)
+	}
+	return nil
+}
+
+// run handles chat's updates, one after the other, until none is left.
+func (d *Dispatcher[U]) run(chat string, q *chatQueue[U]) {
+	defer d.wg.Done()
+	for {
+		d.mu.Lock()
+		if len(q.jobs) == 0 {
+			q.running = false
+			if q.limit == nil && d.chats[chat] == q {
+				delete(d.chats, chat) // nothing to remember about it
+			}
+			d.mu.Unlock()
+			return
+		}
+		j := q.jobs[0]
+		q.jobs[0] = job[U]{}
+		q.jobs = q.jobs[1:]
+		d.mu.Unlock()
+
+		err := d.work(j)
+		if j.done != nil {
+			j.done <- err
+		}
 		d.finished()
-		return ctx.Err()
-	case <-d.life.Done():
-		d.finished()
-		return ErrClosed
 	}
 }
 
-// queue is chat's worker's queue, by the chat's FNV-1a hash.
-func (d *Dispatcher[U]) queue(chat string) chan job[U] {
-	h := uint32(2166136261)
-	for i := 0; i < len(chat); i++ {
-		h ^= uint32(chat[i])
-		h *= 16777619
+// work handles one update once a worker is free, unless its context ends
+// first (a webhook's deadline passed while it waited).
+func (d *Dispatcher[U]) work(j job[U]) error {
+	select {
+	case d.workers <- struct{}{}:
+	case <-j.ctx.Done():
+		return j.ctx.Err()
 	}
-	return d.queues[h%uint32(len(d.queues))]
+	defer func() { <-d.workers }()
+	if err := j.ctx.Err(); err != nil {
+		return err
+	}
+	return d.handle(j.ctx, j.u)
+}
+
+// sweepLocked forgets the chats with nothing waiting whose limit has
+// filled up again: remembering them would change nothing. The caller
+// holds d.mu.
+func (d *Dispatcher[U]) sweepLocked() {
+	now := d.opts.Now()
+	for chat, q := range d.chats {
+		if q.running || len(q.jobs) > 0 {
+			continue
+		}
+		if q.limit == nil || q.limit.TokensAt(now) >= float64(d.opts.Burst) {
+			delete(d.chats, chat)
+		}
+	}
 }
 
 func (d *Dispatcher[U]) finished() {
-	d.pmu.Lock()
-	defer d.pmu.Unlock()
+	d.mu.Lock()
+	defer d.mu.Unlock()
 	d.pending--
 	if d.pending == 0 {
 		close(d.idle)
@@ -130,8 +259,8 @@ func (d *Dispatcher[U]) finished() {
 // Settled is closed once no update is queued or being handled: the
 // moment a test of an adapter that answers before handling may look.
 func (d *Dispatcher[U]) Settled() <-chan struct{} {
-	d.pmu.Lock()
-	defer d.pmu.Unlock()
+	d.mu.Lock()
+	defer d.mu.Unlock()
 	return d.idle
 }
 
@@ -142,12 +271,7 @@ func (d *Dispatcher[U]) Settled() <-chan struct{} {
 func (d *Dispatcher[U]) Close(ctx context.Context) error {
 	defer d.stop()
 	d.mu.Lock()
-	if !d.closed {
-		d.closed = true
-		for _, q := range d.queues {
-			close(q)
-		}
-	}
+	d.closed = true
 	d.mu.Unlock()
 	finished := make(chan struct{})
 	go func() {

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/motcua/motcua/bot/channel"
 )
@@ -21,7 +22,7 @@ type update struct {
 func TestSubmitInOrderPerChat(t *testing.T) {
 	var mu sync.Mutex
 	seen := map[string][]int{}
-	d := channel.NewDispatcher(4, 8, func(_ context.Context, u update) error {
+	d := channel.NewDispatcher(channel.DispatchOptions{Workers: 4}, func(_ context.Context, u update) error {
 		mu.Lock()
 		defer mu.Unlock()
 		seen[u.chat] = append(seen[u.chat], u.n)
@@ -59,29 +60,33 @@ func TestSubmitInOrderPerChat(t *testing.T) {
 
 var errTry = errors.New("try again")
 
-// TestChatsInParallel: a chat whose update is stuck does not hold the
-// chats on other workers.
+// TestChatsInParallel: chats whose updates are stuck (waiting out a 429)
+// hold no other chat, however many of them there are below Workers.
 func TestChatsInParallel(t *testing.T) {
 	release := make(chan struct{})
-	d := channel.NewDispatcher(2, 16, func(ctx context.Context, u update) error {
-		if u.chat == "a" {
+	d := channel.NewDispatcher(channel.DispatchOptions{Workers: 64}, func(ctx context.Context, u update) error {
+		if u.chat != "other" {
 			<-release
 		}
 		return nil
 	})
-	stuck := d.Submit(context.Background(), "a", update{chat: "a"})
-	// Of ten chats some go to the other worker of two, and are handled
-	// while a's update is stuck.
-	others := make(chan error, 10)
-	for i := range 10 {
-		go func() { others <- <-d.Submit(context.Background(), fmt.Sprint("b", i), update{}) }()
+	var stuck []<-chan error
+	for i := range 20 {
+		for n := range 3 {
+			stuck = append(stuck, d.Submit(context.Background(), fmt.Sprint("flood", i), update{chat: "flood", n: n}))
+		}
 	}
-	if err := <-others; err != nil {
-		t.Fatal(err)
+	// Every other chat is handled while twenty chats are stuck.
+	for i := range 10 {
+		if err := <-d.Submit(context.Background(), "other", update{chat: "other", n: i}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	close(release)
-	if err := <-stuck; err != nil {
-		t.Fatal(err)
+	for _, r := range stuck {
+		if err := <-r; err != nil {
+			t.Fatal(err)
+		}
 	}
 	if err := d.Close(context.Background()); err != nil {
 		t.Fatal(err)
@@ -94,7 +99,7 @@ func TestChatsInParallel(t *testing.T) {
 func TestEnqueueSettleAndClose(t *testing.T) {
 	var mu sync.Mutex
 	handled := 0
-	d := channel.NewDispatcher(3, 4, func(ctx context.Context, u update) error {
+	d := channel.NewDispatcher(channel.DispatchOptions{Workers: 3}, func(ctx context.Context, u update) error {
 		if ctx.Err() != nil {
 			t.Errorf("update %d handled in an ended context", u.n)
 		}
@@ -104,11 +109,9 @@ func TestEnqueueSettleAndClose(t *testing.T) {
 		return nil
 	})
 	for n := range 30 {
-		ctx, cancel := context.WithCancel(context.Background())
-		if err := d.Enqueue(ctx, fmt.Sprint("zl:", n%5), update{n: n}); err != nil {
+		if err := d.Enqueue(fmt.Sprint("zl:", n%5), update{n: n}); err != nil {
 			t.Fatal(err)
 		}
-		cancel() // a webhook request ends at once
 	}
 	<-d.Settled()
 	mu.Lock()
@@ -119,7 +122,7 @@ func TestEnqueueSettleAndClose(t *testing.T) {
 	if err := d.Close(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if err := d.Enqueue(context.Background(), "zl:1", update{}); !errors.Is(err, channel.ErrClosed) {
+	if err := d.Enqueue("zl:1", update{}); !errors.Is(err, channel.ErrClosed) {
 		t.Errorf("enqueue after close: %v, want ErrClosed", err)
 	}
 	if err := <-d.Submit(context.Background(), "zl:1", update{}); !errors.Is(err, channel.ErrClosed) {
@@ -132,13 +135,13 @@ func TestEnqueueSettleAndClose(t *testing.T) {
 func TestCloseGivesUp(t *testing.T) {
 	started := make(chan struct{})
 	gaveUp := make(chan struct{})
-	d := channel.NewDispatcher(1, 1, func(ctx context.Context, u update) error {
+	d := channel.NewDispatcher(channel.DispatchOptions{Workers: 1, QueueLen: 1}, func(ctx context.Context, u update) error {
 		close(started)
 		<-ctx.Done() // the store never answers
 		close(gaveUp)
 		return ctx.Err()
 	})
-	if err := d.Enqueue(context.Background(), "zl:1", update{}); err != nil {
+	if err := d.Enqueue("zl:1", update{}); err != nil {
 		t.Fatal(err)
 	}
 	<-started
@@ -151,8 +154,130 @@ func TestCloseGivesUp(t *testing.T) {
 	<-d.Settled()
 }
 
+// TestFloodIsThrottled: a chat over its rate is refused at the door, the
+// first refusal of a burst marked First, the others not; within its rate
+// again, it is taken, and its next burst is marked again. Other chats
+// keep their own limits.
+func TestFloodIsThrottled(t *testing.T) {
+	var mu sync.Mutex
+	now := time.Date(2026, 12, 6, 9, 0, 0, 0, time.UTC)
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	d := channel.NewDispatcher(channel.DispatchOptions{Rate: 1, Burst: 3, Now: clock}, func(context.Context, update) error { return nil })
+	defer d.Close(context.Background())
+	submit := func(chat string) error { return <-d.Submit(context.Background(), chat, update{chat: chat}) }
+	for i := range 3 {
+		if err := submit("tg:1"); err != nil {
+			t.Fatalf("update %d of a burst of 3: %v", i, err)
+		}
+	}
+	var firsts, refused int
+	for range 10 {
+		err := submit("tg:1")
+		var th *channel.Throttled
+		if !errors.As(err, &th) || !errors.Is(err, channel.ErrThrottled) {
+			t.Fatalf("update over the burst = %v, want a *Throttled", err)
+		}
+		refused++
+		if th.First {
+			firsts++
+		}
+	}
+	if firsts != 1 {
+		t.Errorf("%d of %d refusals marked First, want 1", firsts, refused)
+	}
+	if err := submit("tg:2"); err != nil {
+		t.Errorf("another chat = %v; its limit is its own", err)
+	}
+	mu.Lock()
+	now = now.Add(time.Second)
+	mu.Unlock()
+	if err := submit("tg:1"); err != nil {
+		t.Fatalf("a second later = %v, want taken", err)
+	}
+	var th *channel.Throttled
+	if err := submit("tg:1"); !errors.As(err, &th) || !th.First {
+		t.Errorf("the next burst's first refusal = %v, want a *Throttled marked First", err)
+	}
+}
+
+// TestQueueBounded: a chat with QueueLen updates waiting gets ErrBusy
+// for the next, and the others are still handled in order.
+func TestQueueBounded(t *testing.T) {
+	release := make(chan struct{})
+	started := make(chan struct{}, 1)
+	var mu sync.Mutex
+	var got []int
+	d := channel.NewDispatcher(channel.DispatchOptions{QueueLen: 2}, func(_ context.Context, u update) error {
+		select {
+		case started <- struct{}{}:
+		default:
+		}
+		<-release
+		mu.Lock()
+		defer mu.Unlock()
+		got = append(got, u.n)
+		return nil
+	})
+	defer d.Close(context.Background())
+	// One being handled (taken off the queue), two waiting.
+	var results []<-chan error
+	results = append(results, d.Submit(context.Background(), "c", update{n: 0}))
+	<-started
+	for n := 1; n <= 2; n++ {
+		results = append(results, d.Submit(context.Background(), "c", update{n: n}))
+	}
+	if err := <-d.Submit(context.Background(), "c", update{n: 3}); !errors.Is(err, channel.ErrBusy) {
+		t.Errorf("a third waiting update = %v, want ErrBusy", err)
+	}
+	close(release)
+	for _, r := range results {
+		if err := <-r; err != nil {
+			t.Fatal(err)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if want := []int{0, 1, 2}; !slices.Equal(got, want) {
+		t.Errorf("handled %v, want %v", got, want)
+	}
+}
+
+// TestDeadlineWhileWaiting: an update whose context ends while it waits
+// for a worker is not handled, and its result is the context's error.
+func TestDeadlineWhileWaiting(t *testing.T) {
+	release := make(chan struct{})
+	handled := make(chan int, 4)
+	d := channel.NewDispatcher(channel.DispatchOptions{Workers: 1}, func(_ context.Context, u update) error {
+		handled <- u.n
+		if u.n == 0 {
+			<-release
+		}
+		return nil
+	})
+	defer d.Close(context.Background())
+	first := d.Submit(context.Background(), "a", update{n: 0})
+	if n := <-handled; n != 0 {
+		t.Fatalf("handled %d first", n)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	late := d.Submit(ctx, "b", update{n: 1})
+	cancel() // its webhook gave up: 503
+	if err := <-late; !errors.Is(err, context.Canceled) {
+		t.Errorf("an update whose context ended while waiting = %v, want context.Canceled", err)
+	}
+	close(release)
+	if err := <-first; err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case n := <-handled:
+		t.Errorf("update %d was handled after its context ended", n)
+	default:
+	}
+}
+
 func BenchmarkSubmit(b *testing.B) {
-	d := channel.NewDispatcher(16, 64, func(context.Context, int) error { return nil })
+	d := channel.NewDispatcher(channel.DispatchOptions{}, func(context.Context, int) error { return nil })
 	defer d.Close(context.Background())
 	chats := []string{"tg:123456789", "tg:-1001234567890", "zl:2b3c4d5e6f", "tg:42"}
 	b.ReportAllocs()

@@ -8,11 +8,22 @@ import (
 
 // Defaults of a channel's options.
 const (
-	// DefaultWorkers handle updates of different chats at once.
-	DefaultWorkers = 16
+	// DefaultWorkers bound the updates of different chats handled at
+	// once. A worker is a goroutine, and one waiting out its chat's 429
+	// must not keep the others waiting: there are many.
+	DefaultWorkers = 256
+	// DefaultDeadline bounds the handling of one update, reply sent: well
+	// under the minute Telegram waits for a webhook's answer, and long
+	// enough for a reply of several messages to wait out its chat's
+	// limit of about one message a second.
+	DefaultDeadline = 15 * time.Second
 	// DefaultTimeout bounds each call to the platform but a long poll.
 	DefaultTimeout = 10 * time.Second
 )
+
+// maxIdle bounds the idle connections kept to a platform: enough for the
+// updates a bot really has in flight at once.
+const maxIdle = 64
 
 // HTTPClient is the client a channel calls its platform with. It keeps an
 // idle connection for each of workers, and two more: the default
@@ -22,7 +33,7 @@ const (
 // holds its request, or every idle poll would end in an error of ours.
 func HTTPClient(workers int, timeout time.Duration) *http.Client {
 	transport := http.DefaultTransport.(*http.Transport).Clone()
-	transport.MaxIdleConnsPerHost = workers + 2
+	transport.MaxIdleConnsPerHost = min(workers, maxIdle) + 2
 	return &http.Client{Timeout: timeout, Transport: transport}
 }
 

@@ -15,6 +15,7 @@ type Metrics struct {
 	handle      prometheus.Histogram
 	sends       *prometheus.CounterVec
 	storeErrors prometheus.Counter
+	throttled   prometheus.Counter
 }
 
 // MetricsOptions names a channel's metrics and says what they count.
@@ -57,7 +58,11 @@ func NewMetrics(reg prometheus.Registerer, o MetricsOptions) *Metrics {
 			Help: "Attempts at an update that failed because the store was unreachable (each is tried again).",
 		}),
 	}
-	reg.MustRegister(m.updates, m.handle, m.sends, m.storeErrors)
+	m.throttled = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: prefix + "throttled_total",
+		Help: "Updates dropped because their chat sent faster than its limit.",
+	})
+	reg.MustRegister(m.updates, m.handle, m.sends, m.storeErrors, m.throttled)
 	return m
 }
 
@@ -79,6 +84,13 @@ func (m *Metrics) Handled(d time.Duration) {
 func (m *Metrics) Sent(method, result string) {
 	if m != nil {
 		m.sends.WithLabelValues(method, result).Inc()
+	}
+}
+
+// Throttled counts an update dropped because its chat floods.
+func (m *Metrics) Throttled() {
+	if m != nil {
+		m.throttled.Inc()
 	}
 }
 

@@ -33,8 +33,8 @@ func TestMetricsNames(t *testing.T) {
 	}
 	want := []string{
 		"motcua_store_errors_total",
-		"motcua_telegram_handle_seconds", "motcua_telegram_sends_total", "motcua_telegram_updates_total",
-		"motcua_zalo_handle_seconds", "motcua_zalo_sends_total", "motcua_zalo_store_errors_total", "motcua_zalo_updates_total",
+		"motcua_telegram_handle_seconds", "motcua_telegram_sends_total", "motcua_telegram_throttled_total", "motcua_telegram_updates_total",
+		"motcua_zalo_handle_seconds", "motcua_zalo_sends_total", "motcua_zalo_store_errors_total", "motcua_zalo_throttled_total", "motcua_zalo_updates_total",
 	}
 	if !slices.Equal(names, want) {
 		t.Errorf("metrics %v, want %v", names, want)

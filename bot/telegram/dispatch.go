@@ -6,9 +6,6 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 )
 
-// queueLen is each worker's queue of updates.
-const queueLen = 64
-
 // chatOf is the chat an update belongs to, the key the dispatcher orders
 // updates by; an update of no chat is its own.
 func chatOf(upd tgbotapi.Update) string {

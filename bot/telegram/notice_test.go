@@ -45,6 +45,8 @@ func (r *recorder) Handle(_ context.Context, u bot.Update) (bot.Reply, error) {
 	return r.reply, nil
 }
 
+func (r *recorder) Delivered(context.Context, bot.Update, bot.Reply, int) error { return nil }
+
 // wait waits for n more updates and returns all so far.
 func (r *recorder) wait(t *testing.T, n int) []bot.Update {
 	t.Helper()

@@ -72,14 +72,18 @@ func (b *Bot) Poll(ctx context.Context) error {
 // handleBatch handles a batch and returns the offset to ask for next: past
 // the batch, or at the first update that must be handled again.
 func (b *Bot) handleBatch(ctx context.Context, updates []tgbotapi.Update, offset int) int {
+	// Submitted in order, so that each chat's updates keep theirs; each
+	// within its own deadline.
 	results := make([]<-chan error, len(updates))
 	for i, u := range updates {
+		ctx, cancel := context.WithTimeout(ctx, b.deadline)
+		defer cancel()
 		results[i] = b.disp.Submit(ctx, chatOf(u), u)
 	}
 	next := offset
 	retry := false
 	for i, u := range updates {
-		err := <-results[i]
+		err := b.taken(u, <-results[i])
 		if err != nil && !retry {
 			retry = true
 			next = u.UpdateID

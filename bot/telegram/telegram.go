@@ -1,6 +1,7 @@
 package telegram
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -8,7 +9,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -18,9 +18,13 @@ import (
 	"github.com/motcua/motcua/store"
 )
 
-// Handler answers updates; *bot.Service is one.
+// Handler answers updates; *bot.Service is one. Handle returns the reply
+// to deliver, and an error matching bot.ErrTryLater when the update must
+// be delivered again; Delivered learns how many of the reply's messages
+// got through, so that a repeated delivery sends the rest.
 type Handler interface {
 	Handle(ctx context.Context, u bot.Update) (bot.Reply, error)
+	Delivered(ctx context.Context, u bot.Update, r bot.Reply, sent int) error
 }
 
 // Blocklist records the chats that blocked the bot, so that bulk sends skip
@@ -37,11 +41,22 @@ type Options struct {
 	APIURL string
 	// Timeout bounds each call to the Bot API (10 s when zero).
 	Timeout time.Duration
-	// Workers handle updates of different chats at once (16 when zero).
-	Workers  int
-	Logger   *slog.Logger
-	Metrics  *Metrics
-	Commands []bot.Command
+	// Workers bound the updates handled at once, of different chats
+	// (channel.DefaultWorkers when zero).
+	Workers int
+	// Deadline bounds the handling of one update, reply sent
+	// (channel.DefaultDeadline when zero): past it, a webhook answers 503
+	// and Telegram delivers the update again; polling asks for it again.
+	Deadline time.Duration
+	// ChatRate and ChatBurst bound how fast one chat's updates are taken
+	// (see channel.DispatchOptions); an update over them is dropped, the
+	// first of a burst answered with TooFast. ChatRate zero: no bound.
+	ChatRate  float64
+	ChatBurst int
+	TooFast   string
+	Logger    *slog.Logger
+	Metrics   *Metrics
+	Commands  []bot.Command
 	// Blocklist, when set, learns of the chats that blocked the bot.
 	Blocklist Blocklist
 	// Wait pauses between retries (a timer when nil); tests replace it.
@@ -65,10 +80,12 @@ type Bot struct {
 	block    Blocklist
 	wait     func(ctx context.Context, d time.Duration) error
 	disp     *channel.Dispatcher[tgbotapi.Update]
+	deadline time.Duration
+	tooFast  string
 	// apologized holds the updates whose apology was sent while the store
 	// was unreachable, so that the citizen gets one apology, not one per
 	// delivery, until the update is handled.
-	apologized sync.Map
+	apologized channel.Once
 }
 
 // New connects to the Bot API (getMe) and returns a bot that hands updates
@@ -85,6 +102,8 @@ func New(ctx context.Context, svc Handler, opts Options) (*Bot, error) {
 		commands: opts.Commands,
 		block:    opts.Blocklist,
 		wait:     opts.Wait,
+		deadline: cmp.Or(opts.Deadline, channel.DefaultDeadline),
+		tooFast:  opts.TooFast,
 	}
 	if b.timeout <= 0 {
 		b.timeout = channel.DefaultTimeout
@@ -112,7 +131,7 @@ func New(ctx context.Context, svc Handler, opts Options) (*Bot, error) {
 	}
 	b.api = api
 	b.username = api.Self.UserName
-	b.disp = channel.NewDispatcher(workers, queueLen, b.process)
+	b.disp = channel.NewDispatcher(channel.DispatchOptions{Workers: workers, Rate: opts.ChatRate, Burst: opts.ChatBurst}, b.process)
 	return b, nil
 }
 
@@ -135,9 +154,13 @@ func (b *Bot) SetCommands(ctx context.Context) {
 	}
 }
 
-// process handles one update: it converts it, asks the service, and sends
-// the reply. It returns an error only when the update should be delivered
-// again (the store was unreachable); everything else is logged.
+// process handles one update: it converts it, asks the service, sends
+// the reply and tells the service how much of it got through. It returns
+// an error only when the update must be delivered again: the service
+// said so (the store is unreachable, or another delivery holds the
+// reply), or a message could not be sent for now (its chat's 429 lasts
+// longer than the update's deadline, the Bot API fails, the deadline
+// passed); everything else is logged.
 func (b *Bot) process(ctx context.Context, upd tgbotapi.Update) error {
 	start := time.Now()
 	u, chatID, kind := b.convert(upd)
@@ -160,28 +183,45 @@ func (b *Bot) process(ctx context.Context, upd tgbotapi.Update) error {
 	if kind == kindIgnored {
 		return nil
 	}
+	id := strconv.Itoa(upd.UpdateID)
 	reply, err := b.svc.Handle(ctx, u)
-	if errors.Is(err, store.ErrUnavailable) {
-		b.metrics.StoreError()
-		if _, already := b.apologized.LoadOrStore(upd.UpdateID, true); !already {
-			b.deliver(ctx, chatID, reply)
+	if errors.Is(err, bot.ErrTryLater) {
+		if errors.Is(err, store.ErrUnavailable) {
+			b.metrics.StoreError()
+			if b.apologized.First(id) {
+				b.deliver(ctx, chatID, reply)
+			}
 		}
 		return fmt.Errorf("update %d: %w", upd.UpdateID, err)
 	}
-	b.apologized.Delete(upd.UpdateID)
-	b.deliver(ctx, chatID, reply)
-	b.metrics.Handled(time.Since(start))
 	if err != nil {
 		b.log.Error("telegram: handle update", "update", upd.UpdateID, "err", err)
 	}
+	sent, derr := b.deliver(ctx, chatID, reply)
+	// The record of what got through must land even when the deadline
+	// has just passed: without it, the redelivery sends it again.
+	rec, cancel := context.WithTimeout(context.WithoutCancel(ctx), b.timeout)
+	defer cancel()
+	if err := b.svc.Delivered(rec, u, reply, sent); err != nil {
+		b.log.Warn("telegram: record a delivered reply", "update", upd.UpdateID, "err", err)
+	}
+	if derr != nil {
+		return fmt.Errorf("update %d: %d of %d messages sent: %w: %w", upd.UpdateID, sent, len(reply.Messages), bot.ErrTryLater, derr)
+	}
+	b.apologized.Done(id)
+	b.metrics.Handled(time.Since(start))
 	return nil
 }
 
 // deliver sends a reply, message after message, in order; a message To
-// another chat goes there.
-func (b *Bot) deliver(ctx context.Context, chatID int64, reply bot.Reply) {
-	failed := map[int64]bool{} // a chat a send failed to gets nothing more
-	for _, m := range reply.Messages {
+// another chat goes there. It returns how many messages are done — sent,
+// or given up for good (she blocked the bot, the Bot API refused the
+// message as it is) — before the first that could not be sent for now,
+// with the error that stopped it: that message and the rest are for a
+// redelivery of the update.
+func (b *Bot) deliver(ctx context.Context, chatID int64, reply bot.Reply) (int, error) {
+	failed := map[int64]bool{} // a chat that blocked the bot gets nothing more
+	for i, m := range reply.Messages {
 		target := chatID
 		if m.To != "" {
 			id, err := telegramChat(m.To)
@@ -208,6 +248,7 @@ func (b *Bot) deliver(ctx context.Context, chatID int64, reply bot.Reply) {
 			_, err = b.post(ctx, to, m, true)
 		}
 		switch {
+		case err == nil:
 		case errors.As(err, &serr) && serr.Reason == ReasonBlocked:
 			if b.block != nil {
 				if err := b.block.Block(ctx, chatKey(to)); err != nil {
@@ -215,11 +256,15 @@ func (b *Bot) deliver(ctx context.Context, chatID int64, reply bot.Reply) {
 				}
 			}
 			failed[target] = true // other chats may still be reached
-		case err != nil:
+		case errors.As(err, &serr) && serr.Permanent():
+			// Sending it again would be refused again.
+			b.log.Error("telegram: a reply the Bot API refuses, left out", "err", err)
+		default:
 			b.log.Warn("telegram: send reply", "err", err)
-			failed[target] = true
+			return i, err
 		}
 	}
+	return len(reply.Messages), nil
 }
 
 // telegramChat reads a chat named "tg:<id>".

@@ -74,13 +74,14 @@ type rig struct {
 	hook   *httptest.Server
 	pauses *pauses
 	logs   *strings.Builder
+	logMu  *sync.Mutex
 }
 
 func newRig(t *testing.T, api *telegramtest.Server, st store.Conversations) *rig {
 	t.Helper()
-	r := &rig{t: t, api: api, pauses: &pauses{}, logs: &strings.Builder{}}
-	var mu sync.Mutex
-	logger := slog.New(slog.NewTextHandler(lockedWriter{&mu, r.logs}, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	r := &rig{t: t, api: api, pauses: &pauses{}, logs: &strings.Builder{}, logMu: &sync.Mutex{}}
+	mu := r.logMu
+	logger := slog.New(slog.NewTextHandler(lockedWriter{mu, r.logs}, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	b, err := telegram.New(context.Background(), service(t, st), telegram.Options{
 		Token: token, APIURL: api.URL(), Workers: 4, Logger: logger,
 		Commands: bot.DefaultMessages().Commands, Wait: r.pauses.wait,
@@ -103,6 +104,13 @@ func newRig(t *testing.T, api *telegramtest.Server, st store.Conversations) *rig
 		}
 	})
 	return r
+}
+
+// logText is what the bot logged so far.
+func (r *rig) logText() string {
+	r.logMu.Lock()
+	defer r.logMu.Unlock()
+	return r.logs.String()
 }
 
 type lockedWriter struct {
@@ -476,7 +484,7 @@ func TestRedisDownWebhookAsksForRedelivery(t *testing.T) {
 	srv.Restart(t)
 	before := len(sent)
 	if code := r.deliver(u); code != http.StatusOK {
-		t.Fatalf("after the restart: %d", code)
+		t.Fatalf("after the restart: %d\n%s", code, r.logText())
 	}
 	has(t, api.SentTo(citizen)[before:], "còn 47 ngày")
 }
@@ -561,6 +569,8 @@ func TestSendToReturnsRateLimitsAndBlocks(t *testing.T) {
 type stubHandler struct{ reply bot.Reply }
 
 func (s stubHandler) Handle(context.Context, bot.Update) (bot.Reply, error) { return s.reply, nil }
+
+func (stubHandler) Delivered(context.Context, bot.Update, bot.Reply, int) error { return nil }
 
 func TestReplyToOtherChats(t *testing.T) {
 	api := telegramtest.New(t, token)

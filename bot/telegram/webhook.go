@@ -10,6 +10,7 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
+	"github.com/motcua/motcua/bot"
 	"github.com/motcua/motcua/bot/channel"
 )
 
@@ -22,8 +23,10 @@ const secretHeader = "X-Telegram-Bot-Api-Secret-Token"
 // Webhook returns the handler Telegram posts updates to. A request without
 // the secret (X-Telegram-Bot-Api-Secret-Token, compared in constant time) is
 // refused with 401 and not processed. The update is handled before the
-// answer: 200 when done, 503 when it must be delivered again (the store was
-// unreachable, or the bot is shutting down), so nothing is lost.
+// answer, within the deadline: 200 when its reply got through, 503 when it
+// must be delivered again (the store was unreachable, a message could not
+// be sent yet, the deadline passed, or the bot is shutting down), so
+// nothing is lost. An update of a chat that floods is dropped with 200.
 func (b *Bot) Webhook(secret string) http.Handler {
 	return channel.Webhook(secretHeader, secret, b.metrics, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		upd, err := decodeUpdate(io.LimitReader(r.Body, maxUpdate))
@@ -33,13 +36,53 @@ func (b *Bot) Webhook(secret string) http.Handler {
 			w.WriteHeader(http.StatusOK)
 			return
 		}
-		if err := <-b.disp.Submit(r.Context(), chatOf(upd), upd); err != nil {
+		ctx, cancel := context.WithTimeout(r.Context(), b.deadline)
+		defer cancel()
+		if err := b.take(ctx, upd); err != nil {
 			b.log.Warn("telegram: update to be delivered again", "update", upd.UpdateID, "err", err)
 			http.Error(w, "try again", http.StatusServiceUnavailable)
 			return
 		}
 		w.WriteHeader(http.StatusOK)
 	}))
+}
+
+// take hands an update to its chat's queue and waits until it is handled
+// or ctx ends. It returns an error when the update must be delivered
+// again; an update dropped because its chat floods is no error, the
+// citizen told once to slow down.
+func (b *Bot) take(ctx context.Context, upd tgbotapi.Update) error {
+	return b.taken(upd, <-b.disp.Submit(ctx, chatOf(upd), upd))
+}
+
+// taken reads the result of handling upd, as take says.
+func (b *Bot) taken(upd tgbotapi.Update, err error) error {
+	var th *channel.Throttled
+	if errors.As(err, &th) {
+		b.metrics.Throttled()
+		if th.First {
+			b.slowDown(upd)
+		}
+		return nil
+	}
+	return err
+}
+
+// slowDown tells a chat that floods, once a burst, that its messages are
+// dropped for a moment. It does not wait: the chat's own limit of sends
+// may be spent, and then the words are not worth a wait.
+func (b *Bot) slowDown(upd tgbotapi.Update) {
+	u, chatID, kind := b.convert(upd)
+	if b.tooFast == "" || kind == kindIgnored || !u.Chat.Private {
+		return
+	}
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), b.timeout)
+		defer cancel()
+		if _, err := b.post(ctx, chatID, bot.Message{Text: b.tooFast}, false); err != nil {
+			b.log.Debug("telegram: tell a flooding chat to slow down", "err", err)
+		}
+	}()
 }
 
 // decodeUpdate reads one update as Telegram sends it.

@@ -40,9 +40,9 @@ func (b *Bot) Poll(ctx context.Context) error {
 		}
 		failures = 0
 		for _, u := range updates {
-			// The update is ours alone now: queue it even as ctx ends.
-			if err := b.disp.Enqueue(context.WithoutCancel(ctx), chatOf(u), u); err != nil {
-				b.log.Warn("zalo: update dropped at shutdown", "err", err)
+			// The update is ours alone now: nothing can hand it back.
+			if err := b.enqueue(u); err != nil {
+				b.log.Warn("zalo: update dropped", "update", u.Message.MessageID, "err", err)
 			}
 		}
 	}

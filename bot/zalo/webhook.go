@@ -2,10 +2,13 @@ package zalo
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 
+	"github.com/motcua/motcua/bot"
 	"github.com/motcua/motcua/bot/channel"
 )
 
@@ -40,7 +43,7 @@ func (b *Bot) Webhook(secret string) http.Handler {
 			return
 		}
 		for _, u := range updates {
-			if err := b.disp.Enqueue(r.Context(), chatOf(u), u); err != nil {
+			if err := b.enqueue(u); err != nil {
 				b.log.Warn("zalo: webhook update not queued", "err", err)
 				http.Error(w, "try again", http.StatusServiceUnavailable)
 				return
@@ -48,6 +51,29 @@ func (b *Bot) Webhook(secret string) http.Handler {
 		}
 		w.WriteHeader(http.StatusOK)
 	}))
+}
+
+// enqueue queues an update for its chat. An update of a chat that floods
+// is dropped, no error, the citizen told once to slow down; the error of
+// a chat with too many updates waiting, or a bot shutting down, is
+// returned.
+func (b *Bot) enqueue(u update) error {
+	err := b.disp.Enqueue(chatOf(u), u)
+	var th *channel.Throttled
+	if !errors.As(err, &th) {
+		return err
+	}
+	b.metrics.Throttled()
+	if th.First && b.tooFast != "" && u.Message != nil && strings.EqualFold(u.Message.Chat.ChatType, "PRIVATE") {
+		go func() {
+			ctx, cancel := context.WithTimeout(context.Background(), b.timeout)
+			defer cancel()
+			if _, err := b.post(ctx, u.Message.Chat.ID, bot.Message{Text: b.tooFast}); err != nil {
+				b.log.Debug("zalo: tell a flooding chat to slow down", "err", err)
+			}
+		}()
+	}
+	return nil
 }
 
 // SetWebhook tells Zalo to post updates to url (https) with secret (8 to

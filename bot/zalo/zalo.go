@@ -1,6 +1,7 @@
 package zalo
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -14,9 +15,13 @@ import (
 	"github.com/motcua/motcua/store"
 )
 
-// Handler answers updates; *bot.Service is one.
+// Handler answers updates; *bot.Service is one. Handle returns the reply
+// to deliver, and an error matching bot.ErrTryLater when the update must
+// be tried again; Delivered learns how many of the reply's messages got
+// through, so that the next try sends the rest.
 type Handler interface {
 	Handle(ctx context.Context, u bot.Update) (bot.Reply, error)
+	Delivered(ctx context.Context, u bot.Update, r bot.Reply, sent int) error
 }
 
 // Options configures a Bot.
@@ -28,9 +33,19 @@ type Options struct {
 	// Timeout bounds each call to the Bot Platform other than a long poll
 	// (10 s when zero).
 	Timeout time.Duration
-	// Workers handle updates of different chats at once (16 when zero).
+	// Workers bound the updates handled at once, of different chats
+	// (channel.DefaultWorkers when zero).
 	Workers int
-	Logger  *slog.Logger
+	// Deadline bounds one try at an update, reply sent
+	// (channel.DefaultDeadline when zero); the bot tries again after it.
+	Deadline time.Duration
+	// ChatRate and ChatBurst bound how fast one chat's updates are taken
+	// (see channel.DispatchOptions); an update over them is dropped, the
+	// first of a burst answered with TooFast. ChatRate zero: no bound.
+	ChatRate  float64
+	ChatBurst int
+	TooFast   string
+	Logger    *slog.Logger
 	// Metrics, from NewMetrics, counts what the channel does (nothing when
 	// nil).
 	Metrics *Metrics
@@ -68,6 +83,8 @@ type Bot struct {
 	log      *slog.Logger
 	metrics  *Metrics
 	wait     func(ctx context.Context, d time.Duration) error
+	deadline time.Duration
+	tooFast  string
 	// disp queues updates and returns at once: nothing can be handed
 	// back to Zalo, so run keeps an update until it is handled, in the
 	// dispatcher's context, apart from the request or poll that brought it.
@@ -88,6 +105,8 @@ func New(ctx context.Context, svc Handler, opts Options) (*Bot, error) {
 		log:      opts.Logger,
 		metrics:  opts.Metrics,
 		wait:     opts.Wait,
+		deadline: cmp.Or(opts.Deadline, channel.DefaultDeadline),
+		tooFast:  opts.TooFast,
 	}
 	if b.timeout <= 0 {
 		b.timeout = channel.DefaultTimeout
@@ -127,7 +146,7 @@ func New(ctx context.Context, svc Handler, opts Options) (*Bot, error) {
 			b.names = append(b.names, n)
 		}
 	}
-	b.disp = channel.NewDispatcher(workers, queueLen, func(ctx context.Context, u update) error {
+	b.disp = channel.NewDispatcher(channel.DispatchOptions{Workers: workers, QueueLen: queueLen, Rate: opts.ChatRate, Burst: opts.ChatBurst}, func(ctx context.Context, u update) error {
 		b.run(ctx, u)
 		return nil
 	})
@@ -143,10 +162,13 @@ func (b *Bot) ID() string { return b.id }
 func (b *Bot) Close(ctx context.Context) error { return b.disp.Close(ctx) }
 
 // run handles one update until it is handled: it converts it, asks the
-// service, and sends the reply. Zalo hands an update out once, so when the
-// store is unreachable it is tried again here, with backoff, until the
-// store answers or the bot shuts down; the citizen gets one apology, at
-// the first failure. ctx ends when Close gives up waiting.
+// service, sends the reply and tells the service how much got through.
+// Zalo hands an update out once, so when the store is unreachable, or a
+// message cannot be sent for now, it is tried again here, with backoff,
+// each try within the deadline, until it is done or the bot shuts down;
+// a try after a partial send sends the rest. The citizen gets one apology
+// while the store is unreachable, at the first failure. ctx ends when
+// Close gives up waiting.
 func (b *Bot) run(ctx context.Context, upd update) {
 	u, chatID, kind := b.convert(upd)
 	b.metrics.Update(kind)
@@ -156,35 +178,58 @@ func (b *Bot) run(ctx context.Context, upd update) {
 	log := b.log.With("update", u.ID)
 	apologized := false
 	for attempt := 0; ; attempt++ {
-		start := time.Now()
-		reply, err := b.svc.Handle(ctx, u)
-		if errors.Is(err, store.ErrUnavailable) {
-			b.metrics.StoreError()
-			if !apologized {
-				b.deliver(ctx, chatID, reply)
-				apologized = true
-			}
-			log.Warn("zalo: store unreachable, the update will be tried again", "attempt", attempt+1, "err", err)
-			if b.wait(ctx, channel.Backoff(min(attempt+1, 6))) != nil {
-				log.Warn("zalo: shutting down; update given up while the store is unreachable")
-				return
-			}
-			continue
+		done, err := b.try(ctx, u, chatID, &apologized)
+		if done {
+			return
 		}
-		b.deliver(ctx, chatID, reply)
-		b.metrics.Handled(time.Since(start))
-		if err != nil {
-			log.Error("zalo: handle update", "err", err)
+		log.Warn("zalo: the update will be tried again", "attempt", attempt+1, "err", err)
+		if b.wait(ctx, channel.Backoff(min(attempt+1, 6))) != nil {
+			log.Warn("zalo: shutting down; update given up before its reply got through")
+			return
 		}
-		return
 	}
 }
 
+// try makes one try at an update, within the deadline, and reports whether
+// it is done with.
+func (b *Bot) try(ctx context.Context, u bot.Update, chatID string, apologized *bool) (bool, error) {
+	start := time.Now()
+	ctx, cancel := context.WithTimeout(ctx, b.deadline)
+	defer cancel()
+	reply, err := b.svc.Handle(ctx, u)
+	if errors.Is(err, bot.ErrTryLater) {
+		if errors.Is(err, store.ErrUnavailable) {
+			b.metrics.StoreError()
+			if !*apologized {
+				b.deliver(ctx, chatID, reply)
+				*apologized = true
+			}
+		}
+		return false, err
+	}
+	if err != nil {
+		b.log.Error("zalo: handle update", "update", u.ID, "err", err)
+	}
+	sent, derr := b.deliver(ctx, chatID, reply)
+	rec, cancelRec := context.WithTimeout(context.WithoutCancel(ctx), b.timeout)
+	defer cancelRec()
+	if err := b.svc.Delivered(rec, u, reply, sent); err != nil {
+		b.log.Warn("zalo: record a delivered reply", "update", u.ID, "err", err)
+	}
+	if derr != nil {
+		return false, fmt.Errorf("%d of %d messages sent: %w", sent, len(reply.Messages), derr)
+	}
+	b.metrics.Handled(time.Since(start))
+	return true, nil
+}
+
 // deliver sends a reply, message after message, in order; a message To
-// another chat goes there. A chat a send failed to gets nothing more.
-func (b *Bot) deliver(ctx context.Context, chatID string, reply bot.Reply) {
-	failed := map[string]bool{}
-	for _, m := range reply.Messages {
+// another chat goes there. It returns how many messages are done — sent,
+// or given up for good (a request Zalo refuses as it is, Zalo's monthly
+// quota spent) — before the first that could not be sent for now, with
+// the error that stopped it.
+func (b *Bot) deliver(ctx context.Context, chatID string, reply bot.Reply) (int, error) {
+	for i, m := range reply.Messages {
 		target := chatID
 		if m.To != "" {
 			id, err := zaloChat(m.To)
@@ -194,14 +239,18 @@ func (b *Bot) deliver(ctx context.Context, chatID string, reply bot.Reply) {
 			}
 			target = id
 		}
-		if failed[target] {
-			continue
-		}
-		if _, err := b.post(ctx, target, m); err != nil {
+		_, err := b.post(ctx, target, m)
+		var serr *SendError
+		switch {
+		case err == nil:
+		case errors.As(err, &serr) && (serr.Permanent() || serr.QuotaSpent()):
+			b.log.Error("zalo: a reply Zalo refuses, left out", "err", err)
+		default:
 			b.log.Warn("zalo: send reply", "err", err)
-			failed[target] = true
+			return i, err
 		}
 	}
+	return len(reply.Messages), nil
 }
 
 // post sends one message to a Zalo chat id: a photo by URL with the text as

@@ -422,6 +422,8 @@ type handlerFunc func(context.Context, bot.Update) (bot.Reply, error)
 
 func (f handlerFunc) Handle(ctx context.Context, u bot.Update) (bot.Reply, error) { return f(ctx, u) }
 
+func (handlerFunc) Delivered(context.Context, bot.Update, bot.Reply, int) error { return nil }
+
 func TestPicturesInAndOut(t *testing.T) {
 	api := zalotest.New(t, token)
 	got := make(chan bot.Update, 4)

@@ -137,3 +137,5 @@ func TestThreeReplicasSendEachReminderOnce(t *testing.T) {
 type nopHandler struct{}
 
 func (nopHandler) Handle(context.Context, bot.Update) (bot.Reply, error) { return bot.Reply{}, nil }
+
+func (nopHandler) Delivered(context.Context, bot.Update, bot.Reply, int) error { return nil }

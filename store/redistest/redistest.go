@@ -191,12 +191,14 @@ func waitReady(addr string, pid int, exited <-chan struct{}) error {
 	tick := time.NewTicker(pollEvery)
 	defer tick.Stop()
 	for {
-		got, err := serverPID(addr)
+		got, loading, err := serverPID(addr)
 		switch {
-		case err == nil && got == pid:
+		case err == nil && got == pid && !loading:
 			return nil
-		case err == nil:
+		case err == nil && got != pid:
 			return fmt.Errorf("port answered by another redis-server (pid %d, ours is %d)", got, pid)
+		case err == nil:
+			err = errors.New("still loading its data")
 		}
 		select {
 		case <-exited:
@@ -208,42 +210,52 @@ func waitReady(addr string, pid int, exited <-chan struct{}) error {
 	}
 }
 
-// serverPID asks the Redis at addr for its process id (INFO server) over a
-// fresh connection.
-func serverPID(addr string) (int, error) {
+// serverPID asks the Redis at addr for its process id, and whether it is
+// still loading its data (a restart with persistence answers LOADING to
+// commands meanwhile), by INFO over a fresh connection.
+func serverPID(addr string) (pid int, loading bool, err error) {
 	conn, err := net.DialTimeout("tcp", addr, time.Second)
 	if err != nil {
-		return 0, err
+		return 0, false, err
 	}
 	defer conn.Close()
 	if err := conn.SetDeadline(time.Now().Add(time.Second)); err != nil {
-		return 0, err
+		return 0, false, err
 	}
-	if _, err := conn.Write([]byte("INFO server\r\n")); err != nil {
-		return 0, err
+	if _, err := conn.Write([]byte("INFO\r\n")); err != nil {
+		return 0, false, err
 	}
 	r := bufio.NewReader(conn)
 	head, err := r.ReadString('\n')
 	if err != nil {
-		return 0, err
+		return 0, false, err
 	}
 	if !strings.HasPrefix(head, "$") {
-		return 0, fmt.Errorf("INFO answered %q", strings.TrimSpace(head))
+		return 0, false, fmt.Errorf("INFO answered %q", strings.TrimSpace(head))
 	}
 	n, err := strconv.Atoi(strings.TrimSpace(head[1:]))
 	if err != nil {
-		return 0, fmt.Errorf("INFO answered %q", strings.TrimSpace(head))
+		return 0, false, fmt.Errorf("INFO answered %q", strings.TrimSpace(head))
 	}
 	body := make([]byte, n)
 	if _, err := io.ReadFull(r, body); err != nil {
-		return 0, err
+		return 0, false, err
 	}
+	pid = -1
 	for line := range strings.Lines(string(body)) {
 		if v, ok := strings.CutPrefix(line, "process_id:"); ok {
-			return strconv.Atoi(strings.TrimSpace(v))
+			if pid, err = strconv.Atoi(strings.TrimSpace(v)); err != nil {
+				return 0, false, err
+			}
+		}
+		if v, ok := strings.CutPrefix(line, "loading:"); ok {
+			loading = strings.TrimSpace(v) != "0"
 		}
 	}
-	return 0, errors.New("INFO server has no process_id")
+	if pid < 0 {
+		return 0, false, errors.New("INFO has no process_id")
+	}
+	return pid, loading, nil
 }
 
 // freePort asks the kernel for a free loopback port. Another process may

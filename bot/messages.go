@@ -108,6 +108,8 @@ type Messages struct {
 	StaffCommands          string `yaml:"staff_commands"`
 	ActionFailed           string `yaml:"action_failed"`
 	StoreDown              string `yaml:"store_down"`
+	StoreDownAgain         string `yaml:"store_down_again"`
+	TooFast                string `yaml:"too_fast"`
 	InternalError          string `yaml:"internal_error"`
 	// Commands is the command menu, for channels that show one.
 	Commands []Command `yaml:"commands"`

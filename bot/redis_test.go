@@ -131,7 +131,7 @@ func TestRedisOutage(t *testing.T) {
 	if err == nil {
 		t.Fatal("Handle must report the outage to the channel")
 	}
-	if got := console.RenderReply(reply); got != bot.DefaultMessages().StoreDown {
+	if got := console.RenderReply(reply); got != bot.DefaultMessages().StoreDown { // an update with an id comes again
 		t.Fatalf("reply during the outage = %q", got)
 	}
 

@@ -142,7 +142,7 @@ func (s *Service) Handle(ctx context.Context, u Update) (Reply, error) {
 	if s.rem != nil && u.Chat.Private && asksReminders(u.Text) {
 		var err error
 		if listed, err = s.rem.Store.List(ctx, u.Chat.ID); err != nil {
-			return s.failed(ctx, "list reminders", err)
+			return s.failed(u, "list reminders", err)
 		}
 	}
 	// Whether she may send notices is read before the update too.
@@ -150,7 +150,7 @@ func (s *Service) Handle(ctx context.Context, u Update) (Reply, error) {
 	if s.com != nil && s.com.Notices != nil && u.Chat.Private && isCommand(u.Text, "thongbao") {
 		var err error
 		if staff, err = s.com.isStaff(ctx, userOf(u), "notice", u.Chat.ID); err != nil {
-			return s.failed(ctx, "check staff role", err)
+			return s.failed(u, "check staff role", err)
 		}
 	}
 	var (
@@ -212,7 +212,7 @@ func (s *Service) Handle(ctx context.Context, u Update) (Reply, error) {
 	case errors.Is(err, store.ErrDuplicate):
 		return s.redeliver(ctx, u, snap)
 	case errors.Is(err, store.ErrUnavailable), ctx.Err() != nil:
-		return s.failed(ctx, "handle update", err)
+		return s.failed(u, "handle update", err)
 	default:
 		s.log.Error("handle update", "err", err)
 		return Reply{Messages: []Message{{Text: s.msg.InternalError}}}, fmt.Errorf("handle update: %w", err)
@@ -232,7 +232,7 @@ func (s *Service) redeliver(ctx context.Context, u Update, snap store.Snapshot) 
 		s.log.Debug("repeated update: its reply is being delivered", "update", u.ID)
 		return Reply{}, fmt.Errorf("handle update: %w: %w", ErrTryLater, err)
 	case err != nil:
-		return s.failed(ctx, "claim the reply of a repeated update", err)
+		return s.failed(u, "claim the reply of a repeated update", err)
 	case raw == nil:
 		return Reply{}, nil // delivered meanwhile
 	}
@@ -251,15 +251,22 @@ func (s *Service) redeliver(ctx context.Context, u Update, snap store.Snapshot) 
 }
 
 // failed answers an update the store could not take now: an apology when
-// it was unreachable, nothing when the update's time ran out.
-func (s *Service) failed(ctx context.Context, op string, err error) (Reply, error) {
+// it was unreachable, nothing when the update's time ran out. The apology
+// says she need not send it again when the channel will deliver the
+// update again by itself (it has an id), and asks her to when it cannot
+// (the terminal).
+func (s *Service) failed(u Update, op string, err error) (Reply, error) {
 	err = fmt.Errorf("%s: %w: %w", op, ErrTryLater, err)
 	if !errors.Is(err, store.ErrUnavailable) {
 		s.log.Debug("update given up", "err", err)
 		return Reply{}, err
 	}
 	s.log.Warn("store unavailable", "op", op, "err", err)
-	return Reply{Messages: []Message{{Text: s.msg.StoreDown}}}, err
+	text := s.msg.StoreDown
+	if u.ID == "" {
+		text = s.msg.StoreDownAgain
+	}
+	return Reply{Messages: []Message{{Text: text}}}, err
 }
 
 // Delivered records how much of r, the reply Handle returned for u, the

@@ -41,6 +41,9 @@ func TestWebhook(t *testing.T) {
 			if rec.Code != tt.want || reached != (tt.want == http.StatusOK) {
 				t.Errorf("answered %d, handler reached %v; want %d", rec.Code, reached, tt.want)
 			}
+			if closes := rec.Header().Get("Connection") == "close"; closes != (tt.want == http.StatusUnauthorized) {
+				t.Errorf("Connection: close = %v; a refused stranger's connection is closed, no other", closes)
+			}
 			if got := metricstest.Values(t, reg)[`motcua_test_updates_total{kind="unauthorized"}`]; got != tt.unauthorized {
 				t.Errorf("%v unauthorized counted, want %v", got, tt.unauthorized)
 			}

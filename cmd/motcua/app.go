@@ -91,7 +91,12 @@ type stores struct {
 // openStores connects to Redis when one is configured, and otherwise keeps
 // everything in memory.
 func openStores(ctx context.Context, cfg Config, sched reminders.Schedule, log *slog.Logger) (stores, error) {
-	opts := store.Options{Prefix: cfg.Redis.Prefix, IdleTTL: time.Duration(cfg.Conversation.IdleTTL)}
+	// A delivery holds its update's reply a little longer than it may
+	// take, so that a live one is never doubled by a redelivery.
+	opts := store.Options{
+		Prefix: cfg.Redis.Prefix, IdleTTL: time.Duration(cfg.Conversation.IdleTTL),
+		ReplyHold: time.Duration(cfg.Updates.Deadline) + 10*time.Second,
+	}
 	if cfg.Redis.URL == "" {
 		return stores{
 			conv: store.NewMemory(opts), rem: reminders.NewMemory(sched),

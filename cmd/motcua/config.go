@@ -34,6 +34,21 @@ type Config struct {
 	Volunteers   VolunteersConfig   `yaml:"volunteers"`
 	Notices      NoticesConfig      `yaml:"notices"`
 	Zalo         ZaloConfig         `yaml:"zalo"`
+	Updates      UpdatesConfig      `yaml:"updates"`
+}
+
+// UpdatesConfig bounds the handling of what citizens send, on every
+// channel.
+type UpdatesConfig struct {
+	// Deadline bounds the handling of one update, its reply sent: past
+	// it, a webhook answers 503 (Telegram delivers the update again),
+	// polling asks for it again, Zalo's worker tries again later.
+	Deadline Duration `yaml:"deadline"`
+	// ChatRate and ChatBurst bound one chat: a token bucket of ChatBurst
+	// updates refilled at ChatRate a second. An update over it is dropped,
+	// the first of a burst answered "bạn gửi nhanh quá". 0: no bound.
+	ChatRate  float64 `yaml:"chat_rate"`
+	ChatBurst int     `yaml:"chat_burst"`
 }
 
 // NoticesConfig sets how staff's notices are sent (they need Redis).
@@ -139,9 +154,20 @@ type TelegramConfig struct {
 // webhook.
 type HTTPConfig struct {
 	Listen string `yaml:"listen"`
+	// MetricsListen, when set, serves /metrics there instead of on
+	// Listen, so that it need not face the internet.
+	MetricsListen string `yaml:"metrics_listen"`
 	// ShutdownTimeout bounds how long updates in flight may take to finish
 	// on SIGTERM.
 	ShutdownTimeout Duration `yaml:"shutdown_timeout"`
+	// ReadTimeout bounds reading a request, body included; IdleTimeout
+	// how long a kept-alive connection may wait for its next request.
+	ReadTimeout Duration `yaml:"read_timeout"`
+	IdleTimeout Duration `yaml:"idle_timeout"`
+	// MaxConnections bounds the connections open at once; more wait to
+	// be accepted. 0: a quarter of the process's open-file limit, at
+	// most 1024.
+	MaxConnections int `yaml:"max_connections"`
 }
 
 // RedisConfig says where conversations are kept. With no URL they are kept
@@ -199,8 +225,12 @@ func defaults() Config {
 		Redis:        RedisConfig{Prefix: "mc"},
 		Conversation: ConversationConfig{IdleTTL: Duration(30 * 24 * time.Hour)},
 		Log:          LogConfig{Level: "info", Format: "text"},
-		Telegram:     TelegramConfig{APIURL: "https://api.telegram.org", Workers: 16, Timeout: Duration(10 * time.Second)},
-		HTTP:         HTTPConfig{Listen: ":8080", ShutdownTimeout: Duration(20 * time.Second)},
+		Telegram:     TelegramConfig{APIURL: "https://api.telegram.org", Workers: 256, Timeout: Duration(10 * time.Second)},
+		HTTP: HTTPConfig{
+			Listen: ":8080", ShutdownTimeout: Duration(20 * time.Second),
+			ReadTimeout: Duration(10 * time.Second), IdleTimeout: Duration(60 * time.Second),
+		},
+		Updates: UpdatesConfig{Deadline: Duration(15 * time.Second), ChatRate: 1, ChatBurst: 10},
 		Reminders: RemindersConfig{
 			Procedure: "bhyt-gia-han", Flow: "nhac-nho", Leads: []int{30, 7, 1}, After: 1, At: "08:00",
 			SnoozeDays: 3, QuietFrom: "21:00", QuietTo: "07:00", Spec: "@every 1m",
@@ -215,7 +245,7 @@ func defaults() Config {
 			Retention: Duration(90 * 24 * time.Hour),
 		},
 		Zalo: ZaloConfig{
-			APIURL: "https://bot-api.zaloplatforms.com", Workers: 8, Timeout: Duration(10 * time.Second),
+			APIURL: "https://bot-api.zaloplatforms.com", Workers: 256, Timeout: Duration(10 * time.Second),
 			Quota: 3000, PerSecond: 5,
 		},
 	}
@@ -409,6 +439,15 @@ func (c Config) validate() error {
 	case "text", "json":
 	default:
 		errs = append(errs, fmt.Errorf("log.format %q: text or json", c.Log.Format))
+	}
+	if c.Updates.ChatRate < 0 || (c.Updates.ChatRate > 0 && c.Updates.ChatBurst < 1) {
+		errs = append(errs, fmt.Errorf("updates.chat_rate %v, updates.chat_burst %d: a rate of 0 (no bound) or more, with a burst of at least 1", c.Updates.ChatRate, c.Updates.ChatBurst))
+	}
+	if c.HTTP.MaxConnections < 0 {
+		errs = append(errs, fmt.Errorf("http.max_connections %d: 0 (from the open-file limit) or more", c.HTTP.MaxConnections))
+	}
+	if c.HTTP.MetricsListen != "" && c.HTTP.MetricsListen == c.HTTP.Listen {
+		errs = append(errs, fmt.Errorf("http.metrics_listen %q: another address than http.listen, or empty to serve /metrics there", c.HTTP.MetricsListen))
 	}
 	return errors.Join(errs...)
 }

@@ -1,11 +1,11 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"regexp"
 	"time"
@@ -146,20 +146,36 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 		}
 		fmt.Fprintln(w, "ready")
 	})
-	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	metrics := promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
+	if cfg.HTTP.MetricsListen == "" {
+		mux.Handle("GET /metrics", metrics)
+	}
 	for _, c := range chans {
 		if c.webhookPath != "" {
 			mux.Handle(c.webhookPath, c.webhook)
 		}
 	}
-	ln, err := net.Listen("tcp", cfg.HTTP.Listen)
+	limit := maxConnections(cfg.HTTP)
+	ln, err := listen(cfg.HTTP.Listen, limit)
 	if err != nil {
 		return fmt.Errorf("http.listen: %w", err)
 	}
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	served := make(chan error, 1)
+	srv := newServer(mux, cfg)
+	served := make(chan error, 2)
 	go func() { served <- srv.Serve(ln) }()
-	log.Info("motcua serving", "channels", chans.names(), "http", ln.Addr().String(), "procedures", len(cat.Flows()))
+	var metricsSrv *http.Server
+	if cfg.HTTP.MetricsListen != "" {
+		mln, err := listen(cfg.HTTP.MetricsListen, 16)
+		if err != nil {
+			return fmt.Errorf("http.metrics_listen: %w", err)
+		}
+		mm := http.NewServeMux()
+		mm.Handle("GET /metrics", metrics)
+		metricsSrv = newServer(mm, cfg)
+		go func() { served <- metricsSrv.Serve(mln) }()
+		defer metricsSrv.Close()
+	}
+	log.Info("motcua serving", "channels", chans.names(), "http", ln.Addr().String(), "max_connections", limit, "metrics", cmp.Or(cfg.HTTP.MetricsListen, ln.Addr().String()), "procedures", len(cat.Flows()))
 
 	received := make(chan error, len(chans))
 	receiveCtx, stopReceiving := context.WithCancel(ctx)

@@ -18,12 +18,16 @@ import (
 // quota in Redis (in memory on the memory stores), shared by replicas.
 func openZalo(ctx context.Context, cfg Config, svc *bot.Service, st stores, log *slog.Logger, reg prometheus.Registerer, base outboxOptions) (link, error) {
 	zl, err := zalo.New(ctx, svc, zalo.Options{
-		Token:   cfg.Zalo.Token,
-		APIURL:  cfg.Zalo.APIURL,
-		Timeout: time.Duration(cfg.Zalo.Timeout),
-		Workers: cfg.Zalo.Workers,
-		Logger:  log,
-		Metrics: zalo.NewMetrics(reg),
+		Token:     cfg.Zalo.Token,
+		APIURL:    cfg.Zalo.APIURL,
+		Timeout:   time.Duration(cfg.Zalo.Timeout),
+		Workers:   cfg.Zalo.Workers,
+		Deadline:  time.Duration(cfg.Updates.Deadline),
+		ChatRate:  cfg.Updates.ChatRate,
+		ChatBurst: cfg.Updates.ChatBurst,
+		TooFast:   bot.DefaultMessages().TooFast,
+		Logger:    log,
+		Metrics:   zalo.NewMetrics(reg),
 	})
 	if err != nil {
 		return link{}, err

@@ -18,6 +18,7 @@ import (
 	"github.com/motcua/motcua/notices"
 	"github.com/motcua/motcua/people"
 	"github.com/motcua/motcua/procedures"
+	"github.com/motcua/motcua/quietlog"
 	"github.com/motcua/motcua/reminders"
 	"github.com/motcua/motcua/roles"
 	"github.com/motcua/motcua/stats"
@@ -68,10 +69,13 @@ func newLogger(cfg Config, w io.Writer) *slog.Logger {
 	var level slog.Level
 	_ = level.UnmarshalText([]byte(cfg.Log.Level)) // validated with the config
 	opts := &slog.HandlerOptions{Level: level}
+	var h slog.Handler = slog.NewTextHandler(w, opts)
 	if cfg.Log.Format == "json" {
-		return slog.New(slog.NewJSONHandler(w, opts))
+		h = slog.NewJSONHandler(w, opts)
 	}
-	return slog.New(slog.NewTextHandler(w, opts))
+	// A Redis down or full makes every update log the same warning: one
+	// line of a kind per interval, with the count of those dropped.
+	return slog.New(quietlog.New(h, time.Duration(cfg.Log.RepeatEvery), nil))
 }
 
 // stores are where the bot keeps things: conversations and reminders.

@@ -195,6 +195,10 @@ type ProceduresConfig struct {
 type LogConfig struct {
 	Level  string `yaml:"level"`
 	Format string `yaml:"format"`
+	// RepeatEvery: a warning or error of one kind (its message) is
+	// written once per this interval, the next one saying how many were
+	// dropped.
+	RepeatEvery Duration `yaml:"repeat_every"`
 }
 
 // Duration reads "720h", "30m" or a number of days such as "30d".
@@ -224,7 +228,7 @@ func defaults() Config {
 		Timezone:     "Asia/Ho_Chi_Minh",
 		Redis:        RedisConfig{Prefix: "mc"},
 		Conversation: ConversationConfig{IdleTTL: Duration(30 * 24 * time.Hour)},
-		Log:          LogConfig{Level: "info", Format: "text"},
+		Log:          LogConfig{Level: "info", Format: "text", RepeatEvery: Duration(10 * time.Second)},
 		Telegram:     TelegramConfig{APIURL: "https://api.telegram.org", Workers: 256, Timeout: Duration(10 * time.Second)},
 		HTTP: HTTPConfig{
 			Listen: ":8080", ShutdownTimeout: Duration(20 * time.Second),

@@ -52,6 +52,7 @@ type Messages struct {
 	ReminderRenewDone      string `yaml:"reminder_renew_done"`
 	ReminderSnoozed        string `yaml:"reminder_snoozed"`
 	ReminderDeleted        string `yaml:"reminder_deleted"`
+	ReminderNotFound       string `yaml:"reminder_not_found"`
 	ReminderNone           string `yaml:"reminder_none"`
 	ReminderListTitle      string `yaml:"reminder_list_title"`
 	ReminderLine           string `yaml:"reminder_line"`
@@ -76,6 +77,7 @@ type Messages struct {
 	TicketClaimID          string `yaml:"ticket_claim_id"`
 	TicketTaken            string `yaml:"ticket_taken"`
 	TicketGone             string `yaml:"ticket_gone"`
+	TicketNotFound         string `yaml:"ticket_not_found"`
 	TicketNotVolunteer     string `yaml:"ticket_not_volunteer"`
 	TicketClaimedGroup     string `yaml:"ticket_claimed_group"`
 	TicketClaimedCitizen   string `yaml:"ticket_claimed_citizen"`
@@ -102,6 +104,7 @@ type Messages struct {
 	InviteNotStaff         string `yaml:"invite_not_staff"`
 	InviteUsage            string `yaml:"invite_usage"`
 	InviteCode             string `yaml:"invite_code"`
+	JoinLimited            string `yaml:"join_limited"`
 	JoinInvalid            string `yaml:"join_invalid"`
 	JoinConfigured         string `yaml:"join_configured"`
 	JoinDone               string `yaml:"join_done"`

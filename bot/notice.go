@@ -36,6 +36,10 @@ type NoticeDraft struct {
 	Urgent bool
 	// At is when to send; zero: at once.
 	At time.Time
+	// Key, when set, names the confirmation that sends the notice: a
+	// second Send with the same key (the confirmation carried out again
+	// after a replica died) queues nothing new and returns the first id.
+	Key string `json:",omitempty"`
 }
 
 // NoticePreview is what staff see before they confirm.
@@ -296,6 +300,7 @@ func (t *turn) noticeChoice(entry string) {
 		}
 	case d.Step == stepConfirm && kind == "ok":
 		nd := t.noticeDraft()
+		nd.Key = t.u.ID // a repeat of this confirmation queues nothing new
 		raw, _ := json.Marshal(nd)
 		t.effects = append(t.effects, flows.Effect{Action: effectSend, Args: map[string]string{"draft": string(raw), "user": t.user()}})
 		t.endNotice()

@@ -70,12 +70,12 @@ func (t *turn) pressReminder(id, what string) {
 		t.conv.Pending = pendingRenew + id
 		t.say(t.s.msg.ReminderAskDate)
 	case actSnooze:
+		// Said by the effect: "done", or "not found" for a button whose
+		// reminder is gone, or not hers.
 		t.effects = append(t.effects, flows.Effect{Action: effectSnooze, Args: map[string]string{"id": id}})
-		t.say(t.s.msg.ReminderSnoozed)
 	case actDelete:
 		t.effects = append(t.effects, flows.Effect{Action: effectDelete, Args: map[string]string{"id": id}})
 		t.conv.Pending = ""
-		t.say(t.s.msg.ReminderDeleted)
 	case actAdd:
 		t.conv.Pending = ""
 		t.start(t.s.remFlow)
@@ -98,5 +98,4 @@ func (t *turn) renewDate(id, text string) {
 	}
 	t.conv.Pending = ""
 	t.effects = append(t.effects, flows.Effect{Action: effectRenew, Args: map[string]string{"id": id, "expiry": d.ISO()}})
-	t.say(flows.Fill(t.s.msg.ReminderRenewDone, "date", d.String()))
 }

@@ -47,10 +47,27 @@ const (
 	effectResume = "reminder_resume" // she writes again after a block
 )
 
-// Apply carries out an effect for chat; reminders send no message of their
-// own.
+// Apply carries out an effect for chat. A button's effect says what came
+// of it: done, or that the reminder is not found — it was deleted, or the
+// button was made up with another chat's reminder, which is left alone.
 func (r *Reminders) Apply(ctx context.Context, chat Chat, e flows.Effect) ([]Message, error) {
-	return nil, r.apply(ctx, chat, e)
+	err := r.apply(ctx, chat, e)
+	if errors.Is(err, reminders.ErrNotFound) {
+		return []Message{{Text: r.Messages.ReminderNotFound}}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	switch e.Action {
+	case effectSnooze:
+		return []Message{{Text: r.Messages.ReminderSnoozed}}, nil
+	case effectDelete:
+		return []Message{{Text: r.Messages.ReminderDeleted}}, nil
+	case effectRenew:
+		d, _ := flows.ParseISODate(e.Args["expiry"]) // read by apply
+		return []Message{{Text: flows.Fill(r.Messages.ReminderRenewDone, "date", d.String())}}, nil
+	}
+	return nil, nil
 }
 
 func (r *Reminders) apply(ctx context.Context, chat Chat, e flows.Effect) error {
@@ -84,6 +101,9 @@ func (r *Reminders) apply(ctx context.Context, chat Chat, e flows.Effect) error 
 	case effectSnooze:
 		return r.Store.Snooze(ctx, chat.ID, e.Args["id"], r.Schedule.SnoozeEnd(now))
 	case effectDelete:
+		if _, err := r.find(ctx, chat.ID, e.Args["id"]); err != nil {
+			return err
+		}
 		return r.Store.Delete(ctx, chat.ID, e.Args["id"])
 	case effectErase:
 		return r.Store.DeleteChat(ctx, chat.ID)

@@ -96,6 +96,13 @@ func (v *Volunteers) Apply(ctx context.Context, chat Chat, e flows.Effect) ([]Me
 	switch e.Action {
 	case effectAsk:
 		t, err := v.Tickets.Create(ctx, tickets.Ticket{ID: a["id"], Chat: chat.ID, Name: a["name"], Question: a["question"], Flow: a["flow"], Step: a["step"], Created: v.Now()})
+		if errors.Is(err, tickets.ErrActive) || errors.Is(err, tickets.ErrExists) {
+			if same, gerr := v.Tickets.Get(ctx, a["id"]); gerr == nil && same.Chat == chat.ID {
+				// This very ticket, created by this action before a replica
+				// died: its post may not have gone out, so it goes (again).
+				return []Message{v.post(same)}, nil
+			}
+		}
 		if errors.Is(err, tickets.ErrActive) {
 			return []Message{{Text: m.TicketActive}}, v.forget(ctx, chat.ID, a["id"])
 		}
@@ -105,14 +112,19 @@ func (v *Volunteers) Apply(ctx context.Context, chat Chat, e flows.Effect) ([]Me
 		return []Message{v.post(t)}, nil
 	case effectClaim:
 		if ok, err := v.allowed(ctx, a["user"]); err != nil || !ok {
-			return []Message{{Text: m.TicketNotVolunteer, To: v.Group}}, err
+			// Said where the button was pressed, never posted to the
+			// group: a made-up button pressed in a private chat must
+			// not reach the volunteers.
+			return []Message{{Text: m.TicketNotVolunteer}}, err
 		}
 		t, err := v.Tickets.Claim(ctx, a["id"], a["user"], a["name"], v.Now())
 		switch {
 		case errors.Is(err, tickets.ErrTaken):
-			return []Message{{Text: flows.Fill(m.TicketTaken, "id", t.ID, "name", t.VolunteerName), To: v.Group}}, nil
-		case errors.Is(err, tickets.ErrClosed), errors.Is(err, tickets.ErrNotFound):
-			return []Message{{Text: flows.Fill(m.TicketGone, "id", a["id"]), To: v.Group}}, nil
+			return []Message{{Text: flows.Fill(m.TicketTaken, "id", t.ID, "name", t.VolunteerName)}}, nil
+		case errors.Is(err, tickets.ErrClosed):
+			return []Message{{Text: flows.Fill(m.TicketGone, "id", a["id"])}}, nil
+		case errors.Is(err, tickets.ErrNotFound):
+			return []Message{{Text: flows.Fill(m.TicketNotFound, "id", cut(a["id"], 16))}}, nil
 		case err != nil:
 			return nil, fmt.Errorf("claim: %w", err)
 		}
@@ -220,7 +232,11 @@ func (v *Volunteers) Apply(ctx context.Context, chat Chat, e flows.Effect) ([]Me
 		r, err := v.Roles.Join(ctx, a["code"], a["user"], v.Now())
 		switch {
 		case errors.Is(err, roles.ErrInvalidCode):
+			v.log().Warn("a wrong invite code", "user", a["user"])
 			return []Message{{Text: m.JoinInvalid}}, nil
+		case errors.Is(err, roles.ErrTooManyTries):
+			v.log().Warn("invite codes tried too often: refused without looking", "user", a["user"])
+			return []Message{{Text: m.JoinLimited}}, nil
 		case errors.Is(err, roles.ErrConfigured):
 			return []Message{{Text: m.JoinConfigured}}, nil
 		}

@@ -2,7 +2,9 @@ package bot_test
 
 import (
 	"context"
+	"errors"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -185,5 +187,56 @@ func TestStaffJoinLearnsTheirCommands(t *testing.T) {
 	code = strings.Fields(got[strings.Index(got, ": ")+2:])[0]
 	if got := volunteer.send(bot.Update{Text: "/thamgia " + code}); strings.Contains(got, "/thongbao") {
 		t.Errorf("a volunteer is told the staff's commands: %s", got)
+	}
+}
+
+// TestAskRepeatedAfterACrash: the replica that handled "send my question"
+// died before its reply was recorded delivered. Once the hold is over, the
+// redelivery of the update carries the action out again: the same ticket,
+// posted (again) to the volunteers, her confirmation sent; not a second
+// ticket, not "you have a question under way".
+func TestAskRepeatedAfterACrash(t *testing.T) {
+	ctx := context.Background()
+	var mu sync.Mutex
+	clock := now()
+	tick := func() time.Time { mu.Lock(); defer mu.Unlock(); return clock }
+	ts := tickets.NewMemory(tickets.Options{})
+	conv := store.NewMemory(store.Options{Now: tick, ReplyHold: time.Minute})
+	eng := engine(t)
+	vol := &bot.Volunteers{
+		Tickets: ts, Group: group, Conversations: conv, Messages: bot.DefaultMessages(), Now: tick, Catalog: eng.Catalog(),
+		Roles: roles.NewMemory(roles.Options{}),
+	}
+	svc := bot.New(eng, conv, bot.Options{Location: ict, Now: tick, Volunteers: vol})
+	n := 0
+	citizen := &party{t: t, svc: svc, chat: bot.Chat{ID: "tg:1", Private: true}, user: bot.User{ID: "tg:1", Name: "Chị Lan"}, n: &n}
+	citizen.send(bot.Update{Text: "/hoi Giấy chứng sinh mất thì làm lại ở đâu?"})
+
+	send := bot.Update{ID: "tg:u:send", Chat: citizen.chat, From: citizen.user, Text: "1"}
+	first, err := svc.Handle(ctx, send)
+	if err != nil {
+		t.Fatal(err)
+	}
+	contains(t, console.RenderReply(first), "Đã gửi câu hỏi (phiếu #", "[→ "+group+"] 📨 Phiếu #")
+	// The replica dies here: nothing is recorded delivered.
+	if _, err := svc.Handle(ctx, send); !errors.Is(err, bot.ErrTryLater) {
+		t.Fatalf("a redelivery while the dead replica's hold lasts = %v, want ErrTryLater", err)
+	}
+	mu.Lock()
+	clock = clock.Add(time.Minute)
+	mu.Unlock()
+	again, err := svc.Handle(ctx, send)
+	if err != nil {
+		t.Fatalf("the redelivery once the hold is over: %v", err)
+	}
+	if got, want := console.RenderReply(again), console.RenderReply(first); got != want {
+		t.Errorf("the redelivery sent:\n%s\nwant what the first delivery would have:\n%s", got, want)
+	}
+	if err := svc.Delivered(ctx, send, again, len(again.Messages)); err != nil {
+		t.Fatal(err)
+	}
+	_, open, err := ts.Open(ctx, "tg:901")
+	if err != nil || len(open) != 1 {
+		t.Errorf("open tickets after the action ran twice: %d, %v; want 1", len(open), err)
 	}
 }

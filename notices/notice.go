@@ -83,6 +83,10 @@ type Notice struct {
 	Urgent bool
 	// At is when to send; zero (or a time passed) is now.
 	At time.Time
+	// Key, when set, makes Create idempotent: a second Create with the
+	// same key (within the retention) stores nothing and returns the
+	// notice the first one stored.
+	Key string
 	// Created is when Create stored it.
 	Created time.Time
 

@@ -87,6 +87,7 @@ func NewStore(client redis.UniversalClient, opts Options) *Store {
 
 func (s *Store) seq() string              { return s.prefix + "seq" }
 func (s *Store) record(id string) string  { return s.prefix + "n:" + id }
+func (s *Store) key(k string) string      { return s.prefix + "k:" + k }
 func (s *Store) doneSet(id string) string { return s.prefix + "d:" + id }
 func (s *Store) recent() string           { return s.prefix + "recent" }
 func (s *Store) scheduled() string        { return s.prefix + "sched" }
@@ -170,10 +171,17 @@ func (s *Store) Create(ctx context.Context, n Notice, now time.Time) (Notice, er
 		return Notice{}, fmt.Errorf("notices: create: %w", err)
 	}
 	keys := []string{s.record(n.ID), s.recent(), s.scheduled(), s.stream()}
-	err = createScript.Run(ctx, s.client, keys, js, string(n.Status), unixMilli(n.At),
-		n.Created.UnixMilli(), n.ID, n.Counts.Total, now.Add(-s.retention).UnixMilli()).Err()
+	if n.Key != "" {
+		keys = append(keys, s.key(n.Key))
+	}
+	id, err := createScript.Run(ctx, s.client, keys, js, string(n.Status), unixMilli(n.At),
+		n.Created.UnixMilli(), n.ID, n.Counts.Total, now.Add(-s.retention).UnixMilli(), s.retentionSeconds()).Text()
 	if err != nil {
 		return Notice{}, s.failure("create", err)
+	}
+	if id != n.ID {
+		// Created before, under the same key: that one stands.
+		return s.Get(ctx, id)
 	}
 	return n, nil
 }

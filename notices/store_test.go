@@ -185,3 +185,29 @@ func TestDeleteChat(t *testing.T) {
 		t.Errorf("no notices: %v", err)
 	}
 }
+
+// TestCreateWithKeyOnce checks that a notice created twice under one key
+// (a staff member's confirmation carried out again after a replica died)
+// is queued once, the second Create returning the first notice; another
+// key is another notice.
+func TestCreateWithKeyOnce(t *testing.T) {
+	r := newRig(t, noLimits)
+	ctx := context.Background()
+	n := notice("Mất điện chiều nay.")
+	n.Key = "tg:u:77"
+	first := create(t, r.store, n, time.Now())
+	second := create(t, r.store, n, time.Now())
+	if second.ID != first.ID || second.Text != first.Text {
+		t.Errorf("second Create under one key = %+v, want notice %s again", second, first.ID)
+	}
+	if k := r.client.XLen(ctx, "mc:{notices}:jobs").Val(); k != 1 {
+		t.Errorf("%d jobs queued for one notice created twice, want 1", k)
+	}
+	n.Key = "tg:u:78"
+	if other := create(t, r.store, n, time.Now()); other.ID == first.ID {
+		t.Errorf("another key gave the same notice %s", other.ID)
+	}
+	if ttl := r.client.TTL(ctx, "mc:{notices}:k:tg:u:77").Val(); ttl < 89*24*time.Hour {
+		t.Errorf("the key is kept %v, want the 90 days' retention", ttl)
+	}
+}

@@ -3,12 +3,17 @@
 -- KEYS[1]  the invite code: "<role> <expires, Unix ms>", then " <user>"
 --          once used; Redis expires it InviteTTL after Invite
 -- KEYS[2]  the users: a hash, user → role
+-- KEYS[3]  the user's tries: a counter that expires JoinWindow after his
+--          first try
 -- ARGV[1]  the user joining
 -- ARGV[2]  now, Unix ms
 -- ARGV[3]  the roles, lowest first, separated by spaces: a role
 --          includes those before it
+-- ARGV[4]  the tries a user has in a window (JoinTries)
+-- ARGV[5]  the window, ms (JoinWindow)
 --
--- Returns "invalid", or "ok <role>": the role the user has afterwards.
+-- Returns "limited" (too many tries: the code is not even looked at),
+-- "invalid", or "ok <role>": the role the user has afterwards.
 
 local function rank(r)
   local i = 0
@@ -18,6 +23,10 @@ local function rank(r)
   end
   return 0
 end
+
+local tries = redis.call('INCR', KEYS[3])
+if tries == 1 then redis.call('PEXPIRE', KEYS[3], ARGV[5]) end
+if tries > tonumber(ARGV[4]) then return 'limited' end
 
 local v = redis.call('GET', KEYS[1])
 if not v then return 'invalid' end

@@ -13,11 +13,20 @@ import (
 // and for tests of other packages. It is safe for concurrent use and
 // behaves as Redis does; everything is lost when the process exits.
 type Memory struct {
-	ttl time.Duration
+	ttl    time.Duration
+	most   int
+	window time.Duration
 
 	mu    sync.Mutex
 	users map[string]Role
 	codes map[string]invite
+	tries map[string]tries
+}
+
+// tries counts a user's tries of codes in a window.
+type tries struct {
+	n     int
+	until time.Time
 }
 
 var _ Store = (*Memory)(nil)
@@ -34,7 +43,10 @@ type invite struct {
 // opts.Prefix.
 func NewMemory(opts Options) *Memory {
 	opts = opts.withDefaults()
-	return &Memory{ttl: opts.InviteTTL, users: map[string]Role{}, codes: map[string]invite{}}
+	return &Memory{
+		ttl: opts.InviteTTL, most: opts.JoinTries, window: opts.JoinWindow,
+		users: map[string]Role{}, codes: map[string]invite{}, tries: map[string]tries{},
+	}
 }
 
 // Role returns the user's role; see Store.
@@ -107,6 +119,15 @@ func (m *Memory) Join(ctx context.Context, code, user string, now time.Time) (Ro
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	tr := m.tries[user]
+	if !now.Before(tr.until) {
+		tr = tries{until: now.Add(m.window)}
+	}
+	tr.n++
+	m.tries[user] = tr
+	if tr.n > m.most {
+		return "", ErrTooManyTries
+	}
 	in, ok := m.codes[code]
 	if !ok || !now.Before(in.expires) {
 		return "", ErrInvalidCode

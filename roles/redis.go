@@ -39,7 +39,11 @@ type Redis struct {
 	client redis.UniversalClient
 	users  string // the key of the users' hash
 	code   string // the start of a code's key
+	tries  string // the start of a user's tries' key
 	ttl    time.Duration
+	// most and window bound a user's tries of codes.
+	most   int
+	window time.Duration
 }
 
 var _ Store = (*Redis)(nil)
@@ -49,7 +53,10 @@ var _ Store = (*Redis)(nil)
 func NewRedis(client redis.UniversalClient, opts Options) *Redis {
 	opts = opts.withDefaults()
 	p := store.TaggedPrefix(opts.Prefix, "roles")
-	return &Redis{client: client, users: p + "users", code: p + "code:", ttl: opts.InviteTTL}
+	return &Redis{
+		client: client, users: p + "users", code: p + "code:", tries: p + "tries:", ttl: opts.InviteTTL,
+		most: opts.JoinTries, window: opts.JoinWindow,
+	}
 }
 
 // Role returns the user's role; see Store.
@@ -135,13 +142,16 @@ func (r *Redis) Join(ctx context.Context, code, user string, now time.Time) (Rol
 	if !ok {
 		return "", ErrInvalidCode
 	}
-	res, err := joinScript.Run(ctx, r.client, []string{r.code + code, r.users},
-		user, now.UnixMilli(), ranked).Text()
+	res, err := joinScript.Run(ctx, r.client, []string{r.code + code, r.users, r.tries + user},
+		user, now.UnixMilli(), ranked, r.most, r.window.Milliseconds()).Text()
 	if err != nil {
 		return "", redisFailure("join "+user, err)
 	}
-	if res == "invalid" {
+	switch res {
+	case "invalid":
 		return "", ErrInvalidCode
+	case "limited":
+		return "", ErrTooManyTries
 	}
 	v, ok := strings.CutPrefix(res, "ok ")
 	if role := Role(v); ok && role.Valid() {

@@ -63,6 +63,10 @@ var (
 	ErrConfigured = errors.New("roles: the user's role is set in the configuration")
 	// ErrInvalid means a user id or a role that cannot be stored.
 	ErrInvalid = errors.New("roles: invalid")
+	// ErrTooManyTries refuses a join, whatever the code, from a user who
+	// tried Options.JoinTries codes within Options.JoinWindow: codes are
+	// not to be found by trying many.
+	ErrTooManyTries = errors.New("roles: too many invite codes tried")
 )
 
 // Store keeps who has which role, and the invite codes. Both
@@ -94,6 +98,10 @@ type Store interface {
 	// that the code is bad. Everyone else gets ErrInvalidCode for an
 	// unknown, used or expired code. Codes are read without regard to
 	// case, spaces or dashes.
+	//
+	// Each user may try Options.JoinTries codes (of the right form) in a
+	// window of Options.JoinWindow from his first try; past that he gets
+	// ErrTooManyTries, even for a good code, until the window ends.
 	Join(ctx context.Context, code, user string, now time.Time) (Role, error)
 	// List returns every user with a role.
 	List(ctx context.Context) (map[string]Role, error)
@@ -111,6 +119,10 @@ type Options struct {
 	// InviteTTL is how long an invite code may be used
 	// (DefaultInviteTTL when zero or negative).
 	InviteTTL time.Duration
+	// JoinTries and JoinWindow bound the codes one user may try: 5 an
+	// hour when zero.
+	JoinTries  int
+	JoinWindow time.Duration
 }
 
 func (o Options) withDefaults() Options {
@@ -119,6 +131,12 @@ func (o Options) withDefaults() Options {
 	}
 	if o.InviteTTL <= 0 {
 		o.InviteTTL = DefaultInviteTTL
+	}
+	if o.JoinTries <= 0 {
+		o.JoinTries = 5
+	}
+	if o.JoinWindow <= 0 {
+		o.JoinWindow = time.Hour
 	}
 	return o
 }

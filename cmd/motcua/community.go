@@ -41,7 +41,7 @@ var _ bot.NoticeDesk = (*desk)(nil)
 // notice turns a staff's draft into a notice.
 func notice(d bot.NoticeDraft) notices.Notice {
 	n := notices.Notice{
-		Author: d.Author, AuthorName: d.AuthorName, Text: d.Text, Photo: d.Photo, Urgent: d.Urgent, At: d.At,
+		Author: d.Author, AuthorName: d.AuthorName, Text: d.Text, Photo: d.Photo, Urgent: d.Urgent, At: d.At, Key: d.Key,
 	}
 	switch d.Audience {
 	case bot.AudienceAll:

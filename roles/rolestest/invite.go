@@ -1,6 +1,7 @@
 package rolestest
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"sync"
@@ -151,4 +152,44 @@ func testJoinKeepsHigher(t *testing.T, h Harness) {
 		t.Errorf("Join after those who had the role = %q, want %q: the code was unused", got, roles.Volunteer)
 	}
 	refused(t, s, code, "tg:4", t0)
+}
+
+// testJoinTries checks that a user who tried JoinTries codes in a window
+// is refused the next, even a good one, while others are not; and that
+// the window ends. The window is short and real (Redis expires the count
+// by its own clock), the time given to Join moved past it too (the memory
+// store counts by that).
+func testJoinTries(t *testing.T, h Harness) {
+	const window = 300 * time.Millisecond
+	s := h.New(t, roles.Options{JoinTries: 3, JoinWindow: window})
+	good := invite(t, s, roles.Volunteer, t0)
+	for i, bad := range []string{"AAAAAAAA", "BBBBBBBB", "CCCCCCCC"} {
+		if _, err := s.Join(context.Background(), bad, "tg:guesser", t0.Add(time.Duration(i)*time.Millisecond)); !errors.Is(err, roles.ErrInvalidCode) {
+			t.Fatalf("try %d with a wrong code = %v, want ErrInvalidCode", i+1, err)
+		}
+	}
+	if _, err := s.Join(context.Background(), good, "tg:guesser", t0.Add(10*time.Millisecond)); !errors.Is(err, roles.ErrTooManyTries) {
+		t.Fatalf("the fourth try, with a good code = %v, want ErrTooManyTries", err)
+	}
+	checkRole(t, s, "tg:guesser", "")
+	other := invite(t, s, roles.Volunteer, t0)
+	if got := join(t, s, other, "tg:honest", t0.Add(20*time.Millisecond)); got != roles.Volunteer {
+		t.Errorf("another user's join = %q, want %q: the bound is per user", got, roles.Volunteer)
+	}
+	// Once the window is over, he may try again.
+	later := t0.Add(window + time.Second)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		r, err := s.Join(context.Background(), good, "tg:guesser", later)
+		if err == nil {
+			if r != roles.Volunteer {
+				t.Errorf("after the window: %q, want %q", r, roles.Volunteer)
+			}
+			break
+		}
+		if !errors.Is(err, roles.ErrTooManyTries) || time.Now().After(deadline) {
+			t.Fatalf("after the window: %v; the bound never ended", err)
+		}
+		time.Sleep(20 * time.Millisecond) // the window runs on the server's clock
+	}
 }

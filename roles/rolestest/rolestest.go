@@ -44,6 +44,7 @@ func Run(t *testing.T, h Harness) {
 		{"JoinAgain", testJoinAgain},
 		{"Expired", testExpired},
 		{"JoinKeepsHigherRole", testJoinKeepsHigher},
+		{"JoinTriesBounded", testJoinTries},
 		{"Config", testConfig},
 		{"ConfigJoin", testConfigJoin},
 		{"CanceledContext", testCanceled},

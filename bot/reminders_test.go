@@ -163,3 +163,30 @@ func TestReminderAnsweredByNumber(t *testing.T) {
 	contains(t, c.say("1"), "Thẻ mới hết hạn ngày nào?")
 	contains(t, c.say("31/12/2027"), "Đã ghi ngày hết hạn mới: 31/12/2027.")
 }
+
+// TestAnotherChatsReminderButton: a made-up button naming another chat's
+// reminder leaves it alone and is told the truth, "not found", not "done".
+func TestAnotherChatsReminderButton(t *testing.T) {
+	svc, rs, _ := reminderService(t)
+	owner := newChat(t, svc)
+	owner.say("/start nhac-nho")
+	owner.say("Mẹ")
+	owner.say("31/12/2026")
+	list, err := rs.List(context.Background(), owner.id)
+	if err != nil || len(list) != 1 {
+		t.Fatalf("the owner's reminders: %+v, %v", list, err)
+	}
+	id := list[0].ID
+	other := newChat(t, svc)
+	other.id = "tg:2"
+	for _, what := range []string{"delete", "snooze"} {
+		got := other.send(bot.Update{Data: "r:" + id + ":" + map[string]string{"delete": "del", "snooze": "snooze"}[what]})
+		contains(t, got, "Không tìm thấy lời nhắc này")
+		if strings.Contains(got, "Đã xóa") || strings.Contains(got, "nhắc lại sau") {
+			t.Errorf("a made-up %s button was told it worked: %q", what, got)
+		}
+	}
+	if list, _ := rs.List(context.Background(), owner.id); len(list) != 1 || !list[0].SnoozedUntil.IsZero() {
+		t.Errorf("the owner's reminder was changed by another chat's buttons: %+v", list)
+	}
+}

@@ -3,6 +3,7 @@ package channel
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync"
 	"time"
 
@@ -36,7 +37,7 @@ func (t *Throttled) Error() string { return ErrThrottled.Error() + ": " + t.Chat
 func (t *Throttled) Is(target error) bool { return target == ErrThrottled }
 
 // DispatchOptions bound what a Dispatcher takes on.
-type DispatchOptions struct {
+type DispatchOptions[U any] struct {
 	// Workers bounds the updates handled at once, across all chats
 	// (DefaultWorkers when zero). A chat holds a worker only while one
 	// of its updates is being handled.
@@ -49,6 +50,11 @@ type DispatchOptions struct {
 	// it is refused with a *Throttled. Rate zero takes every update.
 	Rate  float64
 	Burst int
+	// ID, when set, names an update across its deliveries: a delivery of
+	// an update the chat's limit took lately (it failed and came again)
+	// is taken without counting, so that a redelivery is never what a
+	// limit drops.
+	ID func(U) string
 	// Now tells the time for the limits (time.Now when nil).
 	Now func() time.Time
 }
@@ -78,7 +84,7 @@ const sweepEvery = 1024
 type Dispatcher[U any] struct {
 	handle  func(context.Context, U) error
 	workers chan struct{} // a token per update being handled
-	opts    DispatchOptions
+	opts    DispatchOptions[U]
 	wg      sync.WaitGroup
 	// life is the context of enqueued updates; it ends when Close does.
 	life context.Context
@@ -98,6 +104,29 @@ type chatQueue[U any] struct {
 	running bool // a goroutine is handling the chat's updates
 	limit   *rate.Limiter
 	refused bool // the last update offered was refused by the limit
+	// taken are the ids of the last updates the limit took, oldest
+	// first, at most rememberTaken.
+	taken []string
+}
+
+// rememberTaken bounds the ids a chat's limit remembers: more than the
+// updates of a chat that may be failing and coming again at once.
+const rememberTaken = 32
+
+// takenBefore reports whether id is among the updates the limit took.
+func (q *chatQueue[U]) takenBefore(id string) bool {
+	return id != "" && slices.Contains(q.taken, id)
+}
+
+// took remembers id, forgetting the oldest past rememberTaken.
+func (q *chatQueue[U]) took(id string) {
+	if id == "" {
+		return
+	}
+	if len(q.taken) == rememberTaken {
+		q.taken = slices.Delete(q.taken, 0, 1)
+	}
+	q.taken = append(q.taken, id)
 }
 
 type job[U any] struct {
@@ -108,7 +137,7 @@ type job[U any] struct {
 
 // NewDispatcher returns a dispatcher that calls handle for each update,
 // within opts' bounds.
-func NewDispatcher[U any](opts DispatchOptions, handle func(context.Context, U) error) *Dispatcher[U] {
+func NewDispatcher[U any](opts DispatchOptions[U], handle func(context.Context, U) error) *Dispatcher[U] {
 	if opts.Workers <= 0 {
 		opts.Workers = DefaultWorkers
 	}
@@ -169,10 +198,19 @@ func (d *Dispatcher[U]) put(chat string, j job[U]) error {
 		}
 		d.chats[chat] = q
 	}
-	if q.limit != nil && !q.limit.AllowN(d.opts.Now(), 1) {
-		first := !q.refused
-		q.refused = true
-		return &Throttled{Chat: chat, First: first}
+	if q.limit != nil {
+		var id string
+		if d.opts.ID != nil {
+			id = d.opts.ID(j.u)
+		}
+		if !q.takenBefore(id) {
+			if !q.limit.AllowN(d.opts.Now(), 1) {
+				first := !q.refused
+				q.refused = true
+				return &Throttled{Chat: chat, First: first}
+			}
+			q.took(id)
+		}
 	}
 	q.refused = false
 	if len(q.jobs) >= d.opts.QueueLen {

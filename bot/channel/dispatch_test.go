@@ -22,7 +22,7 @@ type update struct {
 func TestSubmitInOrderPerChat(t *testing.T) {
 	var mu sync.Mutex
 	seen := map[string][]int{}
-	d := channel.NewDispatcher(channel.DispatchOptions{Workers: 4}, func(_ context.Context, u update) error {
+	d := channel.NewDispatcher(channel.DispatchOptions[update]{Workers: 4}, func(_ context.Context, u update) error {
 		mu.Lock()
 		defer mu.Unlock()
 		seen[u.chat] = append(seen[u.chat], u.n)
@@ -64,7 +64,7 @@ var errTry = errors.New("try again")
 // hold no other chat, however many of them there are below Workers.
 func TestChatsInParallel(t *testing.T) {
 	release := make(chan struct{})
-	d := channel.NewDispatcher(channel.DispatchOptions{Workers: 64}, func(ctx context.Context, u update) error {
+	d := channel.NewDispatcher(channel.DispatchOptions[update]{Workers: 64}, func(ctx context.Context, u update) error {
 		if u.chat != "other" {
 			<-release
 		}
@@ -99,7 +99,7 @@ func TestChatsInParallel(t *testing.T) {
 func TestEnqueueSettleAndClose(t *testing.T) {
 	var mu sync.Mutex
 	handled := 0
-	d := channel.NewDispatcher(channel.DispatchOptions{Workers: 3}, func(ctx context.Context, u update) error {
+	d := channel.NewDispatcher(channel.DispatchOptions[update]{Workers: 3}, func(ctx context.Context, u update) error {
 		if ctx.Err() != nil {
 			t.Errorf("update %d handled in an ended context", u.n)
 		}
@@ -135,7 +135,7 @@ func TestEnqueueSettleAndClose(t *testing.T) {
 func TestCloseGivesUp(t *testing.T) {
 	started := make(chan struct{})
 	gaveUp := make(chan struct{})
-	d := channel.NewDispatcher(channel.DispatchOptions{Workers: 1, QueueLen: 1}, func(ctx context.Context, u update) error {
+	d := channel.NewDispatcher(channel.DispatchOptions[update]{Workers: 1, QueueLen: 1}, func(ctx context.Context, u update) error {
 		close(started)
 		<-ctx.Done() // the store never answers
 		close(gaveUp)
@@ -162,7 +162,7 @@ func TestFloodIsThrottled(t *testing.T) {
 	var mu sync.Mutex
 	now := time.Date(2026, 12, 6, 9, 0, 0, 0, time.UTC)
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
-	d := channel.NewDispatcher(channel.DispatchOptions{Rate: 1, Burst: 3, Now: clock}, func(context.Context, update) error { return nil })
+	d := channel.NewDispatcher(channel.DispatchOptions[update]{Rate: 1, Burst: 3, Now: clock}, func(context.Context, update) error { return nil })
 	defer d.Close(context.Background())
 	submit := func(chat string) error { return <-d.Submit(context.Background(), chat, update{chat: chat}) }
 	for i := range 3 {
@@ -200,6 +200,31 @@ func TestFloodIsThrottled(t *testing.T) {
 	}
 }
 
+// TestRedeliveryNotThrottled: a delivery of an update the limit took
+// before (it failed, and came again) is taken even when the chat's limit
+// is spent: a limit drops floods, never a redelivery.
+func TestRedeliveryNotThrottled(t *testing.T) {
+	now := time.Date(2026, 12, 6, 9, 0, 0, 0, time.UTC)
+	d := channel.NewDispatcher(channel.DispatchOptions[update]{
+		Rate: 1, Burst: 2, Now: func() time.Time { return now },
+		ID: func(u update) string { return fmt.Sprint(u.n) },
+	}, func(_ context.Context, u update) error { return errTry })
+	defer d.Close(context.Background())
+	for n := range 2 {
+		if err := <-d.Submit(context.Background(), "c", update{n: n}); !errors.Is(err, errTry) {
+			t.Fatalf("update %d = %v, want it handled (and failed)", n, err)
+		}
+	}
+	if err := <-d.Submit(context.Background(), "c", update{n: 2}); !errors.Is(err, channel.ErrThrottled) {
+		t.Fatalf("a new update over the limit = %v, want ErrThrottled", err)
+	}
+	for range 20 {
+		if err := <-d.Submit(context.Background(), "c", update{n: 1}); !errors.Is(err, errTry) {
+			t.Fatalf("a redelivery of update 1 = %v, want it handled", err)
+		}
+	}
+}
+
 // TestQueueBounded: a chat with QueueLen updates waiting gets ErrBusy
 // for the next, and the others are still handled in order.
 func TestQueueBounded(t *testing.T) {
@@ -207,7 +232,7 @@ func TestQueueBounded(t *testing.T) {
 	started := make(chan struct{}, 1)
 	var mu sync.Mutex
 	var got []int
-	d := channel.NewDispatcher(channel.DispatchOptions{QueueLen: 2}, func(_ context.Context, u update) error {
+	d := channel.NewDispatcher(channel.DispatchOptions[update]{QueueLen: 2}, func(_ context.Context, u update) error {
 		select {
 		case started <- struct{}{}:
 		default:
@@ -247,7 +272,7 @@ func TestQueueBounded(t *testing.T) {
 func TestDeadlineWhileWaiting(t *testing.T) {
 	release := make(chan struct{})
 	handled := make(chan int, 4)
-	d := channel.NewDispatcher(channel.DispatchOptions{Workers: 1}, func(_ context.Context, u update) error {
+	d := channel.NewDispatcher(channel.DispatchOptions[update]{Workers: 1}, func(_ context.Context, u update) error {
 		handled <- u.n
 		if u.n == 0 {
 			<-release
@@ -277,7 +302,7 @@ func TestDeadlineWhileWaiting(t *testing.T) {
 }
 
 func BenchmarkSubmit(b *testing.B) {
-	d := channel.NewDispatcher(channel.DispatchOptions{}, func(context.Context, int) error { return nil })
+	d := channel.NewDispatcher(channel.DispatchOptions[int]{}, func(context.Context, int) error { return nil })
 	defer d.Close(context.Background())
 	chats := []string{"tg:123456789", "tg:-1001234567890", "zl:2b3c4d5e6f", "tg:42"}
 	b.ReportAllocs()

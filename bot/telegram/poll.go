@@ -75,15 +75,25 @@ func (b *Bot) handleBatch(ctx context.Context, updates []tgbotapi.Update, offset
 	// Submitted in order, so that each chat's updates keep theirs; each
 	// within its own deadline.
 	results := make([]<-chan error, len(updates))
+	deadlines := make([]context.Context, len(updates))
 	for i, u := range updates {
 		ctx, cancel := context.WithTimeout(ctx, b.deadline)
 		defer cancel()
+		deadlines[i] = ctx
 		results[i] = b.disp.Submit(ctx, chatOf(u), u)
 	}
 	next := offset
 	retry := false
 	for i, u := range updates {
-		err := b.taken(u, <-results[i])
+		var err error
+		select {
+		case err = <-results[i]:
+			err = b.taken(u, err)
+		case <-deadlines[i].Done():
+			// A call that does not heed its context (a Redis that hangs)
+			// must not hold the poll: ask for the update again.
+			err = deadlines[i].Err()
+		}
 		if err != nil && !retry {
 			retry = true
 			next = u.UpdateID

@@ -131,7 +131,10 @@ func New(ctx context.Context, svc Handler, opts Options) (*Bot, error) {
 	}
 	b.api = api
 	b.username = api.Self.UserName
-	b.disp = channel.NewDispatcher(channel.DispatchOptions{Workers: workers, Rate: opts.ChatRate, Burst: opts.ChatBurst}, b.process)
+	b.disp = channel.NewDispatcher(channel.DispatchOptions[tgbotapi.Update]{
+		Workers: workers, Rate: opts.ChatRate, Burst: opts.ChatBurst,
+		ID: func(u tgbotapi.Update) string { return strconv.Itoa(u.UpdateID) },
+	}, b.process)
 	return b, nil
 }
 

@@ -51,8 +51,17 @@ func (b *Bot) Webhook(secret string) http.Handler {
 // or ctx ends. It returns an error when the update must be delivered
 // again; an update dropped because its chat floods is no error, the
 // citizen told once to slow down.
+//
+// It returns when ctx ends even if the handling has not: a call that does
+// not heed its context (a Redis that hangs) must not hold the webhook's
+// answer past the deadline. The update is then delivered again.
 func (b *Bot) take(ctx context.Context, upd tgbotapi.Update) error {
-	return b.taken(upd, <-b.disp.Submit(ctx, chatOf(upd), upd))
+	select {
+	case err := <-b.disp.Submit(ctx, chatOf(upd), upd):
+		return b.taken(upd, err)
+	case <-ctx.Done():
+		return fmt.Errorf("update %d: %w: %w", upd.UpdateID, bot.ErrTryLater, ctx.Err())
+	}
 }
 
 // taken reads the result of handling upd, as take says.
@@ -69,8 +78,9 @@ func (b *Bot) taken(upd tgbotapi.Update, err error) error {
 }
 
 // slowDown tells a chat that floods, once a burst, that its messages are
-// dropped for a moment. It does not wait: the chat's own limit of sends
-// may be spent, and then the words are not worth a wait.
+// dropped for a moment. It does not hold the webhook: it goes on its own,
+// waiting out the chat's 429 if its replies spent its limit, for as long
+// as one call may take.
 func (b *Bot) slowDown(upd tgbotapi.Update) {
 	u, chatID, kind := b.convert(upd)
 	if b.tooFast == "" || kind == kindIgnored || !u.Chat.Private {
@@ -79,7 +89,7 @@ func (b *Bot) slowDown(upd tgbotapi.Update) {
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), b.timeout)
 		defer cancel()
-		if _, err := b.post(ctx, chatID, bot.Message{Text: b.tooFast}, false); err != nil {
+		if _, err := b.post(ctx, chatID, bot.Message{Text: b.tooFast}, true); err != nil {
 			b.log.Debug("telegram: tell a flooding chat to slow down", "err", err)
 		}
 	}()

@@ -146,7 +146,15 @@ func New(ctx context.Context, svc Handler, opts Options) (*Bot, error) {
 			b.names = append(b.names, n)
 		}
 	}
-	b.disp = channel.NewDispatcher(channel.DispatchOptions{Workers: workers, QueueLen: queueLen, Rate: opts.ChatRate, Burst: opts.ChatBurst}, func(ctx context.Context, u update) error {
+	b.disp = channel.NewDispatcher(channel.DispatchOptions[update]{
+		Workers: workers, QueueLen: queueLen, Rate: opts.ChatRate, Burst: opts.ChatBurst,
+		ID: func(u update) string {
+			if u.Message == nil {
+				return ""
+			}
+			return u.Message.MessageID
+		},
+	}, func(ctx context.Context, u update) error {
 		b.run(ctx, u)
 		return nil
 	})

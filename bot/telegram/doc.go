@@ -2,9 +2,16 @@
 // go-telegram-bot-api library.
 //
 // Updates arrive by long polling (Poll) or by webhook (Webhook) and take the
-// same path: a dispatcher hands each to a worker chosen by its chat, so the
-// updates of one chat are handled in order and different chats in parallel;
-// the worker converts the update, asks bot.Service, and sends the reply.
+// same path: a dispatcher gives each chat a queue of its own, so the
+// updates of one chat are handled in order and different chats in
+// parallel, drops a chat's flood at the door (once a burst the chat is
+// told to slow down) and bounds each update by its deadline; the worker
+// converts the update, asks bot.Service, sends the reply and tells the
+// service how many of its messages got through, so that the rest is kept
+// for a redelivery. A webhook answers 200 only once the reply got through
+// (or a message was given up for good: the chat blocked the bot, or the
+// Bot API refuses it as it is), and polling moves its offset past an
+// update only then; otherwise 503, and the offset stays.
 //
 // Every call to the Bot API goes through one place (send): a timeout per
 // call, network errors and 5xx retried with backoff, a 429 waited out for
@@ -16,9 +23,12 @@
 // 429 or a 403 on an upload is classified as on any other call.
 //
 // Nothing is lost when the store is unreachable: the citizen gets an
-// apology, and the update is delivered again (a webhook answers 503; polling
-// keeps its offset at the update). Update ids are remembered by the store,
-// so a second delivery of an update already handled changes nothing.
+// apology (one per update, however often it comes), and the update is
+// delivered again (a webhook answers 503; polling keeps its offset at the
+// update). Update ids are remembered by the store with the reply still to
+// deliver, so a second delivery of an update already handled changes
+// nothing and sends only what did not get through. A webhook answers at
+// its deadline even when a call below ignores it (a Redis that hangs).
 //
 // Choices are inline keyboards whose callback data carry the conversation's
 // turn; after a press the keyboard is taken off the message. Texts are sent

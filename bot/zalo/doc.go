@@ -26,12 +26,15 @@
 // Updates arrive by long polling (Poll: getUpdates hands out one update a
 // call, once, with no offset; an idle poll ends with 408) or by webhook
 // (X-Bot-Api-Secret-Token compared in constant time; the body bare or
-// wrapped). Both queue the update on a dispatcher whose workers are chosen
-// by chat, so a chat's updates are handled in order and chats in parallel,
-// and both return at once: Zalo wants the webhook answered fast and nothing
-// can be handed back to it. So the worker itself keeps an update while the
-// store is unreachable: one apology to the citizen, then tries again with
-// backoff until the store answers or Close gives up. Update ids are
+// wrapped). Both queue the update on its chat's queue (channel.Dispatcher:
+// a chat's updates in order, chats in parallel, a flood dropped at the
+// door) and return at once: Zalo wants the webhook answered fast and
+// nothing can be handed back to it. So the worker itself keeps an update
+// until its reply got through: each try within Options.Deadline, and
+// when the store is unreachable or a message cannot be sent for now, one
+// apology to the citizen (for the store), then again with backoff until it
+// is done or Close gives up; a try after a partial send sends the rest of
+// the reply the service kept (bot.Service.Delivered). Update ids are
 // "zl:u:<message_id>", remembered by the store, so a delivery seen twice is
 // answered once. Messages from bots and from the bot itself are dropped.
 //

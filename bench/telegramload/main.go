@@ -127,6 +127,10 @@ func run(ctx context.Context, o options, out io.Writer) error {
 		"MOTCUA_REDIS_URL=redis://" + redisAddr + "/0",
 		"MOTCUA_LOG_LEVEL=warn",
 		"MOTCUA_LOG_FORMAT=json",
+		// A citizen here sends her 11 updates back to back, faster than
+		// anyone types: above a chat's flood limit (10 at once, then 1 a
+		// second), which would drop the last. The limit stays on.
+		"MOTCUA_UPDATES_CHAT_BURST=100",
 	})
 	if err != nil {
 		return err

@@ -194,10 +194,6 @@ func TestSearchNothingForStopwordsOnly(t *testing.T) {
 }
 
 func TestCover(t *testing.T) {
-	p := func(s string) phrase {
-		ix := newIndexed("", "", []string{s}, indexed{})
-		return ix.phrases[0]
-	}
 	tests := []struct {
 		query, phrase string
 		want          []float64
@@ -214,10 +210,11 @@ func TestCover(t *testing.T) {
 		{"mua bhyt", "bhyt", []float64{0, phraseWeight}},
 	}
 	for _, tt := range tests {
+		ix := buildIndex(nil, []*FAQ{{ID: "x", Keywords: []string{tt.phrase}}}, nil)
 		q := tokens(tt.query)
-		cov := make([]float64, len(q))
-		cover(q, p(tt.phrase), cov)
-		if !slices.Equal(cov, tt.want) {
+		s := &scoring{ix: &ix, q: q, idf: make([]float64, len(q)), cov: make([]float64, len(q))}
+		s.cover(phraseAt{entry: 0, phrase: 0})
+		if cov := s.cov; !slices.Equal(cov, tt.want) {
 			t.Errorf("cover(%q, %q) = %v, want %v", tt.query, tt.phrase, cov, tt.want)
 		}
 	}

@@ -1,6 +1,9 @@
 package flows
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // correct replaces each word the index does not know by the known word it
 // was meant as: typed with the telex or VNI keys of its marks ("sinhf",
@@ -10,7 +13,7 @@ import "strings"
 func (ix *index) correct(ts []token) []token {
 	var out []token
 	for i, t := range ts {
-		fixed, ok := ix.fix(t)
+		fixed, ok := ix.fix(ts, i)
 		if !ok {
 			if out != nil {
 				out = append(out, t)
@@ -28,8 +31,9 @@ func (ix *index) correct(ts []token) []token {
 	return out
 }
 
-// fix returns what an unknown word was meant as, if it can tell.
-func (ix *index) fix(t token) ([]token, bool) {
+// fix returns what unknown word i was meant as, if it can tell.
+func (ix *index) fix(ts []token, i int) ([]token, bool) {
+	t := ts[i]
 	if t.stop || ix.vocab[t.w] || foldedStopwords[t.w] || isDigits(t.w) {
 		return nil, false
 	}
@@ -47,33 +51,87 @@ func (ix *index) fix(t token) ([]token, bool) {
 			return []token{k}, true
 		}
 	}
-	if len(t.w) >= 5 {
-		for i := 2; i <= len(t.w)-2; i++ {
-			a, b := t.w[:i], t.w[i:]
-			if ix.vocab[a] && ix.vocab[b] && syllable(a) && syllable(b) {
-				ka, _ := known(a)
-				kb, _ := known(b)
-				return []token{ka, kb}, true
-			}
-		}
-	}
 	if len(t.w) < 4 || t.weak {
 		return nil, false
 	}
-	var found string
-	for w := range ix.vocab {
-		if oneEdit(t.w, w) {
-			if found != "" && found != w {
-				return nil, false
-			}
-			found = w
-		}
+	found := ix.oneEditOf(t.w)
+	if len(found) == 0 {
+		return ix.unglue(t.w)
 	}
-	if found == "" {
+	// Several words may be one typo away: the best is the one that pairs
+	// with a neighbour ("khia tu" is "khai tử", not "khi"), then one of
+	// the same length (two letters swapped or one mistyped: "nugoi" is
+	// "người", not "ngồi"); a tie is left as typed.
+	rank := func(w string) int {
+		r := 0
+		if ix.pairsWith(ts, i, w) {
+			r += 2
+		}
+		if len(w) == len(t.w) {
+			r++
+		}
+		return r
+	}
+	slices.SortFunc(found, func(a, b string) int { return rank(b) - rank(a) })
+	if len(found) > 1 && rank(found[0]) == rank(found[1]) {
 		return nil, false
 	}
-	k, _ := known(found)
+	k, _ := known(found[0])
 	return []token{k}, true
+}
+
+// unglue splits two known words typed without the space between them
+// ("giahan").
+func (ix *index) unglue(w string) ([]token, bool) {
+	if len(w) < 6 {
+		return nil, false
+	}
+	for j := 2; j <= len(w)-2; j++ {
+		a, b := w[:j], w[j:]
+		if ix.vocab[a] && ix.vocab[b] && syllable(a) && syllable(b) && !foldedStopwords[a] && !foldedStopwords[b] {
+			return []token{{w: a}, {w: b}}, true
+		}
+	}
+	return nil, false
+}
+
+// oneEditOf returns the known words one typo away from w. Two words are
+// one typo apart when deleting one letter of each, or of one, gives the
+// same string, so the index keeps every word under itself and each of its
+// one-letter deletions (ix.deletes), and a lookup tries w and its own.
+func (ix *index) oneEditOf(w string) []string {
+	var found []string
+	look := func(key string) {
+		for _, c := range ix.deletes[key] {
+			if oneEdit(w, c) && !slices.Contains(found, c) {
+				found = append(found, c)
+			}
+		}
+	}
+	look(w)
+	for i := range len(w) {
+		look(w[:i] + w[i+1:])
+	}
+	return found
+}
+
+// pairsWith reports whether w, in place of word i, would pair with the
+// word before or after it.
+func (ix *index) pairsWith(ts []token, i int, w string) bool {
+	for j := i - 1; j >= 0; j-- {
+		if !ts[j].stop {
+			if len(ix.pairs[[2]string{ts[j].w, w}]) > 0 {
+				return true
+			}
+			break
+		}
+	}
+	for j := i + 1; j < len(ts); j++ {
+		if !ts[j].stop {
+			return len(ix.pairs[[2]string{w, ts[j].w}]) > 0
+		}
+	}
+	return false
 }
 
 // telexMarks are the keys that type a vowel's marks in telex, in the order

@@ -19,20 +19,25 @@ const (
 	// order (the message's own stopwords stepped over): "làm giấy khai
 	// sinh", or "ông bà đi khai sinh" in "ông bà đi làm khai sinh".
 	phraseWeight = 2.0
+	// contentWeight: the same without some of the phrase's stopwords:
+	// "bộ phận một cửa" for "bộ phận một cửa ở đâu", which asks where.
+	contentWeight = 1.6
 	// stopPhraseWeight: a stopword of such a phrase, typed there too: the
 	// "làm" of "làm giấy khai sinh" tells making one from copying one.
 	stopPhraseWeight = 0.5
 	// looseWeight: in a keyword whose words are all there in another order:
 	// "thẻ bảo hiểm bị mất" for "mất thẻ bảo hiểm".
 	looseWeight = 1.5
-	// pairWeight: next to a word it neighbours in a title, keyword or
-	// example ("sinh hôm" of "vợ em mới sinh hôm kia"), the rest of the
-	// phrase missing.
-	pairWeight = 1.2
+	// pairWeight: next to a word it neighbours in a keyword ("kết hôn" of
+	// "đăng ký kết hôn online"), the rest of the phrase missing; a little
+	// more in the title, which names the entry, and less in an example.
+	pairWeight        = 1.2
+	titlePairWeight   = 1.3
+	examplePairWeight = 1.0
 	// A word found alone: in the title, a keyword, an example, the summary.
 	titleWeight   = 1.0
 	keywordWeight = 0.8
-	exampleWeight = 0.7
+	exampleWeight = 0.5
 	summaryWeight = 0.3
 	// negativeFactor is the share of its score an entry keeps when one of
 	// its negative keywords is in the message.
@@ -41,6 +46,11 @@ const (
 	// a word only one entry holds: about one distinctive word in a
 	// keyword, or a common one found in a phrase.
 	minShare = 0.7
+	// A best entry scoring under unsureScore times the least score, and
+	// holding under unsureShare of the message's words (by idf), is not
+	// offered.
+	unsureScore = 2.0
+	unsureShare = 0.3
 	// closeRatio is how near the best a procedure or question must be to
 	// be listed too.
 	closeRatio = 0.75
@@ -111,6 +121,9 @@ type index struct {
 	heads map[string][]phraseAt
 	// vocab is every word the entries hold, to correct typos against.
 	vocab map[string]bool
+	// deletes: each word of vocab, and each of its one-letter deletions,
+	// to the words, for finding typos (see oneEditOf).
+	deletes map[string][]string
 	// minScore is the least score worth offering (see minShare).
 	minScore float64
 }
@@ -200,6 +213,19 @@ func buildIndex(flows []*Flow, faqs []*FAQ, intents []*Intent) index {
 		ix.idf[w] = math.Log(1 + n/float64(d))
 	}
 	ix.minScore = minShare * math.Log(1+n)
+	for k := range variants {
+		for _, w := range strings.Fields(k) {
+			ix.vocab[w] = true // "kuhat nui" is "khuất núi"
+		}
+	}
+	ix.deletes = map[string][]string{}
+	for w := range ix.vocab {
+		ix.deletes[w] = append(ix.deletes[w], w)
+		for i := range len(w) {
+			k := w[:i] + w[i+1:]
+			ix.deletes[k] = append(ix.deletes[k], w)
+		}
+	}
 	return ix
 }
 
@@ -257,8 +283,15 @@ func (ix *index) score(q []token, explain bool) *scoring {
 				if explain {
 					how = fmt.Sprintf("pair in %s %q", ix.entries[at.entry].phrases[at.phrase].field, ix.entries[at.entry].phrases[at.phrase].text)
 				}
-				s.raise(at.entry, prev, pairWeight, how)
-				s.raise(at.entry, i, pairWeight, how)
+				w := pairWeight
+				switch ix.entries[at.entry].phrases[at.phrase].field {
+				case fieldTitle:
+					w = titlePairWeight
+				case fieldExample:
+					w = examplePairWeight
+				}
+				s.raise(at.entry, prev, w, how)
+				s.raise(at.entry, i, w, how)
 			}
 		}
 		prev = i
@@ -300,38 +333,23 @@ func (s *scoring) cover(at phraseAt) {
 		return fmt.Sprintf("%s %s %q", kind, p.field, p.text)
 	}
 	found := false
-	for i := 0; i+len(p.all) <= len(q); i++ {
-		if !wordsAre(q[i:i+len(p.all)], p.all) {
+	for i := range q {
+		missed, ok := inOrder(q, i, p, nil)
+		if !ok {
 			continue
 		}
 		found = true
-		for j := range p.all {
-			if p.stop[j] {
-				s.raise(at.entry, i+j, stopPhraseWeight, how("in"))
+		w := phraseWeight
+		if missed {
+			w = contentWeight
+		}
+		inOrder(q, i, p, func(k int, stop bool) {
+			if stop {
+				s.raise(at.entry, k, stopPhraseWeight, how("in"))
 			} else {
-				s.raise(at.entry, i+j, phraseWeight, how("in"))
+				s.raise(at.entry, k, w, how("in"))
 			}
-		}
-	}
-	var pos []int
-	for i := range q {
-		pos = pos[:0]
-		for k := i; k < len(q) && len(pos) < len(p.content); k++ {
-			switch {
-			case q[k].w == p.content[len(pos)]:
-				pos = append(pos, k)
-			case len(pos) > 0 && q[k].stop:
-				// step over a stopword inside the phrase
-			default:
-				k = len(q)
-			}
-		}
-		if len(pos) == len(p.content) {
-			found = true
-			for _, k := range pos {
-				s.raise(at.entry, k, phraseWeight, how("in"))
-			}
-		}
+		})
 	}
 	if found || len(p.content) < 2 || p.field == fieldExample {
 		return
@@ -346,6 +364,32 @@ func (s *scoring) cover(at phraseAt) {
 			s.raise(at.entry, i, looseWeight, how("all words of"))
 		}
 	}
+}
+
+// inOrder reports whether phrase p starts at word i of the message: its
+// content words in order, the message's stopwords stepped over, its own
+// stopwords there or missed; mark, when not nil, is told each word of the
+// message matched and whether it matched a stopword of the phrase.
+func inOrder(q []token, i int, p *phrase, mark func(k int, stop bool)) (missed, ok bool) {
+	j := 0
+	for k := i; j < len(p.all); {
+		switch {
+		case k < len(q) && q[k].w == p.all[j]:
+			if mark != nil {
+				mark(k, p.stop[j])
+			}
+			j++
+			k++
+		case p.stop[j]:
+			missed = true
+			j++
+		case k < len(q) && q[k].stop && k > i && j > 0:
+			k++
+		default:
+			return false, false
+		}
+	}
+	return missed, true
 }
 
 // negated reports whether a negative keyword of the entry is in the
@@ -410,6 +454,31 @@ func (s *scoring) uncovered(e int) int {
 		}
 	}
 	return n
+}
+
+// unsure reports a best entry that holds little of what the message says
+// and scores little: "thời tiết ngày mai" is not mai táng phí. Words no
+// entry holds count as the most distinctive.
+func (s *scoring) unsure(r scored) bool {
+	if r.score >= unsureScore*s.ix.minScore {
+		return false
+	}
+	top := math.Log(1 + float64(len(s.ix.entries)))
+	var held, all float64
+	for i, t := range s.q {
+		if !t.scores() {
+			continue
+		}
+		w := s.idf[i]
+		if w == 0 {
+			w = top
+		}
+		all += w
+		if s.cov[r.entry*len(s.q)+i] > 0 {
+			held += w
+		}
+	}
+	return held < unsureShare*all
 }
 
 // explain writes why entry e scored what it did: each word of the message

@@ -46,7 +46,7 @@ var stopwords = wordSet(`a à ạ ah anh bạn bot cần cách chỉ chị cho c
 	được em gì giúp giùm hỏi không là làm mình muốn nào nhé như ở ơi sao thế
 	thủ tục tôi và về với xin mà phải nhưng
 	có bị thì rồi vậy nữa sẽ mới mỗi
-	ad admin nha nhá nhe hả hở ấy này đó luôn dùm vui lòng`)
+	ad admin nha nhá nhe hả hở ấy này đó luôn dùm vui lòng từ`)
 
 // foldedStopwords are the stopwords without their marks.
 var foldedStopwords = func() map[string]bool {
@@ -81,11 +81,17 @@ var variants = map[string]string{
 	"can cuoc":          "cancuoc",
 	"cccd":              "cancuoc",
 	"ban sao":           "bansao",
+	"uy ban":            "uyban", // ban: a committee, not bạn
 	"ma so":             "maso",
 	"qua doi":           "mat",
 	"tu tran":           "mat",
+	"khuat nui":         "mat",
+	"ta the":            "mat",
 	"sanh":              "sinh", // khai sanh (miền Nam)
 	"ki":                "ky",   // đăng kí
+	"thu 7":             "thu bay",
+	"t7":                "thu bay",
+	"cn":                "chu nhat",
 }
 
 // abbreviations are what people type for a word, rewritten to the word

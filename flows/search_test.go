@@ -201,7 +201,9 @@ func TestCover(t *testing.T) {
 		// Whole with its stopwords: the stopword earns a little.
 		{"làm giấy khai sinh cho cháu", "làm giấy khai sinh", []float64{stopPhraseWeight, phraseWeight, phraseWeight, phraseWeight, 0, 0}},
 		// Whole once the query's stopwords are stepped over.
-		{"ông bà đi làm khai sinh", "ông bà đi khai sinh", []float64{phraseWeight, phraseWeight, 0, 0, phraseWeight, phraseWeight}},
+		{"ông bà đi làm khai sinh", "ông bà đi khai sinh", []float64{phraseWeight, phraseWeight, stopPhraseWeight, 0, phraseWeight, phraseWeight}},
+		// Whole but for a stopword of the phrase: a little less.
+		{"bộ phận một cửa", "bộ phận một cửa ở đâu", []float64{contentWeight, contentWeight, contentWeight, contentWeight}},
 		// In another order ("thẻ bảo hiểm" is "the bhyt").
 		{"thẻ bảo hiểm bị mất", "mất thẻ bảo hiểm", []float64{looseWeight, looseWeight, 0, looseWeight}},
 		// A word missing: nothing.

@@ -102,7 +102,8 @@ func (c *Catalog) understand(text string, explain bool) (Understanding, string) 
 		}
 		return Understanding{Class: ClassNotQuestion, ID: kind}, why.String()
 	}
-	q := c.query(text)
+	raw := tokens(text)
+	q := canonical(c.index.correct(raw))
 	if explain {
 		why.WriteString("read as:")
 		for _, t := range q {
@@ -116,7 +117,7 @@ func (c *Catalog) understand(text string, explain bool) (Understanding, string) 
 		}
 		why.WriteString("\n")
 	}
-	if c.foreign(q) {
+	if c.foreign(raw) {
 		if explain {
 			why.WriteString("not a question: most words are not Vietnamese\n")
 		}
@@ -140,7 +141,7 @@ func (c *Catalog) understand(text string, explain bool) (Understanding, string) 
 			s.explain(&why, r.entry)
 		}
 	}
-	if len(ranked) == 0 || ranked[0].score < c.index.minScore {
+	if len(ranked) == 0 || ranked[0].score < c.index.minScore || s.unsure(ranked[0]) {
 		if explain {
 			why.WriteString("nothing scored enough\n")
 		}
@@ -196,19 +197,37 @@ func notQuestion(text string) (string, bool) {
 	return "", false
 }
 
-// foreign reports a message whose words are mostly not Vietnamese and
-// unknown to the index: English ("how do I get…"), or keys struck at
-// random.
+// foreign reports a message whose words, as typed, are mostly not
+// Vietnamese and unknown to the index: English ("how do I get…"), or keys
+// struck at random. A word typed in telex ("ddawng", "sinhf") is
+// Vietnamese; "how" is not "hơ".
 func (c *Catalog) foreign(q []token) bool {
 	words, odd := 0, 0
-	for _, t := range q {
-		if isDigits(t.w) || strings.ContainsAny(t.w, "0123456789") {
+	for i, t := range q {
+		if strings.ContainsAny(t.w, "0123456789") {
 			continue
 		}
 		words++
-		if !syllable(t.w) && !c.index.vocab[t.w] {
-			odd++
+		if t.stop || foldedStopwords[t.w] || syllable(t.w) || c.index.vocab[t.w] || c.telex(t.w) {
+			continue
+		}
+		if _, ok := c.index.fix(q, i); !ok || len(t.w) < 5 {
+			odd++ // not a typo of a word the bot knows either ("how" is not "hơ")
 		}
 	}
 	return odd > 0 && 2*odd >= words && (odd >= 2 || words == 1)
+}
+
+// telex reports a word typed in telex: with the keys of a mark (a doubled
+// vowel, dd, a tone key after the vowel), and a known word once they are
+// undone ("sinhf"; not "is").
+func (c *Catalog) telex(w string) bool {
+	u := untyped(w)
+	if u == w || !c.index.vocab[u] && !foldedStopwords[u] {
+		return false
+	}
+	n := len(w)
+	return strings.Contains(w, "dd") || strings.Contains(w, "aa") || strings.Contains(w, "ee") ||
+		strings.Contains(w, "oo") || strings.Contains(w, "aw") || strings.Contains(w, "uw") ||
+		strings.ContainsRune("sfrxj", rune(w[n-1])) && strings.ContainsAny(w[:n-1], "aeiouy")
 }

@@ -11,7 +11,7 @@ import (
 	"github.com/motcua/motcua/flows"
 )
 
-const evalUsage = `Usage: motcua [-config FILE] eval [-debug] [-min SHARE] FILE...
+const evalUsage = `Usage: motcua [-config FILE] eval [-debug] [-min SHARE] [-min-class SHARE] FILE...
        motcua [-config FILE] eval -q MESSAGE
 
 Understands every message of the evaluation sets (lines "message<TAB>expected",
@@ -27,7 +27,8 @@ func evaluate(cfg Config, args []string, stdout, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, evalUsage); fs.PrintDefaults() }
 	debug := fs.Bool("debug", false, "explain each miss: the message as read, and what each word earned for the best entries")
-	min := fs.Float64("min", 0, "exit with status 1 when fewer first answers than this share are right (e.g. 0.95)")
+	min := fs.Float64("min", 0, "exit with status 1 when fewer first answers than this share are right, over all the files (e.g. 0.95)")
+	minClass := fs.Float64("min-class", 0, "… or fewer than this share in any class (e.g. 0.90)")
 	one := fs.String("q", "", "explain how one message is understood, and stop")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -89,8 +90,18 @@ func evaluate(cfg Config, args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	fmt.Fprintf(stdout, "time: %.1f µs a message (this machine, all messages understood until 200 ms have passed)\n", perMessage(cat, cases))
+	failed := false
 	if share := all.Overall().TopShare(); share < *min {
 		fmt.Fprintf(stderr, "motcua eval: %.1f %% of first answers right, under %.1f %%\n", 100*share, 100**min)
+		failed = true
+	}
+	for class, s := range all.ByClass() {
+		if share := s.TopShare(); share < *minClass {
+			fmt.Fprintf(stderr, "motcua eval: %s: %.1f %% of first answers right, under %.1f %%\n", class, 100*share, 100**minClass)
+			failed = true
+		}
+	}
+	if failed {
 		return exitError(1)
 	}
 	return nil

@@ -31,10 +31,14 @@ func (ix *index) correct(ts []token) []token {
 	return out
 }
 
+// maxTypo is the longest word worth correcting: no Vietnamese syllable,
+// nor two glued, is longer, and a lookup costs the square of the length.
+const maxTypo = 16
+
 // fix returns what unknown word i was meant as, if it can tell.
 func (ix *index) fix(ts []token, i int) ([]token, bool) {
 	t := ts[i]
-	if t.stop || ix.vocab[t.w] || foldedStopwords[t.w] || isDigits(t.w) {
+	if t.stop || ix.vocab[t.w] || foldedStopwords[t.w] || isDigits(t.w) || len(t.w) > maxTypo {
 		return nil, false
 	}
 	known := func(w string) (token, bool) {

@@ -22,6 +22,11 @@ const (
 	// contentWeight: the same without some of the phrase's stopwords:
 	// "bộ phận một cửa" for "bộ phận một cửa ở đâu", which asks where.
 	contentWeight = 1.6
+	// An example found whole counts a little less than a keyword, so that
+	// an example that only repeats another entry's keyword loses to it
+	// (and lint says so).
+	examplePhraseWeight  = 1.8
+	exampleContentWeight = 1.5
 	// stopPhraseWeight: a stopword of such a phrase, typed there too: the
 	// "làm" of "làm giấy khai sinh" tells making one from copying one.
 	stopPhraseWeight = 0.5
@@ -340,7 +345,12 @@ func (s *scoring) cover(at phraseAt) {
 		}
 		found = true
 		w := phraseWeight
-		if missed {
+		switch {
+		case p.field == fieldExample && missed:
+			w = exampleContentWeight
+		case p.field == fieldExample:
+			w = examplePhraseWeight
+		case missed:
 			w = contentWeight
 		}
 		inOrder(q, i, p, func(k int, stop bool) {

@@ -176,7 +176,7 @@ func notQuestion(text string) (string, bool) {
 		return NotQuestionDate, true
 	}
 	if !slices.ContainsFunc(words, func(w string) bool { return !isDigits(w) }) {
-		if len(words) == 3 {
+		if len(words) == 3 && len(words[0]) <= 2 && len(words[1]) <= 2 && (len(words[2]) == 2 || len(words[2]) == 4) {
 			return NotQuestionDate, true // a date that does not exist is still a date
 		}
 		return NotQuestionNumber, true
@@ -197,9 +197,9 @@ func notQuestion(text string) (string, bool) {
 	return "", false
 }
 
-// foreign reports a message whose words, as typed, are mostly not
-// Vietnamese and unknown to the index: English ("how do I get…"), or keys
-// struck at random. A word typed in telex ("ddawng", "sinhf") is
+// foreign reports a message of which a third of the words or more, as
+// typed, are shaped like no Vietnamese syllable and unknown to the index:
+// English ("how do I get a birth certificate"), or keys struck at random. A word typed in telex ("ddawng", "sinhf") is
 // Vietnamese; "how" is not "hơ".
 func (c *Catalog) foreign(q []token) bool {
 	words, odd := 0, 0
@@ -215,19 +215,28 @@ func (c *Catalog) foreign(q []token) bool {
 			odd++ // not a typo of a word the bot knows either ("how" is not "hơ")
 		}
 	}
-	return odd > 0 && 2*odd >= words && (odd >= 2 || words == 1)
+	return odd >= 2 && 3*odd >= words || odd == 1 && words == 1
 }
 
-// telex reports a word typed in telex: with the keys of a mark (a doubled
-// vowel, dd, a tone key after the vowel), and a known word once they are
-// undone ("sinhf"; not "is").
+// telex reports a word typed in telex: a known word once the keys of its
+// marks are undone ("kys"), or a syllable with keys no English word has
+// (dd, a doubled vowel, w after a vowel, a tone key f, r, x or j at the
+// end: "ddawng", "sinhf"; not "is", "this", "need" or "how").
 func (c *Catalog) telex(w string) bool {
 	u := untyped(w)
-	if u == w || !c.index.vocab[u] && !foldedStopwords[u] {
+	switch {
+	case u == w || strings.HasSuffix(w, "w"): // "how", "now", "show" are English
+		return false
+	case c.index.vocab[u] || foldedStopwords[u]:
+		return true
+	case !syllable(u):
 		return false
 	}
 	n := len(w)
-	return strings.Contains(w, "dd") || strings.Contains(w, "aa") || strings.Contains(w, "ee") ||
-		strings.Contains(w, "oo") || strings.Contains(w, "aw") || strings.Contains(w, "uw") ||
-		strings.ContainsRune("sfrxj", rune(w[n-1])) && strings.ContainsAny(w[:n-1], "aeiouy")
+	for _, keys := range []string{"dd", "aa", "ee", "oo", "aw", "ow", "uw"} {
+		if strings.Contains(w, keys) {
+			return true
+		}
+	}
+	return strings.ContainsRune("frxj", rune(w[n-1])) && strings.ContainsAny(w[:n-1], "aeiouy")
 }

@@ -192,7 +192,7 @@ func buildIndex(flows []*Flow, faqs []*FAQ, intents []*Intent) index {
 			}
 		}
 		for _, text := range negative {
-			if p := newPhrase(text, "negative"); len(p.all) > 0 {
+			if p := newPhrase(text, "negative"); len(p.content) > 0 {
 				e.neg = append(e.neg, p)
 			}
 		}
@@ -403,11 +403,13 @@ func inOrder(q []token, i int, p *phrase, mark func(k int, stop bool)) (missed, 
 }
 
 // negated reports whether a negative keyword of the entry is in the
-// message, whole and in order.
+// message, all its words in order, the message's stopwords stepped over
+// ("chưa khai tử" in "chưa làm khai tử"; "bị mất" is not in "mất bao
+// lâu").
 func (s *scoring) negated(e int) (phrase, bool) {
 	for _, p := range s.ix.entries[e].neg {
-		for i := 0; i+len(p.all) <= len(s.q); i++ {
-			if wordsAre(s.q[i:i+len(p.all)], p.all) {
+		for i := range s.q {
+			if missed, ok := inOrder(s.q, i, &p, nil); ok && !missed {
 				return p, true
 			}
 		}

@@ -86,6 +86,10 @@ var variants = map[string]string{
 	"qua doi":           "mat",
 	"tu tran":           "mat",
 	"khuat nui":         "mat",
+	"ong noi":           "ong", // grandparents are grandparents, for khai sinh and khai tử
+	"ong ngoai":         "ong",
+	"ba noi":            "ba",
+	"ba ngoai":          "ba",
 	"ta the":            "mat",
 	"sanh":              "sinh", // khai sanh (miền Nam)
 	"ki":                "ky",   // đăng kí

@@ -124,9 +124,7 @@ func (c *Catalog) understand(text string, explain bool) (Understanding, string) 
 		return Understanding{Class: ClassNotQuestion, ID: NotQuestionForeign}, why.String()
 	}
 	s := c.index.score(q, explain)
-	ranked := s.ranked(func(e *entry) bool {
-		return true
-	})
+	ranked := s.ranked(nil)
 	// A greeting or thanks is the answer only to a message that says
 	// nothing else: "chào bạn, cho hỏi khai sinh" asks for khai sinh.
 	ranked = slices.DeleteFunc(ranked, func(r scored) bool {

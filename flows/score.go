@@ -129,6 +129,9 @@ type index struct {
 	// deletes: each word of vocab, and each of its one-letter deletions,
 	// to the words, for finding typos (see oneEditOf).
 	deletes map[string][]string
+	// said: the keywords of social intents, normalised, whose words are all
+	// stopwords ("dạ", "được rồi"): a message that is one of them is that.
+	said map[string]int
 	// minScore is the least score worth offering (see minShare).
 	minScore float64
 }
@@ -210,7 +213,15 @@ func buildIndex(flows []*Flow, faqs []*FAQ, intents []*Intent) index {
 	for _, q := range faqs {
 		add(&entry{faq: q}, q.Question, "", q.Keywords, q.Examples, q.NegativeKeywords)
 	}
+	ix.said = map[string]int{}
 	for _, it := range intents {
+		if it.Kind == ClassSocial {
+			for _, k := range it.Keywords {
+				if p := newPhrase(k, fieldKeyword); len(p.content) == 0 {
+					ix.said[strings.Join(p.all, " ")] = len(ix.entries)
+				}
+			}
+		}
 		add(&entry{intent: it}, it.Title, "", it.Keywords, it.Examples, it.NegativeKeywords)
 	}
 	n := float64(len(ix.entries))

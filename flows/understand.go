@@ -123,6 +123,10 @@ func (c *Catalog) understand(text string, explain bool) (Understanding, string) 
 		}
 		return Understanding{Class: ClassNotQuestion, ID: NotQuestionForeign}, why.String()
 	}
+	if e, ok := c.index.said[politeless(q)]; ok {
+		it := c.index.entries[e].intent
+		return Understanding{Class: it.Kind, ID: it.ID, Intent: it}, why.String()
+	}
 	s := c.index.score(q, explain)
 	ranked := s.ranked(nil)
 	// A greeting or thanks is the answer only to a message that says
@@ -155,6 +159,33 @@ func (c *Catalog) understand(text string, explain bool) (Understanding, string) 
 	}
 	return u, why.String()
 }
+
+// particles are words said for politeness around a message: "dạ ạ", "vâng
+// nhé", "được rồi ad".
+var particles = wordSet("a à ạ ad admin nha nhá nhé nhe ơi bạn em anh chị")
+
+// politeless is a message's words, without the particles around them.
+func politeless(q []token) string {
+	ws := make([]string, 0, len(q))
+	for _, t := range q {
+		ws = append(ws, t.w)
+	}
+	for len(ws) > 1 && foldedParticles[ws[len(ws)-1]] {
+		ws = ws[:len(ws)-1]
+	}
+	for len(ws) > 1 && foldedParticles[ws[0]] {
+		ws = ws[1:]
+	}
+	return strings.Join(ws, " ")
+}
+
+var foldedParticles = func() map[string]bool {
+	m := map[string]bool{}
+	for w := range particles {
+		m[Normalize(w)] = true
+	}
+	return m
+}()
 
 // notQuestion tells text that asks nothing by its shape: no letter or
 // digit, markup, a link alone, a bare date or number, another script.

@@ -22,7 +22,7 @@ func understandCatalog(t testing.TB) *Catalog {
 			{ID: "xa-dien-thoai", Kind: ClassCommune, Title: "Số điện thoại của xã", Keywords: []string{"số điện thoại xã", "điện thoại ủy ban"}},
 			{ID: "gap-nguoi", Kind: ClassPerson, Title: "Hỏi người thật", Keywords: []string{"gặp cán bộ", "nói chuyện với người thật", "có ai giúp không"}},
 			{ID: "chao", Kind: ClassSocial, Title: "Chào hỏi", Keywords: []string{"xin chào", "chào bạn", "hello"}},
-			{ID: "cam-on", Kind: ClassSocial, Title: "Cảm ơn", Keywords: []string{"cảm ơn", "ok"}},
+			{ID: "cam-on", Kind: ClassSocial, Title: "Cảm ơn", Keywords: []string{"cảm ơn", "ok", "dạ", "được rồi"}},
 			{ID: "dat-dai", Kind: ClassOutOfScope, Title: "đất đai, sổ đỏ", Keywords: []string{"sổ đỏ", "tách thửa"}},
 		},
 	})
@@ -50,6 +50,9 @@ func TestUnderstand(t *testing.T) {
 		{"cho tôi gặp cán bộ", ClassPerson, "gap-nguoi"},
 		{"chào bạn", ClassSocial, "chao"},
 		{"cảm ơn", ClassSocial, "cam-on"},
+		{"dạ", ClassSocial, "cam-on"},                                   // stopwords only, said whole
+		{"được rồi ạ", ClassSocial, "cam-on"},                           // with a particle
+		{"cho tôi hỏi", ClassOutOfScope, ""},                            // stopwords only, not said
 		{"chào bạn, cho hỏi làm giấy khai sinh", ClassFAQ, "khai-sinh"}, // a greeting and a question
 		{"làm sổ đỏ", ClassOutOfScope, "dat-dai"},
 		{"xem bói tuổi con gì", ClassOutOfScope, ""}, // nothing known

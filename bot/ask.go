@@ -19,10 +19,11 @@ const (
 )
 
 // askVolunteer starts a question to the volunteers: the question now, or a
-// request to type it.
+// request to type it. Without volunteers, she is told how to reach a
+// person otherwise.
 func (t *turn) askVolunteer(question string) {
 	if t.s.vol == nil {
-		t.say(t.s.msg.TicketOff)
+		t.say(t.contacts()) // a person all the same
 		return
 	}
 	if t.conv.Ticket != "" {

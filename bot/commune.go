@@ -38,7 +38,6 @@ type communeTexts struct {
 		Needs    []string `yaml:"needs"`
 		Question string   `yaml:"question"`
 		Answer   string   `yaml:"answer"`
-		Keywords []string `yaml:"keywords"`
 	} `yaml:"entries"`
 }
 
@@ -72,9 +71,10 @@ func (c Commune) fill(text string) string {
 	return flows.Fill(text, kv...)
 }
 
-// FAQ turns the commune's information into questions the search finds
-// ("ủy ban làm việc mấy giờ"), one for each value that is set. Without a
-// name there are none.
+// FAQ turns the commune's information into answers, one for each value
+// that is set. They answer the intents of their ids (procedures/intents:
+// "ủy ban làm việc mấy giờ" is xa-gio-lam-viec), and /xa shows them all;
+// they are not searched themselves. Without a name there are none.
 func (c Commune) FAQ() ([]*flows.FAQ, error) {
 	if strings.TrimSpace(c.Name) == "" {
 		return nil, nil
@@ -99,7 +99,6 @@ func (c Commune) FAQ() ([]*flows.FAQ, error) {
 			ID:       e.ID,
 			Question: e.Question,
 			Answer:   c.fill(e.Answer),
-			Keywords: e.Keywords,
 			Sources:  []flows.Source{{Title: c.fill(ct.Source), Checked: c.Updated}},
 			File:     "config.yaml (commune)",
 		})

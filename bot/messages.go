@@ -41,6 +41,15 @@ type Messages struct {
 	OtherProcedures        string `yaml:"other_procedures"`
 	AfterEnd               string `yaml:"after_end"`
 	CommuneNone            string `yaml:"commune_none"`
+	CommuneMissing         string `yaml:"commune_missing"`
+	PersonContacts         string `yaml:"person_contacts"`
+	PersonNone             string `yaml:"person_none"`
+	SocialThanks           string `yaml:"social_thanks"`
+	OutOfScope             string `yaml:"out_of_scope"`
+	NotQuestionDate        string `yaml:"not_question_date"`
+	NotQuestionNumber      string `yaml:"not_question_number"`
+	NotQuestionText        string `yaml:"not_question_text"`
+	NotQuestionForeign     string `yaml:"not_question_foreign"`
 	NotText                string `yaml:"not_text"`
 	ReminderRenewed        string `yaml:"reminder_renewed"`
 	ReminderSnooze         string `yaml:"reminder_snooze"`

@@ -284,7 +284,7 @@ func TestCommuneProfile(t *testing.T) {
 	if len(faqs) != 3 {
 		t.Fatalf("%d questions, want hours, phone and notices (no address, no volunteers)", len(faqs))
 	}
-	cat, iss := flows.Load(os.DirFS("../flows/testdata/good"), "good", nil, "", faqs...)
+	cat, iss := flows.Load(os.DirFS("../flows/testdata/good"), "good", shippedIntents(t), "shipped", faqs...)
 	if err := iss.Err(); err != nil {
 		t.Fatal(err)
 	}

@@ -297,14 +297,14 @@ func (t *turn) press(data string) {
 // typed handles text that is not a command.
 func (t *turn) typed(text string) {
 	if t.conv.Flow != nil {
-		t.step(flows.Input{Text: text})
+		t.stepTyped(text)
 		return
 	}
 	if n, err := strconv.Atoi(flows.Normalize(text)); err == nil && n >= 1 && n <= len(t.conv.Menu) {
 		t.offered(t.conv.Menu[n-1])
 		return
 	}
-	t.search(text)
+	t.understand(text)
 }
 
 // offered acts on an entry of the last menu: a procedure, a question
@@ -529,43 +529,7 @@ func (t *turn) menu(text string) {
 
 // search offers the procedures that match what the citizen typed.
 func (t *turn) search(text string) {
-	found := t.s.eng.Catalog().Search(text)
-	switch len(found) {
-	case 0:
-		t.menu(flows.Fill(t.s.msg.SearchNone, "text", cut(text, maxEcho)))
-		if t.s.vol != nil {
-			// What found nothing may be a question for a person.
-			t.conv.Question = text
-			t.conv.Menu = append(t.conv.Menu, askTyped)
-			last := &t.out[len(t.out)-1]
-			last.Buttons = append(last.Buttons, t.button(t.s.msg.AskVolunteer, actMenu, strconv.Itoa(len(t.conv.Menu)-1)))
-		}
-		return
-	case 1:
-		if q := found[0].FAQ; q != nil {
-			t.answer(q)
-			return
-		}
-		f := found[0].Flow
-		t.conv.Menu = []string{f.ID}
-		t.out = append(t.out, Message{
-			Text:    flows.Fill(t.s.msg.SearchFound, "title", f.Title, "summary", f.Summary),
-			Buttons: []Button{t.button(f.Title, actMenu, "0"), t.otherProcedures()},
-		})
-		return
-	}
-	m := Message{Text: t.s.msg.SearchMore}
-	t.conv.Menu = nil
-	for i, x := range found {
-		if x.FAQ != nil {
-			t.conv.Menu = append(t.conv.Menu, faqPrefix+x.FAQ.ID)
-		} else {
-			t.conv.Menu = append(t.conv.Menu, x.Flow.ID)
-		}
-		m.Buttons = append(m.Buttons, t.button(x.Title(), actMenu, strconv.Itoa(i)))
-	}
-	m.Buttons = append(m.Buttons, t.otherProcedures())
-	t.out = append(t.out, m)
+	t.offer(text, t.s.eng.Catalog().Search(text))
 }
 
 // group answers in a village group: briefly, with a way to a private chat,

@@ -10,22 +10,46 @@ import (
 
 // Catalog is the set of procedures the bot knows, checked as a whole.
 type Catalog struct {
-	flows []*Flow
-	byID  map[string]*Flow
-	faqs  []*FAQ
-	faqID map[string]*FAQ
-	index []indexed
-	vocab map[string]bool
+	flows    []*Flow
+	byID     map[string]*Flow
+	faqs     []*FAQ
+	faqID    map[string]*FAQ
+	intents  []*Intent
+	intentID map[string]*Intent
+	index    index
+}
+
+// Content is what a catalog is made of.
+type Content struct {
+	Flows   []*Flow
+	FAQs    []*FAQ
+	Intents []*Intent
+	// Answers are questions that answer an intent of the same id (the
+	// commune's hours answer xa-gio-lam-viec). They are found through
+	// their intent, never searched themselves.
+	Answers []*FAQ
 }
 
 // NewCatalog checks the flows together (ids unique, handovers lead to a flow
-// that exists) and indexes them for search. The issues include those found
-// in each flow when it was parsed only if the caller adds them; NewCatalog
-// reports the cross-flow ones.
+// that exists) and indexes them and the questions for search. The issues
+// include those found in each flow when it was parsed only if the caller
+// adds them; NewCatalog reports the cross-flow ones.
 func NewCatalog(flows []*Flow, faqs []*FAQ) (*Catalog, Issues) {
-	c := &Catalog{byID: make(map[string]*Flow, len(flows)), faqID: make(map[string]*FAQ, len(faqs))}
+	return NewCatalogOf(Content{Flows: flows, FAQs: faqs})
+}
+
+// NewCatalogOf is NewCatalog with intents and answers too. Ids are unique
+// across procedures, questions and intents, answers aside; every example
+// is understood, and one that leads elsewhere is a warning.
+func NewCatalogOf(in Content) (*Catalog, Issues) {
+	flows := in.Flows
+	c := &Catalog{byID: make(map[string]*Flow, len(flows)), faqID: map[string]*FAQ{}, intentID: map[string]*Intent{}}
 	var iss Issues
-	for _, q := range faqs {
+	answers := map[*FAQ]bool{}
+	for _, q := range in.Answers {
+		answers[q] = true
+	}
+	for _, q := range append(slices.Clone(in.FAQs), in.Answers...) {
 		if prev, dup := c.faqID[q.ID]; dup {
 			iss.add(q.File, q.pos.at("id"), "id", "duplicate question id %q (also in %s)", q.ID, prev.File)
 			continue
@@ -33,9 +57,29 @@ func NewCatalog(flows []*Flow, faqs []*FAQ) (*Catalog, Issues) {
 		c.faqID[q.ID] = q
 		c.faqs = append(c.faqs, q)
 	}
+	for _, it := range in.Intents {
+		if prev, dup := c.intentID[it.ID]; dup {
+			iss.add(it.File, it.pos.at("id"), "id", "duplicate intent id %q (also in %s)", it.ID, prev.File)
+			continue
+		}
+		if q, ok := c.faqID[it.ID]; ok && !answers[q] {
+			iss.add(it.File, it.pos.at("id"), "id", "intent id %q is also a question's (%s)", it.ID, q.File)
+			continue
+		}
+		c.intentID[it.ID] = it
+		c.intents = append(c.intents, it)
+	}
 	for _, f := range flows {
 		if prev, dup := c.byID[f.ID]; dup {
 			iss.add(f.File, f.pos.at("id"), "id", "duplicate procedure id %q (also in %s)", f.ID, prev.File)
+			continue
+		}
+		if q, ok := c.faqID[f.ID]; ok {
+			iss.add(f.File, f.pos.at("id"), "id", "procedure id %q is also a question's (%s)", f.ID, q.File)
+			continue
+		}
+		if it, ok := c.intentID[f.ID]; ok {
+			iss.add(f.File, f.pos.at("id"), "id", "procedure id %q is also an intent's (%s)", f.ID, it.File)
 			continue
 		}
 		c.byID[f.ID] = f
@@ -72,8 +116,14 @@ func NewCatalog(flows []*Flow, faqs []*FAQ) (*Catalog, Issues) {
 		}
 		return strings.Compare(a.File, b.File)
 	})
-	c.index = buildIndex(c.flows, c.faqs)
-	c.vocab = vocabulary(c.index)
+	var searched []*FAQ
+	for _, q := range c.faqs {
+		if !answers[q] {
+			searched = append(searched, q)
+		}
+	}
+	c.index = buildIndex(c.flows, searched, c.intents)
+	iss = append(iss, c.lintExamples()...)
 	return c, iss
 }
 
@@ -82,15 +132,17 @@ func NewCatalog(flows []*Flow, faqs []*FAQ) (*Catalog, Issues) {
 const FAQDir = "faq"
 
 // Load reads the procedures at the root of base (the shipped ones, named
-// baseLabel/… in issues) and its questions in FAQDir and, when override is
-// not nil, those of override (named overrideLabel/…) laid over them by id.
-// Extra questions (the commune's own, from its configuration) are added. It
-// returns every problem found; the catalog is usable only when issues.Err()
-// is nil.
-func Load(base fs.FS, baseLabel string, override fs.FS, overrideLabel string, extra ...*FAQ) (*Catalog, Issues) {
+// baseLabel/… in issues), its questions in FAQDir and its intents in
+// IntentDir and, when override is not nil, those of override (named
+// overrideLabel/…) laid over them by id. Answers (the commune's own, from
+// its configuration) answer the intents of their ids. It returns every
+// problem found; the catalog is usable only when issues.Err() is nil.
+func Load(base fs.FS, baseLabel string, override fs.FS, overrideLabel string, answers ...*FAQ) (*Catalog, Issues) {
 	flows, iss := LoadFS(base, baseLabel)
 	faqs, faqIss := loadFAQ(base, baseLabel)
 	iss = append(iss, faqIss...)
+	intents, intentIss := loadIntents(base, baseLabel)
+	iss = append(iss, intentIss...)
 	if override != nil {
 		more, moreIss := LoadFS(override, overrideLabel)
 		iss = append(iss, moreIss...)
@@ -98,9 +150,11 @@ func Load(base fs.FS, baseLabel string, override fs.FS, overrideLabel string, ex
 		moreFAQ, moreFAQIss := loadFAQ(override, overrideLabel)
 		iss = append(iss, moreFAQIss...)
 		faqs = merge(faqs, moreFAQ, func(q *FAQ) string { return q.ID })
+		moreIntents, moreIntentIss := loadIntents(override, overrideLabel)
+		iss = append(iss, moreIntentIss...)
+		intents = merge(intents, moreIntents, func(i *Intent) string { return i.ID })
 	}
-	faqs = append(faqs, extra...)
-	cat, catIss := NewCatalog(flows, faqs)
+	cat, catIss := NewCatalogOf(Content{Flows: flows, FAQs: faqs, Intents: intents, Answers: answers})
 	iss = append(iss, catIss...)
 	slices.SortStableFunc(iss, func(a, b Issue) int {
 		if c := strings.Compare(a.File, b.File); c != 0 {
@@ -119,8 +173,18 @@ func loadFAQ(fsys fs.FS, label string) ([]*FAQ, Issues) {
 	return LoadFAQFS(sub, filepath.Join(label, FAQDir))
 }
 
-// FAQs returns the questions and answers.
+// FAQs returns the questions and answers, the answers of intents among
+// them.
 func (c *Catalog) FAQs() []*FAQ { return c.faqs }
+
+// Intents returns the intents.
+func (c *Catalog) Intents() []*Intent { return c.intents }
+
+// Intent returns the intent with the given id.
+func (c *Catalog) Intent(id string) (*Intent, bool) {
+	it, ok := c.intentID[id]
+	return it, ok
+}
 
 // FAQ returns the question with the given id.
 func (c *Catalog) FAQ(id string) (*FAQ, bool) {

@@ -26,4 +26,23 @@
 //
 // What citizens type is matched without regard to diacritics, case or
 // spacing (Normalize): "dang ky khai sinh" finds "Đăng ký khai sinh".
+//
+// Catalog.Understand reads a typed message whole and tells its Class: a
+// procedure or a question (FAQ) to offer, or an Intent (procedures/intents:
+// the commune's own questions, asking for a person, greetings and thanks,
+// what the bot does not guide), or text that asks nothing (a date, a
+// number, markup, another language — told by their shape, before any
+// scoring). Scoring is hand-written and explainable (Explain): the words
+// of the message, normalised, abbreviations expanded ("ko", "sđt"),
+// variants made one ("khai sanh", "bảo hiểm y tế" = "bhyt"), typos
+// corrected against the words the catalogue holds (telex keys left in, one
+// letter off through an index of deletions, two words glued), each earn for
+// each entry the best of the ways the entry holds them — in a title,
+// keyword or example found whole and in order, next to a word they
+// neighbour there, alone in a field — times their idf among the entries, so
+// that distinctive words outweigh frequent ones; an entry's negative
+// keywords cut its score. A greeting or thanks wins only a message that says
+// nothing else; a best entry that holds little of the message and scores
+// little is not offered. Catalog.Evaluate runs an evaluation set through
+// Understand, which is what `motcua eval` reports and CI gates on.
 package flows

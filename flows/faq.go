@@ -18,7 +18,10 @@ type FAQ struct {
 	Question string   `yaml:"question"`
 	Answer   string   `yaml:"answer"`
 	Keywords []string `yaml:"keywords"`
-	Sources  []Source `yaml:"sources"`
+	// Examples and NegativeKeywords are as a procedure's.
+	Examples         []string `yaml:"examples"`
+	NegativeKeywords []string `yaml:"negative_keywords"`
+	Sources          []Source `yaml:"sources"`
 	// Related is a procedure offered after the answer, if any.
 	Related string `yaml:"related"`
 

@@ -7,7 +7,15 @@ type Flow struct {
 	Title    string   `yaml:"title"`
 	Summary  string   `yaml:"summary"`
 	Keywords []string `yaml:"keywords"`
-	Sources  []Source `yaml:"sources"`
+	// Examples are whole messages citizens send for this procedure ("vợ em
+	// mới sinh hôm kia, giờ lo giấy tờ gì cho cháu"): found like keywords,
+	// and each checked to lead here (a warning otherwise).
+	Examples []string `yaml:"examples"`
+	// NegativeKeywords are words that mean another procedure when they come
+	// with this one's: "bản sao" turns khai tử's "trích lục khai tử" into a
+	// copy of the record.
+	NegativeKeywords []string `yaml:"negative_keywords"`
+	Sources          []Source `yaml:"sources"`
 	// Order places the flow in the menu: lower first, then by file name.
 	// Flows without one come after those with one.
 	Order int `yaml:"order"`

@@ -17,6 +17,14 @@ type Match struct {
 	Score float64
 }
 
+// ID is the procedure's or the question's id.
+func (m Match) ID() string {
+	if m.FAQ != nil {
+		return m.FAQ.ID
+	}
+	return m.Flow.ID
+}
+
 // Title is what a list of matches shows: the procedure's title or the
 // question.
 func (m Match) Title() string {
@@ -24,25 +32,6 @@ func (m Match) Title() string {
 		return m.FAQ.Question
 	}
 	return m.Flow.Title
-}
-
-// indexed is the searchable text of a flow or a question, normalised once
-// at load.
-type indexed struct {
-	flow     *Flow
-	faq      *FAQ
-	phrases  []phrase // title and keywords, as whole phrases
-	title    map[string]bool
-	keywords map[string]bool
-	summary  map[string]bool
-}
-
-// phrase is a title or a keyword: all its words, which of them are
-// stopwords, and its content words (the others).
-type phrase struct {
-	all     []string
-	stop    []bool
-	content []string
 }
 
 // stopwords are words that say nothing about which procedure is meant:
@@ -56,7 +45,8 @@ type phrase struct {
 var stopwords = wordSet(`a à ạ ah anh bạn bot cần cách chỉ chị cho của đã dạ đâu đi
 	được em gì giúp giùm hỏi không là làm mình muốn nào nhé như ở ơi sao thế
 	thủ tục tôi và về với xin mà phải nhưng
-	có bị thì rồi vậy nữa sẽ mới mỗi`)
+	có bị thì rồi vậy nữa sẽ mới mỗi
+	ad admin nha nhá nhe hả hở ấy này đó luôn dùm vui lòng từ`)
 
 // foldedStopwords are the stopwords without their marks.
 var foldedStopwords = func() map[string]bool {
@@ -91,11 +81,34 @@ var variants = map[string]string{
 	"can cuoc":          "cancuoc",
 	"cccd":              "cancuoc",
 	"ban sao":           "bansao",
+	"uy ban":            "uyban", // ban: a committee, not bạn
 	"ma so":             "maso",
 	"qua doi":           "mat",
 	"tu tran":           "mat",
+	"khuat nui":         "mat",
+	"ong noi":           "ong", // grandparents are grandparents, for khai sinh and khai tử
+	"ong ngoai":         "ong",
+	"ba noi":            "ba",
+	"ba ngoai":          "ba",
+	"ta the":            "mat",
 	"sanh":              "sinh", // khai sanh (miền Nam)
 	"ki":                "ky",   // đăng kí
+	"thu 7":             "thu bay",
+	"t7":                "thu bay",
+	"cn":                "chu nhat",
+}
+
+// abbreviations are what people type for a word, rewritten to the word
+// with its marks before anything else, so that "ko" is the stopword
+// "không" and "sdt" finds "số điện thoại". Keys are normalised.
+var abbreviations = map[string]string{
+	"ko": "không", "k": "không", "kg": "không", "hok": "không", "khg": "không",
+	"dc": "được", "dk": "đăng ký", "lm": "làm", "ntn": "như thế nào",
+	"mk": "mình", "mik": "mình", "vs": "với", "j": "gì", "r": "rồi",
+	"sdt": "số điện thoại", "dt": "điện thoại", "dthoai": "điện thoại",
+	"ubnd": "ủy ban", "ub": "ủy ban", "gd": "gia đình", "bt": "biết",
+	"ck": "chồng", "vk": "vợ", "ng": "người", "tks": "cảm ơn", "thks": "cảm ơn",
+	"camon": "cảm ơn", "cmon": "cảm ơn", "oki": "ok", "oke": "ok", "okie": "ok", "okey": "ok",
 }
 
 // variantKeys are the keys of variants split into words, longest first.
@@ -126,7 +139,24 @@ type token struct {
 func (t token) scores() bool { return !t.stop && !t.weak }
 
 // tokens are the words of a text, normalised, in their canonical form.
-func tokens(s string) []token { return canonical(splitWords(s)) }
+func tokens(s string) []token { return canonical(expand(splitWords(s))) }
+
+// expand rewrites the abbreviations among the words to the words they
+// stand for.
+func expand(ts []token) []token {
+	if !slices.ContainsFunc(ts, func(t token) bool { _, ok := abbreviations[t.w]; return ok }) {
+		return ts
+	}
+	out := make([]token, 0, len(ts)+2)
+	for _, t := range ts {
+		if long, ok := abbreviations[t.w]; ok {
+			out = append(out, splitWords(long)...)
+			continue
+		}
+		out = append(out, t)
+	}
+	return out
+}
 
 // splitWords splits a text into words as Normalize does, and tells the
 // stopwords by the marks they were typed with.
@@ -195,231 +225,6 @@ func wordsAre(ts []token, ws []string) bool {
 		}
 	}
 	return true
-}
-
-// Search weights.
-const (
-	// phraseWeight is earned by each query word that a keyword phrase (or
-	// the title) covers where it appears whole: "làm giấy khai sinh", or
-	// "ông bà đi khai sinh" in "ông bà đi làm khai sinh", stopwords aside.
-	phraseWeight = 2.0
-	// stopPhraseWeight is earned by a stopword inside a phrase found with
-	// its stopwords: the "làm" of "làm giấy khai sinh" tells making one from
-	// copying one.
-	stopPhraseWeight = 0.5
-	// looseWeight is earned by each query word of a keyword whose words are
-	// all there in another order: "thẻ bảo hiểm bị mất" for "mất thẻ bảo
-	// hiểm", as Vietnamese often puts it.
-	looseWeight   = 1.5
-	titleWeight   = 1.0 // per query word in the title
-	keywordWeight = 0.8 // per query word in a keyword
-	summaryWeight = 0.3 // per query word in the summary
-	// minScore is the least score worth offering.
-	minScore = 1.0
-	// closeRatio is how near the best a match must be to be listed too.
-	closeRatio = 0.75
-)
-
-func buildIndex(flows []*Flow, faqs []*FAQ) []indexed {
-	out := make([]indexed, 0, len(flows)+len(faqs))
-	for _, f := range flows {
-		out = append(out, newIndexed(f.Title, f.Summary, f.Keywords, indexed{flow: f}))
-	}
-	for _, q := range faqs {
-		out = append(out, newIndexed(q.Question, "", q.Keywords, indexed{faq: q}))
-	}
-	return out
-}
-
-// newIndexed indexes a title (a procedure's, or a question), a summary and
-// keywords.
-func newIndexed(title, summary string, keywords []string, ix indexed) indexed {
-	ix.title, ix.keywords, ix.summary = words(title), map[string]bool{}, words(summary)
-	add := func(s string) {
-		var p phrase
-		for _, t := range tokens(s) {
-			p.all = append(p.all, t.w)
-			p.stop = append(p.stop, !t.scores())
-			if t.scores() {
-				p.content = append(p.content, t.w)
-			}
-		}
-		if len(p.content) > 0 {
-			ix.phrases = append(ix.phrases, p)
-		}
-	}
-	add(title)
-	for _, k := range keywords {
-		add(k)
-		for w := range words(k) {
-			ix.keywords[w] = true
-		}
-	}
-	return ix
-}
-
-// words are the words of s that score on their own.
-func words(s string) map[string]bool {
-	m := map[string]bool{}
-	for _, t := range tokens(s) {
-		if t.scores() {
-			m[t.w] = true
-		}
-	}
-	return m
-}
-
-// Search finds the procedures a citizen's words point to, with or without
-// diacritics: the best first, followed by those that matched nearly as well.
-// It returns nothing when no procedure matched well enough.
-//
-// Each word of the query scores at most once for the phrases (title and
-// keywords) that cover it, however many do, so that a long list of
-// overlapping keywords does not outweigh a short precise one; then again if
-// it is in the title, a keyword or the summary.
-func (c *Catalog) Search(text string) []Match {
-	q := canonical(c.correct(tokens(text)))
-	if !slices.ContainsFunc(q, token.scores) {
-		return nil
-	}
-	cov := make([]float64, len(q))
-	var out []Match
-	for _, ix := range c.index {
-		clear(cov)
-		for _, p := range ix.phrases {
-			cover(q, p, cov)
-		}
-		var score float64
-		for _, w := range cov {
-			score += w
-		}
-		for _, t := range q {
-			switch {
-			case !t.scores():
-			case ix.title[t.w]:
-				score += titleWeight
-			case ix.keywords[t.w]:
-				score += keywordWeight
-			case ix.summary[t.w]:
-				score += summaryWeight
-			}
-		}
-		if score >= minScore {
-			out = append(out, Match{Flow: ix.flow, FAQ: ix.faq, Score: score})
-		}
-	}
-	if len(out) == 0 {
-		return nil
-	}
-	slices.SortStableFunc(out, func(a, b Match) int {
-		switch {
-		case a.Score > b.Score:
-			return -1
-		case a.Score < b.Score:
-			return 1
-		}
-		return 0
-	})
-	best := out[0].Score
-	n := 1
-	for n < len(out) && out[n].Score >= closeRatio*best {
-		n++
-	}
-	return out[:n]
-}
-
-// cover raises cov, the score of each query word, where phrase p is found:
-// whole with its stopwords; whole once the query's stopwords are stepped
-// over; or, for a phrase of several content words, all of them in another
-// order.
-func cover(q []token, p phrase, cov []float64) {
-	raise := func(i int, w float64) { cov[i] = max(cov[i], w) }
-	found := false
-	for i := 0; i+len(p.all) <= len(q); i++ {
-		if !wordsAre(q[i:i+len(p.all)], p.all) {
-			continue
-		}
-		found = true
-		for j := range p.all {
-			if p.stop[j] {
-				raise(i+j, stopPhraseWeight)
-			} else {
-				raise(i+j, phraseWeight)
-			}
-		}
-	}
-	var at []int
-	for i := range q {
-		at = at[:0]
-		for k := i; k < len(q) && len(at) < len(p.content); k++ {
-			switch {
-			case q[k].w == p.content[len(at)]:
-				at = append(at, k)
-			case len(at) > 0 && !q[k].scores():
-				// step over a stopword inside the phrase
-			default:
-				k = len(q)
-			}
-		}
-		if len(at) == len(p.content) {
-			found = true
-			for _, k := range at {
-				raise(k, phraseWeight)
-			}
-		}
-	}
-	if found || len(p.content) < 2 {
-		return
-	}
-	for _, w := range p.content {
-		if !slices.ContainsFunc(q, func(t token) bool { return t.w == w && !t.stop }) {
-			return
-		}
-	}
-	for i, t := range q {
-		if !t.stop && slices.Contains(p.content, t.w) {
-			raise(i, looseWeight)
-		}
-	}
-}
-
-// vocabulary lists every word the index knows, for correcting typos.
-func vocabulary(index []indexed) map[string]bool {
-	v := map[string]bool{}
-	for _, ix := range index {
-		for _, set := range []map[string]bool{ix.title, ix.keywords, ix.summary} {
-			for w := range set {
-				v[w] = true
-			}
-		}
-	}
-	return v
-}
-
-// correct replaces a word the index does not know by the one known word a
-// single typo away ("sihn" → "sinh", "bhty" → "bhyt"). Short words, words
-// that may be stopwords and words with several such neighbours are left as
-// typed.
-func (c *Catalog) correct(ts []token) []token {
-	for i, t := range ts {
-		if len(t.w) < 4 || !t.scores() || c.vocab[t.w] {
-			continue
-		}
-		var found string
-		for w := range c.vocab {
-			if oneEdit(t.w, w) {
-				if found != "" && found != w {
-					found = ""
-					break
-				}
-				found = w
-			}
-		}
-		if found != "" {
-			ts[i] = token{w: found}
-		}
-	}
-	return ts
 }
 
 // oneEdit reports whether a and b differ by one insertion, deletion,

@@ -194,10 +194,6 @@ func TestSearchNothingForStopwordsOnly(t *testing.T) {
 }
 
 func TestCover(t *testing.T) {
-	p := func(s string) phrase {
-		ix := newIndexed("", "", []string{s}, indexed{})
-		return ix.phrases[0]
-	}
 	tests := []struct {
 		query, phrase string
 		want          []float64
@@ -205,7 +201,9 @@ func TestCover(t *testing.T) {
 		// Whole with its stopwords: the stopword earns a little.
 		{"làm giấy khai sinh cho cháu", "làm giấy khai sinh", []float64{stopPhraseWeight, phraseWeight, phraseWeight, phraseWeight, 0, 0}},
 		// Whole once the query's stopwords are stepped over.
-		{"ông bà đi làm khai sinh", "ông bà đi khai sinh", []float64{phraseWeight, phraseWeight, 0, 0, phraseWeight, phraseWeight}},
+		{"ông bà đi làm khai sinh", "ông bà đi khai sinh", []float64{phraseWeight, phraseWeight, stopPhraseWeight, 0, phraseWeight, phraseWeight}},
+		// Whole but for a stopword of the phrase: a little less.
+		{"bộ phận một cửa", "bộ phận một cửa ở đâu", []float64{contentWeight, contentWeight, contentWeight, contentWeight}},
 		// In another order ("thẻ bảo hiểm" is "the bhyt").
 		{"thẻ bảo hiểm bị mất", "mất thẻ bảo hiểm", []float64{looseWeight, looseWeight, 0, looseWeight}},
 		// A word missing: nothing.
@@ -214,10 +212,11 @@ func TestCover(t *testing.T) {
 		{"mua bhyt", "bhyt", []float64{0, phraseWeight}},
 	}
 	for _, tt := range tests {
+		ix := buildIndex(nil, []*FAQ{{ID: "x", Keywords: []string{tt.phrase}}}, nil)
 		q := tokens(tt.query)
-		cov := make([]float64, len(q))
-		cover(q, p(tt.phrase), cov)
-		if !slices.Equal(cov, tt.want) {
+		s := &scoring{ix: &ix, q: q, idf: make([]float64, len(q)), cov: make([]float64, len(q))}
+		s.cover(phraseAt{entry: 0, phrase: 0})
+		if cov := s.cov; !slices.Equal(cov, tt.want) {
 			t.Errorf("cover(%q, %q) = %v, want %v", tt.query, tt.phrase, cov, tt.want)
 		}
 	}

@@ -6,5 +6,5 @@ import "embed"
 
 // FS holds the shipped procedure files at its root.
 //
-//go:embed *.yaml faq/*.yaml
+//go:embed *.yaml faq/*.yaml intents/*.yaml
 var FS embed.FS

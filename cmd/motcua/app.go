@@ -61,7 +61,7 @@ func lint(cfg Config, dir string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return exitError(1)
 	}
-	fmt.Fprintf(stdout, "%d procedures and %d questions OK\n", len(cat.Flows()), len(cat.FAQs()))
+	fmt.Fprintf(stdout, "%d procedures, %d questions and %d intents OK\n", len(cat.Flows()), len(cat.FAQs()), len(cat.Intents()))
 	return nil
 }
 

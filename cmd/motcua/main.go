@@ -4,6 +4,7 @@
 //	motcua serve        run the bot on Telegram
 //	motcua chat         talk to the bot in this terminal
 //	motcua lint [dir]   check procedure files
+//	motcua eval FILE…   measure how well typed messages are understood
 //
 // Configuration is read from config.yaml (or -config FILE) and
 // MOTCUA_<SECTION>_<KEY> environment variables; see README.md.
@@ -46,6 +47,7 @@ Usage:
   motcua [-config FILE] serve        run the bot on Telegram (MOTCUA_TELEGRAM_TOKEN)
   motcua [-config FILE] chat         talk to the bot in this terminal, as a citizen
   motcua [-config FILE] lint [DIR]   check procedure files (the shipped ones and DIR)
+  motcua [-config FILE] eval FILE…   how well typed messages are understood (see eval -h)
 
 Configuration: config.yaml, then MOTCUA_<SECTION>_<KEY> environment variables
 (MOTCUA_REDIS_URL, MOTCUA_TELEGRAM_TOKEN, MOTCUA_LOG_LEVEL…). See README.md.
@@ -82,6 +84,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return chat(ctx, cfg, stdin, stdout, stderr)
 	case "lint":
 		return lint(cfg, fs.Arg(1), stdout, stderr)
+	case "eval":
+		return evaluate(cfg, fs.Args()[1:], stdout, stderr)
 	default:
 		fmt.Fprintf(stderr, "motcua: unknown command %q\n\n%s", cmd, usage)
 		return exitError(2)

@@ -112,7 +112,7 @@ func TestLintCommand(t *testing.T) {
 	if err := run(context.Background(), []string{"lint"}, nil, &out, &errOut, envOf(nil)); err != nil {
 		t.Fatalf("shipped procedures: %v\n%s", err, errOut.String())
 	}
-	if !strings.Contains(out.String(), "questions OK") {
+	if !strings.Contains(out.String(), "intents OK") {
 		t.Errorf("stdout %q", out.String())
 	}
 

@@ -1,0 +1,195 @@
+package bot
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/motcua/motcua/flows"
+)
+
+// understand answers text typed outside a procedure by what the catalogue
+// makes of it (flows.Catalog.Understand, the same reading `motcua eval`
+// measures): a procedure or a question to offer, the commune's own
+// information, a person, a greeting or thanks, something the bot does not
+// guide, or text that asks nothing.
+func (t *turn) understand(text string) {
+	u := t.s.eng.Catalog().Understand(text)
+	switch u.Class {
+	case flows.ClassProcedure, flows.ClassFAQ:
+		t.offer(text, u.Matches)
+	case flows.ClassCommune:
+		t.communeTopic(u.Intent)
+	case flows.ClassPerson:
+		t.person()
+	case flows.ClassSocial:
+		if u.ID == socialGreeting {
+			t.command("start", "")
+			return
+		}
+		t.say(t.s.msg.SocialThanks)
+	case flows.ClassOutOfScope:
+		t.outOfScope(text, u.Intent)
+	default:
+		t.notQuestion(text, u.ID)
+	}
+}
+
+// socialGreeting is the social intent that says hello
+// (procedures/intents); the others (thanks, goodbye) get a short reply.
+const socialGreeting = "chao"
+
+// stepTyped gives typed text to the procedure under way; if the step
+// refuses it and it asks for a person ("cho tôi gặp cán bộ"), she gets a
+// person instead of the step's hint, and the procedure waits.
+func (t *turn) stepTyped(text string) {
+	res, err := t.s.eng.Step(*t.conv.Flow, flows.Input{Text: text, Now: t.now})
+	if err != nil {
+		t.err = err
+		return
+	}
+	if res.Rejected && t.s.eng.Catalog().Understand(text).Class == flows.ClassPerson {
+		t.person()
+		return
+	}
+	t.result(res)
+}
+
+// person puts her in touch with a person: the volunteers' question when
+// the commune has volunteers; otherwise the commune's phone, desk and
+// hours when it set them; otherwise the one-stop desk and the national
+// hotline. Never "not configured" alone, and never /xa or /hoi, which
+// would say the same.
+func (t *turn) person() {
+	if t.s.vol != nil {
+		t.askVolunteer("")
+		return
+	}
+	t.say(t.contacts())
+}
+
+// contacts is how to reach a person without the bot: what the commune set
+// of its phone, address, hours and volunteers, or the one-stop desk and
+// the national hotline.
+func (t *turn) contacts() string {
+	var lines []string
+	for _, id := range []string{communePhone, communeAddress, communeHours, communeVolunteers} {
+		if q, ok := t.s.eng.Catalog().FAQ(id); ok {
+			lines = append(lines, "• "+q.Answer)
+		}
+	}
+	if len(lines) == 0 {
+		return t.s.msg.PersonNone
+	}
+	return t.s.msg.PersonContacts + "\n" + strings.Join(lines, "\n")
+}
+
+// The commune's questions (bot/commune.yaml) that tell how to reach people.
+const (
+	communePhone      = "xa-dien-thoai"
+	communeAddress    = "xa-dia-chi"
+	communeHours      = "xa-gio-lam-viec"
+	communeVolunteers = "xa-to-cong-nghe-so"
+)
+
+// communeTopic answers a question about the commune itself: from the
+// commune's configuration (an answer with the intent's id), or, when the
+// commune has not set it, says so, where to ask, and what it did set.
+func (t *turn) communeTopic(it *flows.Intent) {
+	if q, ok := t.s.eng.Catalog().FAQ(it.ID); ok {
+		t.answer(q)
+		return
+	}
+	t.say(flows.Fill(t.s.msg.CommuneMissing, "topic", it.Title))
+	for _, q := range t.s.eng.Catalog().FAQs() {
+		if strings.HasPrefix(q.ID, communePrefix) {
+			t.commune() // what the commune did set
+			return
+		}
+	}
+}
+
+// outOfScope says the bot does not guide what she asked, and where to ask;
+// the volunteers may take it as a question. When nothing the bot knows
+// matched at all, she gets the list of procedures too.
+func (t *turn) outOfScope(text string, it *flows.Intent) {
+	if it == nil {
+		t.offer(text, nil)
+		return
+	}
+	m := Message{Text: flows.Fill(t.s.msg.OutOfScope, "topic", it.Title)}
+	t.conv.Menu = nil
+	if t.s.vol != nil {
+		t.conv.Question = text
+		t.conv.Menu = append(t.conv.Menu, askTyped)
+		m.Buttons = append(m.Buttons, t.button(t.s.msg.AskVolunteer, actMenu, "0"))
+	}
+	m.Buttons = append(m.Buttons, t.otherProcedures())
+	t.out = append(t.out, m)
+}
+
+// notQuestion answers text that asks nothing, by what it is; a foreign
+// language gets, in Vietnamese, that the bot reads only Vietnamese, and
+// how to reach a person.
+func (t *turn) notQuestion(text, kind string) {
+	switch kind {
+	case flows.NotQuestionDate:
+		t.say(t.s.msg.NotQuestionDate)
+	case flows.NotQuestionNumber:
+		t.say(t.s.msg.NotQuestionNumber)
+	case flows.NotQuestionForeign:
+		m := Message{Text: t.s.msg.NotQuestionForeign}
+		if t.s.vol != nil {
+			t.conv.Question = text
+			t.conv.Menu = []string{askTyped}
+			m.Buttons = []Button{t.button(t.s.msg.AskVolunteer, actMenu, "0")}
+		} else {
+			m.Text += "\n\n" + t.contacts()
+		}
+		t.out = append(t.out, m)
+	default:
+		t.say(t.s.msg.NotQuestionText)
+	}
+}
+
+// offer lists the procedures and questions found for what she typed: one
+// is offered with its summary (a question is answered), several are
+// listed, none shows every procedure and, when the commune has
+// volunteers, a way to ask them.
+func (t *turn) offer(text string, found []flows.Match) {
+	switch len(found) {
+	case 0:
+		t.menu(flows.Fill(t.s.msg.SearchNone, "text", cut(text, maxEcho)))
+		if t.s.vol != nil {
+			// What found nothing may be a question for a person.
+			t.conv.Question = text
+			t.conv.Menu = append(t.conv.Menu, askTyped)
+			last := &t.out[len(t.out)-1]
+			last.Buttons = append(last.Buttons, t.button(t.s.msg.AskVolunteer, actMenu, strconv.Itoa(len(t.conv.Menu)-1)))
+		}
+		return
+	case 1:
+		if q := found[0].FAQ; q != nil {
+			t.answer(q)
+			return
+		}
+		f := found[0].Flow
+		t.conv.Menu = []string{f.ID}
+		t.out = append(t.out, Message{
+			Text:    flows.Fill(t.s.msg.SearchFound, "title", f.Title, "summary", f.Summary),
+			Buttons: []Button{t.button(f.Title, actMenu, "0"), t.otherProcedures()},
+		})
+		return
+	}
+	m := Message{Text: t.s.msg.SearchMore}
+	t.conv.Menu = nil
+	for i, x := range found {
+		if x.FAQ != nil {
+			t.conv.Menu = append(t.conv.Menu, faqPrefix+x.FAQ.ID)
+		} else {
+			t.conv.Menu = append(t.conv.Menu, x.Flow.ID)
+		}
+		m.Buttons = append(m.Buttons, t.button(x.Title(), actMenu, strconv.Itoa(i)))
+	}
+	m.Buttons = append(m.Buttons, t.otherProcedures())
+	t.out = append(t.out, m)
+}

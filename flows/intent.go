@@ -1,0 +1,124 @@
+package flows
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"path/filepath"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Class is what a message asks for, once understood: what the bot does
+// with it.
+type Class string
+
+// Classes.
+const (
+	ClassProcedure  Class = "procedure"    // offer or start a procedure
+	ClassFAQ        Class = "faq"          // answer a question
+	ClassCommune    Class = "commune"      // the commune's own information: hours, address, phone, notices
+	ClassPerson     Class = "person"       // she asks for a person
+	ClassSocial     Class = "social"       // hello, thanks, goodbye, and nothing else
+	ClassOutOfScope Class = "out-of-scope" // something the bot does not guide, or nothing it knows
+	// ClassNotQuestion is text that asks nothing: a bare date or number,
+	// markup, a link, a foreign language, only punctuation.
+	ClassNotQuestion Class = "not-question"
+)
+
+// intentClasses are the classes an intent may have.
+var intentClasses = []Class{ClassCommune, ClassPerson, ClassSocial, ClassOutOfScope}
+
+// Intent is something a message may mean besides a procedure or a
+// question: asking for a person, the commune's hours, thanks, a procedure
+// the bot does not guide. It is found by its keywords and examples like a
+// procedure, and has a class; the bot words the reply.
+type Intent struct {
+	ID string `yaml:"id"`
+	// Kind is its class: commune, person, social or out-of-scope.
+	Kind Class `yaml:"kind"`
+	// Title names the intent to people: an out-of-scope reply names it
+	// ("đất đai, sổ đỏ").
+	Title            string   `yaml:"title"`
+	Keywords         []string `yaml:"keywords"`
+	Examples         []string `yaml:"examples"`
+	NegativeKeywords []string `yaml:"negative_keywords"`
+
+	// File is where the intent was read from.
+	File string `yaml:"-"`
+	pos  positions
+}
+
+// IntentDir is the directory, beside the procedures, of the intents.
+const IntentDir = "intents"
+
+type intentFile struct {
+	Entries []*Intent `yaml:"entries"`
+}
+
+// ParseIntents decodes a file of intents, reporting every problem.
+func ParseIntents(file string, data []byte) ([]*Intent, Issues) {
+	var root yaml.Node
+	if err := yaml.NewDecoder(bytes.NewReader(data)).Decode(&root); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, Issues{{File: file, Msg: "the file is empty"}}
+		}
+		line, msg := splitYAMLLine(strings.TrimPrefix(err.Error(), "yaml: "))
+		return nil, Issues{{File: file, Line: line, Msg: msg}}
+	}
+	var f intentFile
+	iss := decodeStrict(&root, &f, file)
+	var out []*Intent
+	for i, in := range f.Entries {
+		field := fmt.Sprintf("entries[%d]", i)
+		if in == nil {
+			iss.add(file, 0, field, "an empty entry: remove the lone '-'")
+			continue
+		}
+		in.File = file
+		switch {
+		case in.ID == "":
+			iss.add(file, in.pos.line, field+".id", "missing: a short id such as gap-nguoi")
+		case !flowIDPattern.MatchString(in.ID):
+			iss.add(file, in.pos.at("id"), field+".id", "%q must be lower-case letters a-z, digits and '-'", in.ID)
+		}
+		known := false
+		for _, r := range intentClasses {
+			known = known || in.Kind == r
+		}
+		if !known {
+			iss.add(file, in.pos.at("kind"), field+".kind", "%q is not one of commune, person, social, out-of-scope", in.Kind)
+		}
+		if strings.TrimSpace(in.Title) == "" {
+			iss.add(file, in.pos.line, field+".title", "missing: what the intent is, in a few words")
+		}
+		if len(in.Keywords)+len(in.Examples) == 0 {
+			iss.add(file, in.pos.line, field+".keywords", "missing: the words that find this intent")
+		}
+		out = append(out, in)
+	}
+	return out, iss
+}
+
+// LoadIntentFS reads every *.yaml file at the root of fsys as intents;
+// issues name files label/name.
+func LoadIntentFS(fsys fs.FS, label string) ([]*Intent, Issues) {
+	var out []*Intent
+	iss := eachYAML(fsys, label, func(file string, data []byte) Issues {
+		is, ii := ParseIntents(file, data)
+		out = append(out, is...)
+		return ii
+	})
+	return out, iss
+}
+
+func loadIntents(fsys fs.FS, label string) ([]*Intent, Issues) {
+	sub, err := fs.Sub(fsys, IntentDir)
+	if err != nil {
+		return nil, Issues{{File: label, Msg: fmt.Sprintf("cannot read %s: %v", IntentDir, err)}}
+	}
+	return LoadIntentFS(sub, filepath.Join(label, IntentDir))
+}

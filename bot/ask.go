@@ -8,8 +8,58 @@ import (
 	"github.com/motcua/motcua/tickets"
 )
 
-// Pending questions of asking a volunteer.
+// volunteerRoom is the questions to the commune's volunteers, as the bot
+// relays them: a citizen's /hoi (or "🙋 Hỏi tình nguyện viên", or the
+// offer when nothing was found), what will be shared and her
+// confirmation; a volunteer's claim ("✋ Nhận" in the group, or /nhan),
+// his answer from his private chat or by replying to the post, her
+// follow-ups; /phieu, /moi and /thamgia. What is stored is Volunteers'
+// (volunteers.go). Its part of the conversation is askState.
+type volunteerRoom struct{}
+
+// askState is the volunteers' part of the conversation.
+type askState struct {
+	// Ticket is her question to the volunteers under way: her free text
+	// goes to it.
+	Ticket string `json:"q,omitempty"`
+	// Serving is the ticket a volunteer holds: his free text answers it.
+	Serving string `json:"sv,omitempty"`
+	// Question is what she typed to ask, awaiting her confirmation.
+	Question string `json:"qt,omitempty"`
+}
+
+func (s askState) empty() bool { return s.Ticket == "" && s.Serving == "" && s.Question == "" }
+
+// The volunteers' question: the citizen's question, to type.
 const pendingAsk = "ask"
+
+func (volunteerRoom) register(r *router) {
+	v := volunteerRoom{}
+	r.command(v.ask, "hoi")
+	r.command(v.invite, "moi")
+	r.command(v.join, "thamgia")
+	r.command(v.tickets, "phieu")
+	r.action(func(t *turn, _ string) { v.ask(t, "") }, actAsk)
+	r.item(ticketButton, v.press)
+	r.entry(askSend, func(t *turn, _ string) { v.send(t) })
+	r.entry(askCancel, func(t *turn, _ string) {
+		t.conv.Question, t.conv.Menu = "", nil
+		t.say(t.s.msg.TicketNotSent)
+	})
+	r.entry(askTyped, func(t *turn, _ string) { v.ask(t, t.conv.Question) })
+	r.wait(pendingAsk, func(t *turn, _, text string) bool {
+		v.confirm(t, text)
+		return true
+	})
+	r.open = append(r.open, v.relayed)
+	r.groups = append(r.groups, v.group)
+	r.actor("ticket_", func(s *Service) Effects {
+		if s.vol == nil {
+			return nil
+		}
+		return s.vol
+	}, true)
+}
 
 // Menu entries of the confirmation before a question is sent.
 const (
@@ -18,10 +68,10 @@ const (
 	askTyped  = "ask:typed" // ask what she typed, which search did not find
 )
 
-// askVolunteer starts a question to the volunteers: the question now, or a
+// ask starts a question to the volunteers: the question now, or a
 // request to type it. Without volunteers, she is told how to reach a
 // person otherwise.
-func (t *turn) askVolunteer(question string) {
+func (v volunteerRoom) ask(t *turn, question string) {
 	if t.s.vol == nil {
 		t.say(t.contacts()) // a person all the same
 		return
@@ -31,21 +81,21 @@ func (t *turn) askVolunteer(question string) {
 		return
 	}
 	if strings.TrimSpace(question) == "" {
-		t.conv.Pending = pendingAsk
+		t.wait(pendingAsk, "")
 		t.say(t.s.msg.TicketTypeQuestion)
 		return
 	}
-	t.confirmAsk(question)
+	v.confirm(t, question)
 }
 
-// confirmAsk shows what will be shared and asks to send it.
-func (t *turn) confirmAsk(question string) {
+// confirm shows what will be shared and asks to send it.
+func (v volunteerRoom) confirm(t *turn, question string) {
 	if r := []rune(strings.TrimSpace(question)); len(r) > 1000 {
 		question = string(r[:1000])
 	}
 	t.conv.Pending, t.conv.Question = "", strings.TrimSpace(question)
 	where := t.s.msg.TicketNowhere
-	if flow, step := t.where(); flow != "" {
+	if flow, step := flowStep(t); flow != "" {
 		where = describeWhere(t.s.eng.Catalog(), t.s.msg, flow, step)
 	}
 	t.conv.Menu = []string{askSend, askCancel}
@@ -58,41 +108,24 @@ func (t *turn) confirmAsk(question string) {
 	})
 }
 
-// confirmingAsk answers the confirmation by a typed "1" (send) or "2",
-// even in the middle of a procedure, whose question waits meanwhile.
-func (t *turn) confirmingAsk(text string) bool {
-	if len(t.conv.Menu) != 2 || t.conv.Menu[0] != askSend {
-		return false
-	}
-	switch strings.TrimSpace(text) {
-	case "1":
-		t.sendAsk()
-	case "2":
-		t.offered(askCancel)
-	default:
-		return false
-	}
-	return true
-}
-
-// sendAsk creates the ticket, after the update is saved.
-func (t *turn) sendAsk() {
+// send creates the ticket, after the update is saved.
+func (volunteerRoom) send(t *turn) {
 	if t.conv.Question == "" {
 		t.say(t.s.msg.StaleButton)
 		return
 	}
 	id := tickets.NewID()
-	flow, step := t.where()
+	flow, step := flowStep(t)
 	t.count(stats.Asked)
-	t.effects = append(t.effects, flows.Effect{Action: effectAsk, Args: map[string]string{
+	t.act(effectAsk, map[string]string{
 		"id": id, "question": t.conv.Question, "flow": flow, "step": step, "name": t.name(),
-	}})
+	})
 	t.conv.Ticket, t.conv.Question, t.conv.Menu = id, "", nil
 	t.say(flows.Fill(t.s.msg.TicketSent, "id", id))
 }
 
-// where is the procedure and step she is on (ids), if any.
-func (t *turn) where() (flow, step string) {
+// flowStep is the procedure and step she is on (ids), if any.
+func flowStep(t *turn) (flow, step string) {
 	if t.conv.Flow == nil {
 		return "", ""
 	}
@@ -121,90 +154,99 @@ func firstLine(s string) string {
 	return line
 }
 
-// name is how she appears to the volunteers.
-func (t *turn) name() string {
-	if n := strings.TrimSpace(t.u.From.Name); n != "" {
-		return n
-	}
-	return t.s.msg.TicketNoName
-}
-
-// ticketPress handles a ticket's button in a private chat.
-func (t *turn) ticketPress(id, what string) {
+// press handles a ticket's button in a private chat, or its number.
+func (volunteerRoom) press(t *turn, id, what string) {
 	user := t.user()
 	switch what {
 	case tkClaim:
-		t.effects = append(t.effects, flows.Effect{Action: effectClaim, Args: map[string]string{"id": id, "user": user, "name": t.name()}})
+		t.act(effectClaim, map[string]string{"id": id, "user": user, "name": t.name()})
 	case tkClose:
 		if t.conv.Ticket == id {
 			t.conv.Ticket = ""
 		}
-		t.effects = append(t.effects, flows.Effect{Action: effectClose, Args: map[string]string{"id": id, "user": user}})
+		t.act(effectClose, map[string]string{"id": id, "user": user})
 	case tkRelease:
-		t.effects = append(t.effects, flows.Effect{Action: effectRelease, Args: map[string]string{"id": id, "user": user}})
+		t.act(effectRelease, map[string]string{"id": id, "user": user})
 	case tkStaff:
-		t.effects = append(t.effects, flows.Effect{Action: effectStaff, Args: map[string]string{"id": id, "user": user}})
+		t.act(effectStaff, map[string]string{"id": id, "user": user})
 	default:
 		t.say(t.s.msg.StaleButton)
 	}
 }
 
-// user is who sent the update: a private chat's id is its user's.
-func (t *turn) user() string { return userOf(t.u) }
-
-// userOf names who sent an update: the user, or the chat for channels
-// that do not say (the terminal).
-func userOf(u Update) string {
-	if u.From.ID != "" {
-		return u.From.ID
-	}
-	return u.Chat.ID
-}
-
 // relayed sends free text to the ticket under way, when there is one: a
 // volunteer's answer, or the citizen's follow-up. It reports whether it did.
-func (t *turn) relayed(text string) bool {
+func (v volunteerRoom) relayed(t *turn, text string) bool {
 	if t.s.vol == nil {
 		return false
 	}
 	switch {
 	case t.conv.Serving != "":
-		t.effects = append(t.effects, flows.Effect{Action: effectAnswer, Args: map[string]string{"id": t.conv.Serving, "user": t.user(), "text": text}})
+		t.act(effectAnswer, map[string]string{"id": t.conv.Serving, "user": t.user(), "text": text})
 		t.say(t.s.msg.TicketRelayed)
 		return true
 	case t.conv.Ticket != "":
 		switch flows.Normalize(text) {
 		case "da ro cam on", "da ro", "cam on", "xong roi cam on":
-			t.ticketPress(t.conv.Ticket, tkClose)
+			v.press(t, t.conv.Ticket, tkClose)
 			return true
 		}
-		t.effects = append(t.effects, flows.Effect{Action: effectFollowUp, Args: map[string]string{"id": t.conv.Ticket, "text": text}})
+		t.act(effectFollowUp, map[string]string{"id": t.conv.Ticket, "text": text})
 		t.say(t.s.msg.TicketRelayed)
 		return true
 	}
 	return false
 }
 
-// groupTicket handles, in the volunteers' group, a press of "Nhận" and a
+// group handles, in the volunteers' group, a press of "Nhận" and a
 // reply to a ticket's post. It reports whether the update was one.
-func (t *turn) groupTicket() bool {
+func (volunteerRoom) group(t *turn) bool {
 	if t.s.vol == nil {
 		return false
 	}
 	if id, what, ok := parseTicketData(t.u.Data); ok && what == tkClaim {
-		t.effects = append(t.effects, flows.Effect{Action: effectClaim, Args: map[string]string{"id": id, "user": t.user(), "name": t.name()}})
+		t.act(effectClaim, map[string]string{"id": id, "user": t.user(), "name": t.name()})
 		return true
 	}
 	// "/nhan 7KQ2M4XA": a claim typed, where there are no buttons (Zalo).
 	if cmd, arg, ok := command(strings.TrimSpace(t.u.Text)); ok && cmd == "nhan" {
 		if id, ok := ticketIn("#" + strings.ToUpper(strings.TrimPrefix(arg, "#"))); ok {
-			t.effects = append(t.effects, flows.Effect{Action: effectClaim, Args: map[string]string{"id": id, "user": t.user(), "name": t.name()}})
+			t.act(effectClaim, map[string]string{"id": id, "user": t.user(), "name": t.name()})
 			return true
 		}
 	}
 	if id, ok := ticketIn(t.u.ReplyTo); ok && strings.TrimSpace(t.u.Text) != "" {
-		t.effects = append(t.effects, flows.Effect{Action: effectAnswer, Args: map[string]string{"id": id, "user": t.user(), "text": strings.TrimSpace(t.u.Text)}})
+		t.act(effectAnswer, map[string]string{"id": id, "user": t.user(), "text": strings.TrimSpace(t.u.Text)})
 		return true
 	}
 	return false
+}
+
+// invite makes a one-time code for a role (/moi); the staff check is in
+// the effect.
+func (volunteerRoom) invite(t *turn, role string) {
+	if t.s.vol == nil {
+		t.say(t.s.msg.TicketOff)
+		return
+	}
+	t.act(effectInvite, map[string]string{"user": t.user(), "role": role})
+}
+
+// join takes a role with a code (/thamgia); the code is checked, and the
+// tries counted, in the effect.
+func (volunteerRoom) join(t *turn, code string) {
+	if t.s.vol == nil {
+		t.say(t.s.msg.TicketOff)
+		return
+	}
+	t.act(effectJoin, map[string]string{"user": t.user(), "code": code})
+}
+
+// tickets lists the open questions (/phieu).
+func (volunteerRoom) tickets(t *turn, _ string) {
+	if t.s.vol == nil {
+		t.say(t.s.msg.TicketOff)
+		return
+	}
+	t.act(effectList, map[string]string{"user": t.user()})
 }

@@ -105,3 +105,45 @@ func (c Commune) FAQ() ([]*flows.FAQ, error) {
 	}
 	return out, nil
 }
+
+// communeRoom is the commune's desk as the bot shows it: /xa, the
+// commune's own information from its configuration, and /trogiup, the
+// help (staff read their commands after everyone's). It keeps nothing in
+// the conversation.
+type communeRoom struct{}
+
+// communePrefix starts the ids of the questions made from the commune's
+// configuration (bot/commune.yaml).
+const communePrefix = "xa-"
+
+func (communeRoom) register(r *router) {
+	c := communeRoom{}
+	r.command(func(t *turn, _ string) { c.card(t) }, "xa")
+	r.command(c.help, "trogiup", "help")
+	r.actor(effectStaffHelp, community, false)
+	r.quiet[effectStaffHelp] = true
+}
+
+// card shows everything the commune's configuration tells: its questions
+// (ids "xa-…") answered one after the other.
+func (communeRoom) card(t *turn) {
+	var parts []string
+	for _, q := range t.s.eng.Catalog().FAQs() {
+		if strings.HasPrefix(q.ID, communePrefix) {
+			parts = append(parts, q.Answer)
+		}
+	}
+	if len(parts) == 0 {
+		t.say(t.s.msg.CommuneNone)
+		return
+	}
+	t.say(strings.Join(parts, "\n\n"))
+}
+
+func (communeRoom) help(t *turn, _ string) {
+	t.say(t.s.msg.Help)
+	if t.s.com != nil {
+		// Staff read their own commands after everyone's.
+		t.act(effectStaffHelp, map[string]string{"user": t.user()})
+	}
+}

@@ -5,43 +5,30 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-
-	"github.com/motcua/motcua/flows"
 )
 
-// conversation is what the bot keeps about one chat between two messages.
+// conversation is what the bot keeps about one chat between two messages:
+// what the router needs — the turn, the last numbered list, the question
+// waiting for an answer — and each room's own part, embedded so that the
+// record keeps the short keys it always had ("s", "q", "nd"…): a record
+// written before the rooms reads the same.
 type conversation struct {
 	// Turn counts the messages with buttons the bot sent; a button carries
 	// the turn it was sent at and is stale once the turn moved on.
 	Turn int `json:"n"`
-	// Flow is the procedure under way, if any.
-	Flow *flows.State `json:"s,omitempty"`
-	// Menu lists the entries last offered as numbered choices, so that a
-	// typed "2" acts as the second button: a procedure id, or "" for the
-	// list of all procedures.
+	// Menu lists what the lines of the last numbered list shown stand
+	// for, so that a typed "2" acts as the second line: entries the
+	// router gives to a room by their prefix (router.chose).
 	Menu []string `json:"m,omitempty"`
-	// Pending is a question of the bot's own awaiting an answer.
+	// Pending is the question a room asked, awaiting an answer:
+	// "<kind>" or "<kind>:<arg>" (turn.wait).
 	Pending string `json:"p,omitempty"`
-	// Kept is what outlives a procedure — the ticks of a tasks list — by
-	// "flow/name", so the next time starts where she left off.
-	Kept map[string]string `json:"k,omitempty"`
-	// Ticket is her question to the volunteers under way: her free text
-	// goes to it.
-	Ticket string `json:"q,omitempty"`
-	// Serving is the ticket a volunteer holds: her free text answers it.
-	Serving string `json:"sv,omitempty"`
-	// Question is what she typed to ask, awaiting her confirmation.
-	Question string `json:"qt,omitempty"`
-	// Day is the day (yyyy-mm-dd) she was last recorded as seen.
-	Day string `json:"d,omitempty"`
-	// VillageAsked is set once the bot asked her village.
-	VillageAsked bool `json:"va,omitempty"`
-	// Draft is a notice staff are writing.
-	Draft *draft `json:"nd,omitempty"`
-}
 
-// Pending questions.
-const pendingErase = "erase"
+	procState   // procedures: the one under way, ticks kept
+	askState    // volunteers: her question, or the one he holds
+	visitState  // villages: her day, whether her village was asked
+	noticeState // staff notices: the draft
+}
 
 func decodeConversation(data []byte) (conversation, error) {
 	var c conversation
@@ -54,8 +41,9 @@ func decodeConversation(data []byte) (conversation, error) {
 	return c, nil
 }
 
+// encode is the record of c; nil when there is nothing to keep.
 func (c conversation) encode() ([]byte, error) {
-	if c.Flow == nil && c.Menu == nil && c.Pending == "" && c.Turn == 0 && c.Kept == nil && c.Ticket == "" && c.Serving == "" && c.Question == "" && c.Day == "" && !c.VillageAsked && c.Draft == nil {
+	if c.Turn == 0 && c.Menu == nil && c.Pending == "" && c.procState.empty() && c.askState.empty() && c.visitState.empty() && c.noticeState.empty() {
 		return nil, nil
 	}
 	return json.Marshal(c)

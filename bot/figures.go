@@ -61,13 +61,20 @@ type DayFigure struct {
 // names of the series (active, started, done, questions) and the days.
 type ChartDrawer func(title string, series []string, days []DayFigure) ([]byte, error)
 
-// figures asks for /thongke; the staff check is in the effect.
-func (t *turn) figures() {
-	if t.s.com == nil || t.s.com.Figures == nil {
-		t.say(t.s.com.textsOr().FiguresFailed)
-		return
-	}
-	t.effects = append(t.effects, flows.Effect{Action: effectFigures, Args: map[string]string{"user": t.user()}})
+// figureRoom is /thongke: the figures of use of the last 30 days, in
+// words and as a chart, for staff (checked in the effect). It keeps
+// nothing in the conversation.
+type figureRoom struct{}
+
+func (figureRoom) register(r *router) {
+	r.command(func(t *turn, _ string) {
+		if t.s.com == nil || t.s.com.Figures == nil {
+			t.say(t.s.com.textsOr().FiguresFailed)
+			return
+		}
+		t.act(effectFigures, map[string]string{"user": t.user()})
+	}, "thongke")
+	r.actor(effectFigures, community, false)
 }
 
 // applyFigures answers /thongke: the figures in words, and the chart.

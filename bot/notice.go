@@ -143,28 +143,109 @@ const (
 // option is a choice of a dialogue step: its label and its menu entry.
 type option struct{ label, entry string }
 
-// beginNotice starts /thongbao for staff; the staff check was made, and a
-// refusal logged, before the update (Handle), since the turn does no I/O.
-func (t *turn) beginNotice() {
+// noticeRoom is the commune staff's notices: /thongbao's dialogue (who,
+// the text or a photo, urgent or not, now or later, the preview with its
+// count, confirm), /dsthongbao, /huythongbao and the "⏹ Dừng gửi" of a
+// progress message. Sending is the notices worker's (package notices);
+// the effects are carried out by the Community, which checks again that
+// she is staff. Its part of the conversation is noticeState.
+type noticeRoom struct{}
+
+// noticeState is the notices' part of the conversation.
+type noticeState struct {
+	// Draft is a notice staff are writing.
+	Draft *draft `json:"nd,omitempty"`
+}
+
+func (s noticeState) empty() bool { return s.Draft == nil }
+
+// readStaff names whether she is staff, read before /thongbao.
+const readStaff = "staff"
+
+func (noticeRoom) register(r *router) {
+	n := noticeRoom{}
+	r.command(func(t *turn, _ string) { n.begin(t) }, "thongbao")
+	r.command(n.stop, "huythongbao")
+	r.command(func(t *turn, _ string) { n.list(t) }, "dsthongbao")
+	r.item(noticeButton, func(t *turn, id, what string) {
+		if what != ntCancel {
+			t.say(t.s.msg.StaleButton)
+			return
+		}
+		n.stop(t, id)
+	})
+	r.entry(noticePrefix, func(t *turn, entry string) {
+		if t.s.com == nil {
+			return
+		}
+		n.choose(t, entry)
+	})
+	r.wait(pendingNotice, func(t *turn, _, text string) bool {
+		if t.conv.Draft == nil || t.s.com == nil {
+			t.conv.Pending = ""
+			return false
+		}
+		switch flows.Normalize(text) {
+		case "huy", "huy bo", "thoat":
+			r.doCancel(t)
+		case "quay lai", "tro lai":
+			r.doBack(t)
+		default:
+			n.typed(t, text)
+		}
+		return true
+	})
+	r.photoWaits[pendingNotice] = true
+	r.actor("notice_", community, false)
+	r.cancel = append(r.cancel, func(t *turn) bool {
+		if t.conv.Draft == nil {
+			return false
+		}
+		n.end(t)
+		t.say(t.s.com.Texts.NoticeDiscarded)
+		return true
+	})
+	r.back = append(r.back, func(t *turn) bool {
+		if t.conv.Draft == nil {
+			return false
+		}
+		n.back(t)
+		return true
+	})
+	r.prereads = append(r.prereads, preread{
+		name: readStaff,
+		wants: func(s *Service, u Update) bool {
+			return s.com != nil && s.com.Notices != nil && u.Chat.Private && isCommand(u.Text, "thongbao")
+		},
+		read: func(ctx context.Context, s *Service, u Update) (any, error) {
+			return s.com.isStaff(ctx, userOf(u), "notice", u.Chat.ID)
+		},
+	})
+}
+
+// begin starts /thongbao for staff; the staff check was made, and a
+// refusal logged, before the update (a preread), since the turn does no
+// I/O.
+func (n noticeRoom) begin(t *turn) {
 	c := t.s.com
 	if c == nil || c.Notices == nil {
 		t.say(t.s.com.textsOr().NoticeOff)
 		return
 	}
-	if !t.staff {
+	if staff, _ := t.read[readStaff].(bool); !staff {
 		t.say(c.Texts.NoticeNotStaff) // the refusal was logged with the check
 		return
 	}
 	t.quit()
-	t.conv.Pending = pendingNotice
+	t.wait(pendingNotice, "")
 	t.conv.Draft = &draft{Step: stepAudience}
-	t.noticeAsk()
+	n.askStep(t)
 }
 
 const pendingNotice = "notice"
 
 // noticeOptions are the choices of the draft's step.
-func (t *turn) noticeOptions() []option {
+func (n noticeRoom) options(t *turn) []option {
 	ct := t.s.com.Texts
 	d := t.conv.Draft
 	switch d.Step {
@@ -195,7 +276,7 @@ func (t *turn) noticeOptions() []option {
 }
 
 // noticeAsk asks the draft's step.
-func (t *turn) noticeAsk() {
+func (n noticeRoom) askStep(t *turn) {
 	ct := t.s.com.Texts
 	d := t.conv.Draft
 	var text string
@@ -219,12 +300,12 @@ func (t *turn) noticeAsk() {
 	case stepTime:
 		text = ct.NoticeAskTime
 	case stepConfirm:
-		t.noticePreview()
+		n.preview(t)
 		return
 	}
 	m := Message{Text: text, Hint: t.s.msg.TypedHintInput}
 	t.conv.Menu = nil
-	for _, o := range t.noticeOptions() {
+	for _, o := range n.options(t) {
 		t.conv.Menu = append(t.conv.Menu, noticePrefix+o.entry)
 		m.Buttons = append(m.Buttons, t.button(o.label, actMenu, strconv.Itoa(len(t.conv.Menu)-1)))
 	}
@@ -237,19 +318,19 @@ func (t *turn) noticeAsk() {
 
 // noticePreview asks the desk to count the recipients; the preview and
 // its two buttons come back from the effect.
-func (t *turn) noticePreview() {
+func (n noticeRoom) preview(t *turn) {
 	t.conv.Menu = []string{noticePrefix + "ok", noticePrefix + "no"}
-	d := t.noticeDraft()
+	d := n.draftOf(t)
 	raw, _ := json.Marshal(d) // a struct of strings and a time: cannot fail
-	t.effects = append(t.effects, flows.Effect{Action: effectPreview, Args: map[string]string{
+	t.act(effectPreview, map[string]string{
 		"draft": string(raw),
 		"ok":    buttonData(t.turnNo(), actMenu, "0"),
 		"no":    buttonData(t.turnNo(), actMenu, "1"),
-	}})
+	})
 }
 
 // noticeDraft is the draft as the desk takes it.
-func (t *turn) noticeDraft() NoticeDraft {
+func (n noticeRoom) draftOf(t *turn) NoticeDraft {
 	d := t.conv.Draft
 	nd := NoticeDraft{
 		Author: t.u.Chat.ID, AuthorName: t.u.From.Name, Audience: d.Audience,
@@ -262,7 +343,7 @@ func (t *turn) noticeDraft() NoticeDraft {
 }
 
 // noticeChoice acts on a choice of the dialogue, pressed or typed.
-func (t *turn) noticeChoice(entry string) {
+func (n noticeRoom) choose(t *turn, entry string) {
 	d := t.conv.Draft
 	if d == nil {
 		t.say(t.s.msg.StaleButton)
@@ -299,26 +380,26 @@ func (t *turn) noticeChoice(entry string) {
 			d.Step = stepTime
 		}
 	case d.Step == stepConfirm && kind == "ok":
-		nd := t.noticeDraft()
+		nd := n.draftOf(t)
 		nd.Key = t.u.ID // a repeat of this confirmation queues nothing new
 		raw, _ := json.Marshal(nd)
-		t.effects = append(t.effects, flows.Effect{Action: effectSend, Args: map[string]string{"draft": string(raw), "user": t.user()}})
-		t.endNotice()
+		t.act(effectSend, map[string]string{"draft": string(raw), "user": t.user()})
+		n.end(t)
 		return
 	case d.Step == stepConfirm && kind == "no":
-		t.endNotice()
+		n.end(t)
 		t.say(t.s.com.Texts.NoticeDiscarded)
 		return
 	default:
 		t.say(t.s.msg.StaleButton)
 		return
 	}
-	t.noticeAsk()
+	n.askStep(t)
 }
 
 // noticeTyped reads what staff typed (or the photo they sent) at the
 // draft's step.
-func (t *turn) noticeTyped(text string) {
+func (n noticeRoom) typed(t *turn, text string) {
 	ct := t.s.com.Texts
 	d := t.conv.Draft
 	switch d.Step {
@@ -327,7 +408,7 @@ func (t *turn) noticeTyped(text string) {
 			d.Photo = t.u.Photo
 		}
 		if text == "" {
-			t.noticeAsk()
+			n.askStep(t)
 			return
 		}
 		if n := utf8.RuneCountInString(text); n > maxNotice {
@@ -336,7 +417,7 @@ func (t *turn) noticeTyped(text string) {
 		}
 		d.Text = text
 		d.Step = stepUrgent
-		t.noticeAsk()
+		n.askStep(t)
 		return
 	case stepTime:
 		at, err := parseWhen(text, t.now)
@@ -348,32 +429,32 @@ func (t *turn) noticeTyped(text string) {
 		default:
 			d.At = at.Unix()
 			d.Step = stepConfirm
-			t.noticeAsk()
+			n.askStep(t)
 		}
 		return
 	case stepVillages:
-		if picked, ok := t.pickVillages(text); ok {
+		if picked, ok := n.pickVillages(t, text); ok {
 			if len(picked) > 0 {
 				d.Villages = picked
 			}
-			t.noticeChoice("done")
+			n.choose(t, "done")
 			return
 		}
 	case stepWhen:
 		if at, err := parseWhen(text, t.now); err == nil {
 			d.At = at.Unix()
 			d.Step = stepConfirm
-			t.noticeAsk()
+			n.askStep(t)
 			return
 		}
 	case stepUrgent:
 		if yes, ok := flows.ParseYesNo(text); ok && !isNumber(text) {
-			t.noticeChoice("u:" + map[bool]string{true: "1", false: "0"}[yes])
+			n.choose(t, "u:"+map[bool]string{true: "1", false: "0"}[yes])
 			return
 		}
 	}
-	if entry, ok := t.typedOption(text); ok {
-		t.noticeChoice(entry)
+	if entry, ok := n.typedOption(t, text); ok {
+		n.choose(t, entry)
 		return
 	}
 	if d.Step == stepVillages {
@@ -385,14 +466,14 @@ func (t *turn) noticeTyped(text string) {
 
 // typedOption reads a typed choice of the step: its number or its label,
 // with or without diacritics.
-func (t *turn) typedOption(text string) (string, bool) {
-	opts := t.noticeOptions()
-	n := flows.Normalize(text)
-	if i, err := strconv.Atoi(n); err == nil && i >= 1 && i <= len(opts) {
+func (n noticeRoom) typedOption(t *turn, text string) (string, bool) {
+	opts := n.options(t)
+	norm := flows.Normalize(text)
+	if i, err := strconv.Atoi(norm); err == nil && i >= 1 && i <= len(opts) {
 		return opts[i-1].entry, true
 	}
 	for _, o := range opts {
-		if flows.Normalize(o.label) == n {
+		if flows.Normalize(o.label) == norm {
 			return o.entry, true
 		}
 	}
@@ -401,7 +482,7 @@ func (t *turn) typedOption(text string) (string, bool) {
 
 // pickVillages reads "1, 3", "thôn 1, thôn Đắk Lư" or "xong" (ok with no
 // villages).
-func (t *turn) pickVillages(text string) ([]string, bool) {
+func (n noticeRoom) pickVillages(t *turn, text string) ([]string, bool) {
 	if n := flows.Normalize(text); n == "xong" || n == "tat ca" {
 		return nil, true
 	}
@@ -430,13 +511,13 @@ func isNumber(s string) bool {
 }
 
 // endNotice leaves the dialogue.
-func (t *turn) endNotice() {
+func (n noticeRoom) end(t *turn) {
 	t.conv.Draft, t.conv.Pending, t.conv.Menu = nil, "", nil
 }
 
-// cancelNotice stops a notice queued or under way: /huythongbao <id>, or
+// stop stops a notice queued or under way: /huythongbao <id>, or
 // the button of its progress message.
-func (t *turn) cancelNotice(id string) {
+func (n noticeRoom) stop(t *turn, id string) {
 	if t.s.com == nil || t.s.com.Notices == nil {
 		t.say(t.s.com.textsOr().NoticeOff)
 		return
@@ -445,7 +526,7 @@ func (t *turn) cancelNotice(id string) {
 		t.say(t.s.com.Texts.NoticeCancelUsage)
 		return
 	}
-	t.effects = append(t.effects, flows.Effect{Action: effectCancel, Args: map[string]string{"user": t.user(), "id": id}})
+	t.act(effectCancel, map[string]string{"user": t.user(), "id": id})
 }
 
 // textsOr returns the community's texts, the shipped ones when there is no
@@ -601,7 +682,7 @@ func thousands(n int) string {
 }
 
 // noticeBack goes to the draft's previous step.
-func (t *turn) noticeBack() {
+func (n noticeRoom) back(t *turn) {
 	d := t.conv.Draft
 	prev := map[string]string{
 		stepVillages: stepAudience, stepUrgent: stepText,
@@ -618,7 +699,7 @@ func (t *turn) noticeBack() {
 	default:
 		d.Step = prev[d.Step]
 	}
-	t.noticeAsk()
+	n.askStep(t)
 }
 
 // inOrder returns the village ids once each, in the configuration's order.
@@ -665,12 +746,12 @@ func (c *Community) NoticeReport(s NoticeStatus) Message {
 }
 
 // listNotices asks for /dsthongbao; the staff check is in the effect.
-func (t *turn) listNotices() {
+func (n noticeRoom) list(t *turn) {
 	if t.s.com == nil || t.s.com.Notices == nil {
 		t.say(t.s.com.textsOr().NoticeOff)
 		return
 	}
-	t.effects = append(t.effects, flows.Effect{Action: effectNoticeList, Args: map[string]string{"user": t.user()}})
+	t.act(effectNoticeList, map[string]string{"user": t.user()})
 }
 
 // noticeList words the latest notices, a line or two each.

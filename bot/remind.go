@@ -1,18 +1,45 @@
 package bot
 
 import (
+	"context"
 	"strings"
 
 	"github.com/motcua/motcua/flows"
+	"github.com/motcua/motcua/reminders"
 )
 
-// pendingRenew asks the new expiry date of a reminder: "renew:<id>".
-const pendingRenew = "renew:"
+// reminderRoom is the BHYT reminders as she sees them in the chat: her
+// list (/nhacnho, or "nhắc nhở" typed), their buttons — those of the list
+// and those of a reminder the scheduler sent, which work whenever pressed
+// — and the new expiry date of a renewed card. What is stored and sent is
+// Reminders' (reminders.go). It keeps nothing in the conversation but the
+// question of the date (Pending "renew:<id>").
+type reminderRoom struct{}
 
-// isCommand reports whether text is the command cmd.
-func isCommand(text, cmd string) bool {
-	c, _, ok := command(strings.TrimSpace(text))
-	return ok && c == cmd
+// The reminders' question: the new expiry date of reminder <id>.
+const pendingRenew = "renew"
+
+// readReminders names the chat's reminders, read before /nhacnho.
+const readReminders = "reminders"
+
+func (reminderRoom) register(r *router) {
+	m := reminderRoom{}
+	r.command(m.list, "nhacnho")
+	r.word(m.list, "nhac nho", "loi nhac")
+	r.item(reminderButton, m.press)
+	r.wait(pendingRenew, m.renewDate)
+	// Reminders carry out the buttons' effects, and erase hers; a
+	// procedure's "reminder" step goes to them too (Options.Effects).
+	r.actor("reminder", func(s *Service) Effects { return s.effects }, true)
+	r.prereads = append(r.prereads, preread{
+		name: readReminders,
+		wants: func(s *Service, u Update) bool {
+			return s.rem != nil && u.Chat.Private && asksReminders(u.Text)
+		},
+		read: func(ctx context.Context, s *Service, u Update) (any, error) {
+			return s.rem.Store.List(ctx, u.Chat.ID)
+		},
+	})
 }
 
 // asksReminders reports whether a text asks for the list of reminders.
@@ -25,18 +52,19 @@ func asksReminders(text string) bool {
 	return n == "nhac nho" || n == "loi nhac"
 }
 
-// reminderList shows the chat's reminders, with a button to delete each and
-// one to add another.
-func (t *turn) reminderList() {
+// list shows the chat's reminders, with a button to delete each and one
+// to add another.
+func (reminderRoom) list(t *turn, _ string) {
 	if t.s.rem == nil {
 		t.say(t.s.msg.ReminderOff)
 		return
 	}
+	listed, _ := t.read[readReminders].([]reminders.Reminder)
 	m := Message{Text: t.s.msg.ReminderNone}
-	if len(t.listed) > 0 {
+	if len(listed) > 0 {
 		lines := []string{t.s.msg.ReminderListTitle}
 		today := flows.DateOf(t.now)
-		for _, r := range t.listed {
+		for _, r := range listed {
 			lines = append(lines, flows.Fill(t.s.msg.ReminderLine, "label", r.Label, "expiry", r.Expiry.String(), "days", t.s.eng.Messages().DaysLeftText(today, r.Expiry)))
 			m.Buttons = append(m.Buttons,
 				Button{Label: flows.Fill(t.s.msg.ReminderEditButton, "label", r.Label), Data: reminderData(r.ID, actEdit)},
@@ -45,36 +73,36 @@ func (t *turn) reminderList() {
 		m.Text = strings.Join(lines, "\n")
 	}
 	m.Buttons = append(m.Buttons, Button{Label: t.s.msg.ReminderAdd, Data: reminderData("", actAdd)})
-	// Typed numbers act as these buttons (Zalo, the terminal): the menu
+	// Typed numbers act as these buttons (Zalo, the terminal): the list
 	// holds their data.
 	t.conv.Menu = nil
 	for _, b := range m.Buttons {
 		t.conv.Menu = append(t.conv.Menu, b.Data)
 	}
-	t.out = append(t.out, m)
+	t.show(m)
 }
 
-// pressReminder handles the buttons of reminders and of their list. They are
-// not tied to the conversation's turn: a reminder sent days ago can still be
+// press handles the buttons of reminders and of their list. They are not
+// tied to the conversation's turn: a reminder sent days ago can still be
 // answered.
-func (t *turn) pressReminder(id, what string) {
+func (reminderRoom) press(t *turn, id, what string) {
 	if t.s.rem == nil {
 		t.say(t.s.msg.ReminderOff)
 		return
 	}
 	switch what {
 	case actRenew:
-		t.conv.Pending = pendingRenew + id
+		t.wait(pendingRenew, id)
 		t.say(t.s.msg.ReminderAskExpiry)
 	case actEdit:
-		t.conv.Pending = pendingRenew + id
+		t.wait(pendingRenew, id)
 		t.say(t.s.msg.ReminderAskDate)
 	case actSnooze:
 		// Said by the effect: "done", or "not found" for a button whose
 		// reminder is gone, or not hers.
-		t.effects = append(t.effects, flows.Effect{Action: effectSnooze, Args: map[string]string{"id": id}})
+		t.act(effectSnooze, map[string]string{"id": id})
 	case actDelete:
-		t.effects = append(t.effects, flows.Effect{Action: effectDelete, Args: map[string]string{"id": id}})
+		t.act(effectDelete, map[string]string{"id": id})
 		t.conv.Pending = ""
 	case actAdd:
 		t.conv.Pending = ""
@@ -85,17 +113,18 @@ func (t *turn) pressReminder(id, what string) {
 }
 
 // renewDate reads the new expiry date of a renewed card.
-func (t *turn) renewDate(id, text string) {
+func (reminderRoom) renewDate(t *turn, id, text string) bool {
 	today := flows.DateOf(t.now)
 	d, err := flows.ParseDate(text, today)
 	switch {
 	case err != nil:
 		t.say(t.s.msg.ReminderDateHint)
-		return
+		return true
 	case d.Before(today):
 		t.say(t.s.msg.ReminderDatePast)
-		return
+		return true
 	}
 	t.conv.Pending = ""
-	t.effects = append(t.effects, flows.Effect{Action: effectRenew, Args: map[string]string{"id": id, "expiry": d.ISO()}})
+	t.act(effectRenew, map[string]string{"id": id, "expiry": d.ISO()})
+	return true
 }

@@ -144,15 +144,10 @@ func (r *Reminders) Render(c reminders.Claimed, now time.Time) Message {
 
 // Offered makes a reminder just sent answerable by typing the number of
 // its choice, as on Zalo, which shows no buttons: its choices become the
-// conversation's menu (a procedure under way still takes typed text
-// first). Without Conversations it does nothing.
+// conversation's last numbered list (offerChoices). Without Conversations
+// it does nothing.
 func (r *Reminders) Offered(ctx context.Context, c reminders.Claimed) error {
-	return patchConversation(ctx, r.Conversations, c.Chat, func(conv *conversation) {
-		conv.Menu = []string{reminderData(c.ID, actRenew), reminderData(c.ID, actSnooze)}
-		if conv.Pending == pendingVillage || conv.Pending == pendingVillageStart || conv.Pending == pendingErase {
-			conv.Pending = "" // those questions read numbers too
-		}
-	})
+	return offerChoices(ctx, r.Conversations, c.Chat, r.Render(c, r.Now()))
 }
 
 // Reminder buttons: "r:<id>:<what>".

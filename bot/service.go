@@ -5,11 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
 	"time"
 
 	"github.com/motcua/motcua/flows"
-	"github.com/motcua/motcua/reminders"
 	"github.com/motcua/motcua/store"
 )
 
@@ -64,6 +62,14 @@ type Service struct {
 	remFlow string
 	vol     *Volunteers
 	com     *Community
+	router  *router
+}
+
+// rooms are the bot's features, each in its file; the router's order
+// among them is in router.handle.
+var rooms = []room{
+	procedureRoom{}, communeRoom{}, reminderRoom{}, volunteerRoom{},
+	villageRoom{}, noticeRoom{}, figureRoom{}, eraseRoom{},
 }
 
 // New returns a service that runs the engine's procedures and keeps
@@ -73,6 +79,7 @@ func New(eng *flows.Engine, st store.Conversations, opts Options) *Service {
 	if s.effects == nil && s.rem != nil {
 		s.effects = s.rem
 	}
+	s.router = newRouter(rooms...)
 	if s.msg == nil {
 		s.msg = DefaultMessages()
 	}
@@ -136,22 +143,18 @@ func (s *Service) Handle(ctx context.Context, u Update) (Reply, error) {
 	}
 	u.Text = cut(u.Text, maxInput)
 	now := s.now().In(s.loc)
-	// The reminders /nhacnho lists are read before the update: the update
+	// What a room needs read is read before the update, once: the update
 	// itself may run more than once and does no I/O.
-	var listed []reminders.Reminder
-	if s.rem != nil && u.Chat.Private && asksReminders(u.Text) {
-		var err error
-		if listed, err = s.rem.Store.List(ctx, u.Chat.ID); err != nil {
-			return s.failed(u, "list reminders", err)
+	read := map[string]any{}
+	for _, p := range s.router.prereads {
+		if !p.wants(s, u) {
+			continue
 		}
-	}
-	// Whether she may send notices is read before the update too.
-	var staff bool
-	if s.com != nil && s.com.Notices != nil && u.Chat.Private && isCommand(u.Text, "thongbao") {
-		var err error
-		if staff, err = s.com.isStaff(ctx, userOf(u), "notice", u.Chat.ID); err != nil {
-			return s.failed(u, "check staff role", err)
+		v, err := p.read(ctx, s, u)
+		if err != nil {
+			return s.failed(u, "read "+p.name, err)
 		}
+		read[p.name] = v
 	}
 	var (
 		reply   Reply
@@ -164,8 +167,8 @@ func (s *Service) Handle(ctx context.Context, u Update) (Reply, error) {
 			s.log.Error("unreadable conversation, starting afresh", "chat", u.Chat.ID, "err", err)
 			conv = conversation{}
 		}
-		t := &turn{s: s, u: u, conv: conv, now: now, listed: listed, staff: staff}
-		t.handle()
+		t := &turn{s: s, r: s.router, u: u, conv: conv, now: now, read: read}
+		s.router.handle(t)
 		if t.err != nil {
 			return store.Change{}, t.err
 		}
@@ -292,50 +295,35 @@ func (s *Service) Delivered(ctx context.Context, u Update, r Reply, sent int) er
 	return nil
 }
 
-// apply carries out the effects of a saved update; a failure is said to
-// the citizen after the reply, and logged in full for staff.
+// apply carries out the effects of a saved update, each by the actor its
+// action is routed to (router.actor); the erase goes to every actor that
+// keeps something of her. A failure is said to the citizen after the
+// reply (but for the quiet actions), and logged in full for staff.
 func (s *Service) apply(ctx context.Context, chat Chat, reply Reply, effects []flows.Effect) Reply {
 	for _, e := range effects {
-		if s.com != nil && (s.com.handles(e.Action) || e.Action == effectErase) {
-			msgs, err := s.com.Apply(ctx, chat, e)
+		var actors []Effects
+		if e.Action == effectErase {
+			for _, er := range s.router.erasers {
+				if a := er(s); a != nil {
+					actors = append(actors, a)
+				}
+			}
+		} else if a := s.router.actorOf(s, e.Action); a != nil {
+			actors = append(actors, a)
+		} else {
+			s.log.Warn("an action nobody carries out", "action", e.Action)
+			continue
+		}
+		for _, a := range actors {
+			msgs, err := a.Apply(ctx, chat, e)
 			if err != nil {
-				s.log.Error("carry out an action of the community", "action", e.Action, "err", err)
-				if e.Action != effectSeen && e.Action != effectCount && e.Action != effectStaffHelp {
-					// Her visit and the figures are the bot's business:
-					// no apology for them.
+				s.log.Error("carry out an action", "action", e.Action, "err", err)
+				if !s.router.quiet[e.Action] {
 					reply.Messages = append(reply.Messages, Message{Text: s.msg.ActionFailed})
 				}
 			}
 			reply.Messages = append(reply.Messages, msgs...)
-			if e.Action != effectErase {
-				continue
-			}
 		}
-		if s.vol != nil && (strings.HasPrefix(e.Action, "ticket_") || e.Action == effectErase) {
-			msgs, err := s.vol.Apply(ctx, chat, e)
-			if err != nil {
-				s.log.Error("carry out a ticket's action", "action", e.Action, "err", err)
-				reply.Messages = append(reply.Messages, Message{Text: s.msg.ActionFailed})
-			}
-			reply.Messages = append(reply.Messages, msgs...)
-			if e.Action != effectErase {
-				continue
-			}
-		}
-		if s.effects == nil && e.Action == effectErase {
-			continue // nothing else to erase
-		}
-		if s.effects == nil {
-			s.log.Warn("a procedure asked for an action the bot was not given", "action", e.Action)
-			continue
-		}
-		msgs, err := s.effects.Apply(ctx, chat, e)
-		if err != nil {
-			s.log.Error("carry out an action", "action", e.Action, "err", err)
-			reply.Messages = append(reply.Messages, Message{Text: s.msg.ActionFailed})
-			continue
-		}
-		reply.Messages = append(reply.Messages, msgs...)
 	}
 	return reply
 }

@@ -12,25 +12,25 @@ import (
 // measures): a procedure or a question to offer, the commune's own
 // information, a person, a greeting or thanks, something the bot does not
 // guide, or text that asks nothing.
-func (t *turn) understand(text string) {
+func (p procedureRoom) understand(t *turn, text string) {
 	u := t.s.eng.Catalog().Understand(text)
 	switch u.Class {
 	case flows.ClassProcedure, flows.ClassFAQ:
 		t.offer(text, u.Matches)
 	case flows.ClassCommune:
-		t.communeTopic(u.Intent)
+		p.communeTopic(t, u.Intent)
 	case flows.ClassPerson:
 		t.person()
 	case flows.ClassSocial:
 		if u.ID == socialGreeting {
-			t.command("start", "")
+			p.startCommand(t, "")
 			return
 		}
 		t.say(t.s.msg.SocialThanks)
 	case flows.ClassOutOfScope:
-		t.outOfScope(text, u.Intent)
+		p.outOfScope(t, text, u.Intent)
 	default:
-		t.notQuestion(text, u.ID)
+		p.notQuestion(t, text, u.ID)
 	}
 }
 
@@ -41,7 +41,7 @@ const socialGreeting = "chao"
 // stepTyped gives typed text to the procedure under way; if the step
 // refuses it and it asks for a person ("cho tôi gặp cán bộ"), she gets a
 // person instead of the step's hint, and the procedure waits.
-func (t *turn) stepTyped(text string) {
+func (p procedureRoom) stepTyped(t *turn, text string) {
 	res, err := t.s.eng.Step(*t.conv.Flow, flows.Input{Text: text, Now: t.now})
 	if err != nil {
 		t.err = err
@@ -61,7 +61,7 @@ func (t *turn) stepTyped(text string) {
 // would say the same.
 func (t *turn) person() {
 	if t.s.vol != nil {
-		t.askVolunteer("")
+		volunteerRoom{}.ask(t, "")
 		return
 	}
 	t.say(t.contacts())
@@ -94,7 +94,7 @@ const (
 // communeTopic answers a question about the commune itself: from the
 // commune's configuration (an answer with the intent's id), or, when the
 // commune has not set it, says so, where to ask, and what it did set.
-func (t *turn) communeTopic(it *flows.Intent) {
+func (p procedureRoom) communeTopic(t *turn, it *flows.Intent) {
 	if q, ok := t.s.eng.Catalog().FAQ(it.ID); ok {
 		t.answer(q)
 		return
@@ -102,7 +102,7 @@ func (t *turn) communeTopic(it *flows.Intent) {
 	t.say(flows.Fill(t.s.msg.CommuneMissing, "topic", it.Title))
 	for _, q := range t.s.eng.Catalog().FAQs() {
 		if strings.HasPrefix(q.ID, communePrefix) {
-			t.commune() // what the commune did set
+			communeRoom{}.card(t) // what the commune did set
 			return
 		}
 	}
@@ -111,7 +111,7 @@ func (t *turn) communeTopic(it *flows.Intent) {
 // outOfScope says the bot does not guide what she asked, and where to ask;
 // the volunteers may take it as a question. When nothing the bot knows
 // matched at all, she gets the list of procedures too.
-func (t *turn) outOfScope(text string, it *flows.Intent) {
+func (p procedureRoom) outOfScope(t *turn, text string, it *flows.Intent) {
 	if it == nil {
 		t.offer(text, nil)
 		return
@@ -130,7 +130,7 @@ func (t *turn) outOfScope(text string, it *flows.Intent) {
 // notQuestion answers text that asks nothing, by what it is; a foreign
 // language gets, in Vietnamese, that the bot reads only Vietnamese, and
 // how to reach a person.
-func (t *turn) notQuestion(text, kind string) {
+func (p procedureRoom) notQuestion(t *turn, text, kind string) {
 	switch kind {
 	case flows.NotQuestionDate:
 		t.say(t.s.msg.NotQuestionDate)

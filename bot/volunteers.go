@@ -128,22 +128,23 @@ func (v *Volunteers) Apply(ctx context.Context, chat Chat, e flows.Effect) ([]Me
 		case err != nil:
 			return nil, fmt.Errorf("claim: %w", err)
 		}
-		// Her choices are his menu too, for a channel without buttons
-		// (Zalo): he types their number.
+		toHim := Message{Text: flows.Fill(m.TicketClaimedVolunteer, "id", t.ID, "question", t.Question, "where", v.where(t)), To: t.Volunteer, Buttons: []Button{
+			{Label: m.TicketRelease, Data: ticketData(t.ID, tkRelease)},
+			{Label: m.TicketToStaff, Data: ticketData(t.ID, tkStaff)},
+			{Label: m.TicketCloseButton, Data: ticketData(t.ID, tkClose)},
+		}}
+		// Her choices are his last numbered list, for a channel without
+		// buttons (Zalo): he types their number.
 		if err := v.patch(ctx, t.Volunteer, func(c *conversation) {
 			c.Serving = t.ID
-			c.Menu = []string{ticketData(t.ID, tkRelease), ticketData(t.ID, tkStaff), ticketData(t.ID, tkClose)}
+			c.Menu = choicesOf(toHim)
 		}); err != nil {
 			return nil, err
 		}
 		return []Message{
 			{Text: flows.Fill(m.TicketClaimedGroup, "id", t.ID, "name", t.VolunteerName), To: v.Group},
 			{Text: flows.Fill(m.TicketClaimedCitizen, "name", t.VolunteerName), To: t.Chat},
-			{Text: flows.Fill(m.TicketClaimedVolunteer, "id", t.ID, "question", t.Question, "where", v.where(t)), To: t.Volunteer, Buttons: []Button{
-				{Label: m.TicketRelease, Data: ticketData(t.ID, tkRelease)},
-				{Label: m.TicketToStaff, Data: ticketData(t.ID, tkStaff)},
-				{Label: m.TicketCloseButton, Data: ticketData(t.ID, tkClose)},
-			}},
+			toHim,
 		}, nil
 	case effectAnswer:
 		t, err := v.held(ctx, a["id"], a["user"])
@@ -153,11 +154,12 @@ func (v *Volunteers) Apply(ctx context.Context, chat Chat, e flows.Effect) ([]Me
 		if _, err := v.Tickets.Answered(ctx, t.ID, v.Now()); err != nil {
 			return nil, fmt.Errorf("answer: %w", err)
 		}
-		if err := v.patch(ctx, t.Chat, func(c *conversation) { c.Menu = []string{ticketData(t.ID, tkClose)} }); err != nil {
+		toHer := Message{Text: flows.Fill(m.TicketAnswer, "name", t.VolunteerName, "text", a["text"]), To: t.Chat,
+			Buttons: []Button{{Label: m.TicketThanks, Data: ticketData(t.ID, tkClose)}}}
+		if err := offerChoices(ctx, v.Conversations, t.Chat, toHer); err != nil {
 			return nil, err
 		}
-		return []Message{{Text: flows.Fill(m.TicketAnswer, "name", t.VolunteerName, "text", a["text"]), To: t.Chat,
-			Buttons: []Button{{Label: m.TicketThanks, Data: ticketData(t.ID, tkClose)}}}}, nil
+		return []Message{toHer}, nil
 	case effectFollowUp:
 		t, err := v.Tickets.Get(ctx, a["id"])
 		if err != nil || t.Status == tickets.Closed {
@@ -374,25 +376,4 @@ func dropTicketMenu(c *conversation, id string) {
 // patch changes another chat's conversation (who holds which ticket).
 func (v *Volunteers) patch(ctx context.Context, chat string, change func(*conversation)) error {
 	return patchConversation(ctx, v.Conversations, chat, change)
-}
-
-// patchConversation changes a conversation from outside its updates: a
-// ticket's change seen from the other side, a reminder sent unasked. Its
-// turn is not moved, so no button goes stale.
-func patchConversation(ctx context.Context, st store.Conversations, chat string, change func(*conversation)) error {
-	if chat == "" || st == nil {
-		return nil
-	}
-	err := store.Update(ctx, st, chat, "", func(old []byte) ([]byte, error) {
-		c, err := decodeConversation(old)
-		if err != nil {
-			return nil, err
-		}
-		change(&c)
-		return c.encode()
-	})
-	if err != nil {
-		return fmt.Errorf("update the conversation of %s: %w", chat, err)
-	}
-	return nil
 }

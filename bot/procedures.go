@@ -1,0 +1,268 @@
+package bot
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/motcua/motcua/flows"
+	"github.com/motcua/motcua/stats"
+)
+
+// procedureRoom is the procedures: the list of them, starting one, its
+// steps (flows.Engine), going back and stopping, the answers to short
+// questions, and what she types outside a procedure, understood
+// (understand.go). In a group it answers briefly, with a way to a private
+// chat. Its part of the conversation is procState.
+type procedureRoom struct{}
+
+// procState is the procedures' part of the conversation.
+type procState struct {
+	// Flow is the procedure under way, if any.
+	Flow *flows.State `json:"s,omitempty"`
+	// Kept is what outlives a procedure — the ticks of a tasks list — by
+	// "flow/name", so the next time starts where she left off.
+	Kept map[string]string `json:"k,omitempty"`
+}
+
+func (s procState) empty() bool { return s.Flow == nil && s.Kept == nil }
+
+func (procedureRoom) register(r *router) {
+	p := procedureRoom{}
+	r.command(p.startCommand, "start")
+	r.command(func(t *turn, arg string) {
+		if arg != "" {
+			t.offer(arg, t.s.eng.Catalog().Search(arg))
+			return
+		}
+		t.menu(t.s.msg.MenuTitle)
+	}, "thutuc")
+	r.command(func(t *turn, _ string) { r.doCancel(t) }, "huy")
+	r.command(func(t *turn, _ string) { r.doBack(t) }, "quaylai")
+	r.word(func(t *turn, _ string) { t.menu(t.s.msg.MenuTitle) }, "menu", "danh sach")
+	r.action(func(t *turn, choice string) {
+		if t.conv.Flow == nil {
+			t.say(t.s.msg.StaleButton)
+			return
+		}
+		p.step(t, flows.Input{Choice: choice})
+	}, actChoice)
+	r.action(func(t *turn, _ string) { r.doBack(t) }, actBack)
+	r.action(func(t *turn, _ string) { r.doCancel(t) }, actCancel)
+	r.entry(faqPrefix, func(t *turn, id string) {
+		q, ok := t.s.eng.Catalog().FAQ(id)
+		if !ok {
+			t.say(t.s.msg.StaleButton)
+			return
+		}
+		t.answer(q)
+	})
+	r.entry("", func(t *turn, id string) {
+		if id == "" {
+			t.menu(t.s.msg.MenuTitle)
+			return
+		}
+		t.start(id)
+	})
+	r.cancel = append(r.cancel, p.cancel)
+	r.back = append(r.back, p.back)
+	r.free = p.typed
+	r.group = p.group
+	// A procedure's own actions (a step that sets a reminder): Options.Effects.
+	r.actor("", func(s *Service) Effects { return s.effects }, false)
+}
+
+// startCommand is /start: a fresh start — but what she ticked on her
+// lists stays, and what the bot knows of her day and village — at the
+// procedure named, or the greeting.
+func (p procedureRoom) startCommand(t *turn, arg string) {
+	t.quit()
+	t.conv = conversation{Turn: t.conv.Turn, procState: procState{Kept: t.conv.Kept}, visitState: t.conv.visitState}
+	if arg != "" {
+		t.start(arg)
+		return
+	}
+	t.greet()
+}
+
+// typed is free text: the procedure under way takes it; outside one, a
+// greeting is a start, anything else is understood.
+func (p procedureRoom) typed(t *turn, text string) {
+	switch {
+	case t.conv.Flow != nil:
+		p.stepTyped(t, text)
+	case isGreeting(text):
+		p.startCommand(t, "")
+	default:
+		p.understand(t, text)
+	}
+}
+
+func (p procedureRoom) step(t *turn, in flows.Input) {
+	in.Now = t.now
+	res, err := t.s.eng.Step(*t.conv.Flow, in)
+	if err != nil {
+		t.err = err
+		return
+	}
+	t.result(res)
+}
+
+func (p procedureRoom) back(t *turn) bool {
+	if t.conv.Flow == nil {
+		return false
+	}
+	p.step(t, flows.Input{Back: true})
+	return true
+}
+
+func (p procedureRoom) cancel(t *turn) bool {
+	t.conv.Pending = ""
+	if t.conv.Flow == nil {
+		return false
+	}
+	title := t.conv.Flow.Flow
+	if f, ok := t.s.eng.Catalog().Flow(title); ok {
+		title = f.Title
+	}
+	t.quit()
+	t.menu(flows.Fill(t.s.msg.Cancelled, "title", title))
+	return true
+}
+
+// start begins the procedure id.
+func (t *turn) start(id string) {
+	res, err := t.s.eng.Start(id, t.now, t.conv.Kept)
+	if err != nil {
+		t.say(flows.Fill(t.s.msg.UnknownFlow, "id", id))
+		t.menu(t.s.msg.MenuTitle)
+		return
+	}
+	t.quit() // she leaves the procedure under way for another
+	t.count(stats.Started(res.State.Flow))
+	t.conv.Menu, t.conv.Pending = nil, ""
+	t.result(res)
+}
+
+// result turns the engine's outputs into messages and keeps its state. A
+// question of the procedure is the last thing asked: typed numbers are
+// its answers, not the lines of a list shown before.
+func (t *turn) result(res flows.Result) {
+	t.effects = append(t.effects, res.Effects...)
+	for k, v := range t.s.eng.Kept(res.State) {
+		if t.conv.Kept == nil {
+			t.conv.Kept = map[string]string{}
+		}
+		t.conv.Kept[k] = v
+	}
+	for _, o := range res.Out {
+		m := Message{Text: o.Text}
+		for _, opt := range o.Options {
+			m.Buttons = append(m.Buttons, t.button(opt.Label, actChoice, opt.ID))
+		}
+		if o.Prompt {
+			t.conv.Menu = nil
+			m.Nav = []Button{t.button(t.s.msg.Back, actBack, ""), t.button(t.s.msg.Cancel, actCancel, "")}
+			if t.s.vol != nil {
+				m.Nav = append(m.Nav, t.button(t.s.msg.AskVolunteer, actAsk, ""))
+			}
+			m.Hint = t.s.msg.TypedHintInput
+			if len(m.Buttons) > 0 {
+				m.Hint = t.s.msg.TypedHint
+			}
+		}
+		t.out = append(t.out, m)
+	}
+	switch {
+	case res.Done:
+		t.count(stats.Done(res.State.Flow))
+		t.conv.Flow, t.conv.Menu = nil, nil
+		t.out = append(t.out, Message{Text: t.s.msg.AfterEnd, Buttons: []Button{t.otherProcedures()}})
+	case !res.Rejected:
+		st := res.State
+		t.conv.Flow = &st
+	}
+}
+
+// quit counts the procedure under way, if any, as given up at its step,
+// and leaves it.
+func (t *turn) quit() {
+	if t.conv.Flow == nil {
+		return
+	}
+	t.count(stats.Quit(t.conv.Flow.Flow, t.conv.Flow.Step))
+	t.conv.Flow = nil
+}
+
+// faqPrefix marks a question among the procedures of a menu.
+const faqPrefix = "?"
+
+// answer gives a question's answer and its source, then offers the related
+// procedure and the list of all.
+func (t *turn) answer(q *flows.FAQ) {
+	t.conv.Menu = nil
+	sources := make([]string, len(q.Sources))
+	for i, src := range q.Sources {
+		sources[i] = flows.Fill(t.s.msg.FAQSource, "title", src.Title, "checked", src.Checked)
+	}
+	m := Message{Text: q.Answer + "\n\n" + flows.Fill(t.s.msg.FAQSources, "list", strings.Join(sources, "; "))}
+	if f, ok := t.s.eng.Catalog().Flow(q.Related); ok {
+		t.conv.Menu = []string{f.ID}
+		m.Buttons = append(m.Buttons, t.button(f.Title, actMenu, "0"))
+	}
+	m.Buttons = append(m.Buttons, t.otherProcedures())
+	t.out = append(t.out, m)
+}
+
+// otherProcedures is the button that lists every procedure, numbered after
+// the menu entries before it.
+func (t *turn) otherProcedures() Button {
+	t.conv.Menu = append(t.conv.Menu, "")
+	return t.button(t.s.msg.OtherProcedures, actMenu, strconv.Itoa(len(t.conv.Menu)-1))
+}
+
+// menu lists every procedure as numbered choices after the given text.
+func (t *turn) menu(text string) {
+	flowsList := t.s.eng.Catalog().Flows()
+	ids := make([]string, len(flowsList))
+	m := Message{Text: text}
+	for i, f := range flowsList {
+		ids[i] = f.ID
+		m.Buttons = append(m.Buttons, t.button(f.Title, actMenu, strconv.Itoa(i)))
+	}
+	t.conv.Menu = ids
+	t.out = append(t.out, m)
+}
+
+// group answers in a village group: briefly, with a way to a private chat,
+// and without keeping anything.
+func (p procedureRoom) group(t *turn) {
+	text := strings.TrimSpace(t.u.Text)
+	if cmd, arg, ok := command(text); ok {
+		switch cmd {
+		case "start", "thutuc":
+			text = arg
+		case "trogiup", "help":
+			t.say(t.s.msg.Help)
+			return
+		default:
+			return
+		}
+	}
+	cat := t.s.eng.Catalog()
+	f, ok := cat.Flow(text)
+	if found := cat.Search(text); !ok && len(found) > 0 {
+		if q := found[0].FAQ; q != nil {
+			t.out = append(t.out, Message{Text: q.Answer, Buttons: []Button{{Label: t.s.msg.OpenPrivateChat, OpenChat: true}}})
+			return
+		}
+		f, ok = found[0].Flow, true
+	}
+	if ok {
+		t.out = append(t.out, Message{
+			Text:    flows.Fill(t.s.msg.GroupFound, "title", f.Title),
+			Buttons: []Button{{Label: flows.Fill(t.s.msg.OpenPrivate, "title", f.Title), OpenChat: true, OpenFlow: f.ID}},
+		})
+		return
+	}
+	t.out = append(t.out, Message{Text: t.s.msg.GroupMenu, Buttons: []Button{{Label: t.s.msg.OpenPrivateChat, OpenChat: true}}})
+}

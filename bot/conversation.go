@@ -16,6 +16,9 @@ type conversation struct {
 	Turn int `json:"n"`
 	// Flow is the procedure under way, if any.
 	Flow *flows.State `json:"s,omitempty"`
+	// Ended is the procedure that ended last, at its end: its details and
+	// sources are still offered, and "sửa lại" reopens its last question.
+	Ended *flows.State `json:"e,omitempty"`
 	// Menu lists the entries last offered as numbered choices, so that a
 	// typed "2" acts as the second button: a procedure id, or "" for the
 	// list of all procedures.
@@ -55,7 +58,7 @@ func decodeConversation(data []byte) (conversation, error) {
 }
 
 func (c conversation) encode() ([]byte, error) {
-	if c.Flow == nil && c.Menu == nil && c.Pending == "" && c.Turn == 0 && c.Kept == nil && c.Ticket == "" && c.Serving == "" && c.Question == "" && c.Day == "" && !c.VillageAsked && c.Draft == nil {
+	if c.Flow == nil && c.Ended == nil && c.Menu == nil && c.Pending == "" && c.Turn == 0 && c.Kept == nil && c.Ticket == "" && c.Serving == "" && c.Question == "" && c.Day == "" && !c.VillageAsked && c.Draft == nil {
 		return nil, nil
 	}
 	return json.Marshal(c)

@@ -40,6 +40,8 @@ type Messages struct {
 	Cancel                 string `yaml:"cancel"`
 	OtherProcedures        string `yaml:"other_procedures"`
 	AfterEnd               string `yaml:"after_end"`
+	AfterEndHint           string `yaml:"after_end_hint"`
+	FixLast                string `yaml:"fix_last"`
 	CommuneNone            string `yaml:"commune_none"`
 	NotText                string `yaml:"not_text"`
 	ReminderRenewed        string `yaml:"reminder_renewed"`

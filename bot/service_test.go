@@ -104,8 +104,8 @@ func TestStartMenuAndChoices(t *testing.T) {
 	contains(t, c.say("quay lại"), "Bé sinh ngày nào?")
 	contains(t, c.say("10/11/2026"), "Nhà có mấy người?")
 	contains(t, c.say("4"), "Có giấy chứng sinh chưa?", "1. Có", "2. Không")
-	contains(t, c.press("Có"), "Giấy tờ (Ông bà, 4 người):", "• Giấy chứng sinh", "Xong.", "1. 📋 Thủ tục khác")
-	contains(t, c.say("1"), "Các thủ tục mình hướng dẫn được:")
+	contains(t, c.press("Có"), "Giấy tờ (Ông bà, 4 người):", "• Giấy chứng sinh", "Xong.", "1. 📚 Nguồn", "2. 📋 Thủ tục khác")
+	contains(t, c.say("2"), "Các thủ tục mình hướng dẫn được:")
 }
 
 func TestStaleButton(t *testing.T) {

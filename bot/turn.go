@@ -128,7 +128,7 @@ func (t *turn) handle() {
 	case "huy", "huy bo", "thoat":
 		t.cancel()
 		return
-	case "quay lai", "tro lai":
+	case "quay lai", "tro lai", "sua lai", "sua":
 		t.back()
 		return
 	case "menu", "danh sach":
@@ -332,6 +332,8 @@ func (t *turn) offered(id string) {
 		t.say(t.s.msg.TicketNotSent)
 	case id == askTyped:
 		t.askVolunteer(t.conv.Question)
+	case strings.HasPrefix(id, endedPrefix):
+		t.ending(strings.TrimPrefix(id, endedPrefix))
 	case strings.HasPrefix(id, faqPrefix):
 		q, ok := t.s.eng.Catalog().FAQ(strings.TrimPrefix(id, faqPrefix))
 		if !ok {
@@ -380,7 +382,7 @@ func (t *turn) start(id string) {
 	}
 	t.quit() // she leaves the procedure under way for another
 	t.count(stats.Started(res.State.Flow))
-	t.conv.Menu, t.conv.Pending = nil, ""
+	t.conv.Menu, t.conv.Pending, t.conv.Ended = nil, "", nil
 	t.result(res)
 }
 
@@ -403,31 +405,15 @@ func (t *turn) result(res flows.Result) {
 		}
 		t.conv.Kept[k] = v
 	}
-	for _, o := range res.Out {
-		m := Message{Text: o.Text}
-		for _, opt := range o.Options {
-			m.Buttons = append(m.Buttons, t.button(opt.Label, actChoice, opt.ID))
-		}
-		if o.Prompt {
-			m.Nav = []Button{t.button(t.s.msg.Back, actBack, ""), t.button(t.s.msg.Cancel, actCancel, "")}
-			if t.s.vol != nil {
-				m.Nav = append(m.Nav, t.button(t.s.msg.AskVolunteer, actAsk, ""))
-			}
-			m.Hint = t.s.msg.TypedHintInput
-			if len(m.Buttons) > 0 {
-				m.Hint = t.s.msg.TypedHint
-			}
-		}
-		t.out = append(t.out, m)
-	}
+	t.outputs(res.Out)
 	switch {
 	case res.Done:
 		t.count(stats.Done(res.State.Flow))
-		t.conv.Flow, t.conv.Menu = nil, nil
-		t.out = append(t.out, Message{Text: t.s.msg.AfterEnd, Buttons: []Button{t.otherProcedures()}})
+		t.conv.Flow = nil
+		t.closing(res.State)
 	case !res.Rejected:
 		st := res.State
-		t.conv.Flow = &st
+		t.conv.Flow, t.conv.Ended = &st, nil
 	}
 }
 
@@ -452,6 +438,10 @@ func (t *turn) count(field string) {
 func (t *turn) back() {
 	if t.conv.Draft != nil {
 		t.noticeBack()
+		return
+	}
+	if t.conv.Flow == nil && t.conv.Ended != nil {
+		t.reopen()
 		return
 	}
 	if t.conv.Flow == nil {

@@ -22,6 +22,10 @@ type State struct {
 	Vars map[string]string `json:"v,omitempty"`
 	// Trail lists the questions answered, in order, for going back.
 	Trail []string `json:"t,omitempty"`
+	// After the end (Step is an end step): the next page of the details
+	// and of the sources to show when asked.
+	Detail int `json:"dp,omitempty"`
+	Source int `json:"sp,omitempty"`
 	// Started and Updated are Unix seconds.
 	Started int64 `json:"t0"`
 	Updated int64 `json:"t1"`
@@ -52,7 +56,9 @@ type Output struct {
 
 // Result is what a step produced.
 type Result struct {
-	// State is the state to save; meaningless when Done.
+	// State is the state to save. When Done, it is the state at the end,
+	// which Engine.Ending and Step still take: for the details, the
+	// sources, or going back to change the last answer.
 	State State
 	Out   []Output
 	// Done reports that the flow ended and the conversation is back at the
@@ -130,6 +136,9 @@ func (e *Engine) Step(st State, in Input) (Result, error) {
 		return Result{Done: true, Out: []Output{{Text: e.msg.FlowGone}}}, nil
 	}
 	cur, ok := f.Step(st.Step)
+	if ok && cur.Kind == KindEnd {
+		return r.ended(f, cur, st, in)
+	}
 	if st.Hash != f.Hash && (!ok || !cur.Interactive()) {
 		r.say(Fill(e.msg.FlowChanged, "title", f.Title))
 		r.begin(f)
@@ -269,6 +278,9 @@ func (r *run) walk(s *Step, loud bool) *Step {
 			if loud {
 				r.say(r.render(s.Text))
 				r.done = true
+				// The state stays at the end: its details and sources are
+				// one tap away, and the last answer can still be changed.
+				r.st.Step = s.ID
 			}
 			return nil
 		case KindSay:

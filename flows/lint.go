@@ -13,8 +13,10 @@ import (
 const (
 	// MaxText is Telegram's limit on one message, in characters.
 	MaxText = 4096
-	// ZaloMaxText is Zalo's limit on one message, in characters.
-	ZaloMaxText = 2000
+	// MaxMessage is the longest message a procedure should send, in
+	// characters: about 25 lines of a cheap phone at 36 characters a line.
+	// Longer texts are warned about; the details belong one tap away.
+	MaxMessage = 900
 	// MaxChoiceID keeps a choice id, with the version and step around it,
 	// inside Telegram's 64-byte callback data.
 	MaxChoiceID = 32
@@ -53,6 +55,7 @@ func lintFlow(f *Flow) Issues {
 		l.iss.add(f.File, f.pos.at("steps"), "steps", "a procedure needs at least one step")
 		return l.iss
 	}
+	l.details()
 	l.steps()
 	f.vars = l.vars()
 	if len(f.byID) == len(f.Steps) {
@@ -157,7 +160,7 @@ var allowed = map[string][]string{
 	KindChecklist: {"text", "items"},
 	KindCompute:   {"save", "from", "add", "premium"},
 	KindBranch:    {"routes", "flow"},
-	KindEnd:       {"text"},
+	KindEnd:       {"text", "details"},
 	KindTasks:     {"text", "items", "save"},
 	KindAction:    {"text", "action", "with"},
 }
@@ -236,8 +239,8 @@ func (l *linter) step(s *Step, field string) {
 		}
 		if total > MaxText {
 			l.add(s.pos.line, field+".items", "the checklist is %d characters, over Telegram's %d: split it in two steps", total, MaxText)
-		} else if total > ZaloMaxText {
-			l.iss.warn(l.f.File, s.pos.line, field+".items", "the checklist is %d characters, over Zalo's %d: it will be sent in parts there", total, ZaloMaxText)
+		} else if total > MaxMessage {
+			l.iss.warn(l.f.File, s.pos.line, field+".items", "the checklist is %d characters, over %d (one phone screen): shorten it or move the details to the end's details", total, MaxMessage)
 		}
 	case KindTasks:
 		l.tasks(s, field)
@@ -274,8 +277,35 @@ func (l *linter) step(s *Step, field string) {
 			}
 		}
 	}
-	if s.Kind != KindEnd && s.Next == "" && s.Flow == "" && l.f.after(s) == nil && !l.allChoicesLead(s) {
+	if s.Kind != KindEnd && s.Next == "" && s.Flow == "" && l.f.after(s) == nil && !l.allChoicesLead(s) && !l.f.details[s] {
 		l.add(s.pos.line, field+".next", "the last step in the file must be an end step or say where to go next")
+	}
+}
+
+// details checks the steps ends show as their details, and marks them: a
+// details step is a message (say or checklist) that leads nowhere, shown
+// only when the citizen asks for the details after the end.
+func (l *linter) details() {
+	f := l.f
+	f.details = map[*Step]bool{}
+	for i, s := range f.Steps {
+		if s == nil || len(s.Details) == 0 {
+			continue
+		}
+		field := fmt.Sprintf("steps[%d] (%s).details", i, s.ID)
+		for _, id := range s.Details {
+			d, ok := f.byID[id]
+			switch {
+			case !ok:
+				l.add(s.pos.at("details"), field, "no step has id %q", id)
+			case d.Kind != KindSay && d.Kind != KindChecklist:
+				l.add(s.pos.at("details"), field, "%q is a step of type %s: details are messages (say or checklist)", id, d.Kind)
+			case d.Next != "" || d.Flow != "":
+				l.add(d.pos.at("next"), fmt.Sprintf("steps (%s)", id), "a step shown as an end's details leads nowhere: no next or flow")
+			default:
+				f.details[d] = true
+			}
+		}
 	}
 }
 
@@ -304,8 +334,8 @@ func (l *linter) text(text string, line int, field string) {
 	switch {
 	case n > MaxText:
 		l.add(line, field, "%d characters, over Telegram's limit of %d: split it", n, MaxText)
-	case n > ZaloMaxText:
-		l.iss.warn(l.f.File, line, field, "%d characters, over Zalo's limit of %d: it will be sent in parts there", n, ZaloMaxText)
+	case n > MaxMessage:
+		l.iss.warn(l.f.File, line, field, "%d characters, over %d (one phone screen): shorten it or move the details to the end's details", n, MaxMessage)
 	}
 	if strings.Count(text, "{") != strings.Count(text, "}") {
 		l.add(line, field, "unbalanced { }: answers are shown with {name}")

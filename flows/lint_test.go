@@ -57,7 +57,7 @@ func TestLintFindsEachProblem(t *testing.T) {
 		{"long choice id", "{id: a, label: A}", "{id: " + strings.Repeat("a", 40) + ", label: A}", `fit Telegram's 64 bytes`, false},
 		{"long label", "{id: a, label: A}", "{id: a, label: " + strings.Repeat("Ă", 40) + "}", `a button label must be short`, false},
 		{"text over telegram", "    text: Hết.\n", "    text: " + strings.Repeat("x", 4100) + "\n", `mau.yaml:22: steps[2] (cuoi).text: 4100 characters, over Telegram's limit of 4096`, false},
-		{"text over zalo", "    text: Hết.\n", "    text: " + strings.Repeat("x", 2100) + "\n", `mau.yaml:22: warning: steps[2] (cuoi).text: 2100 characters, over Zalo's limit of 2000`, true},
+		{"text over a phone screen", "    text: Hết.\n", "    text: " + strings.Repeat("x", 901) + "\n", `mau.yaml:22: warning: steps[2] (cuoi).text: 901 characters, over 900 (one phone screen)`, true},
 		{"condition on unset answer", "    text: Ngày?\n", "    text: Ngày?\n    when: {chua_hoi: x}\n", `steps[1] (ngay).when.chua_hoi: "chua_hoi" is not set by any step before this one`, false},
 		{"condition value not a choice", "    text: Ngày?\n", "    text: Ngày?\n    when: {hoi: c}\n", `"c" is not a value of "hoi" (one of: a, b)`, false},
 		{"condition on a later answer", "    text: Chọn\n", "    text: Chọn {ngay}\n", `{ngay}: "ngay" is not set by any step before this one`, false},

@@ -44,6 +44,15 @@ type Messages struct {
 	TasksDone      string `yaml:"tasks_done"`
 	TaskDone       string `yaml:"task_done"`
 	TaskOpen       string `yaml:"task_open"`
+	// After the end: the details and the sources, one tap away.
+	DetailsButton    string `yaml:"details_button"`
+	DetailsMore      string `yaml:"details_more"`
+	SourcesButton    string `yaml:"sources_button"`
+	SourcesMore      string `yaml:"sources_more"`
+	SourcesTitle     string `yaml:"sources_title"`
+	SourcesTitleMore string `yaml:"sources_title_more"`
+	SourceLine       string `yaml:"source_line"`
+	SourceURL        string `yaml:"source_url"`
 }
 
 // DefaultMessages returns the messages shipped with the binary.

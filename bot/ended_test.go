@@ -68,7 +68,7 @@ func TestAfterTheEnd(t *testing.T) {
 	if got := c.say("1"); got != "Lệ phí chi tiết.\n\nKết quả chi tiết dài.\n\n"+closing {
 		t.Errorf("details by number:\n%s", got)
 	}
-	contains(t, c.press("📚 Nguồn"), "📚 Nguồn của hướng dẫn “Thủ tục có chi tiết”:\n• Nguồn thử (kiểm tra ngày 01/11/2026)", "1. 📄 Xem chi tiết")
+	contains(t, c.press("📚 Nguồn"), "📚 Nguồn của “Thủ tục có chi tiết”:\n• Nguồn thử (kiểm tra ngày 01/11/2026)", "1. 📄 Xem chi tiết")
 
 	// Changing the last answer after the end, by the button or in words.
 	contains(t, c.press("✏️ Sửa câu trả lời cuối"), "Bé sinh ngày nào?")

@@ -28,8 +28,6 @@ type Messages struct {
 	SearchFound            string `yaml:"search_found"`
 	SearchMore             string `yaml:"search_more"`
 	SearchNone             string `yaml:"search_none"`
-	FAQSources             string `yaml:"faq_sources"`
-	FAQSource              string `yaml:"faq_source"`
 	GroupFound             string `yaml:"group_found"`
 	GroupMenu              string `yaml:"group_menu"`
 	OpenPrivate            string `yaml:"open_private"`

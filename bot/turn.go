@@ -334,6 +334,8 @@ func (t *turn) offered(id string) {
 		t.askVolunteer(t.conv.Question)
 	case strings.HasPrefix(id, endedPrefix):
 		t.ending(strings.TrimPrefix(id, endedPrefix))
+	case strings.HasPrefix(id, sourcesPrefix):
+		t.faqSources(strings.TrimPrefix(id, sourcesPrefix))
 	case strings.HasPrefix(id, faqPrefix):
 		q, ok := t.s.eng.Catalog().FAQ(strings.TrimPrefix(id, faqPrefix))
 		if !ok {
@@ -353,16 +355,12 @@ const faqPrefix = "?"
 // procedure and the list of all.
 func (t *turn) answer(q *flows.FAQ) {
 	t.conv.Menu = nil
-	sources := make([]string, len(q.Sources))
-	for i, src := range q.Sources {
-		sources[i] = flows.Fill(t.s.msg.FAQSource, "title", src.Title, "checked", src.Checked)
-	}
-	m := Message{Text: q.Answer + "\n\n" + flows.Fill(t.s.msg.FAQSources, "list", strings.Join(sources, "; "))}
+	m := Message{Text: q.Answer}
 	if f, ok := t.s.eng.Catalog().Flow(q.Related); ok {
 		t.conv.Menu = []string{f.ID}
 		m.Buttons = append(m.Buttons, t.button(f.Title, actMenu, "0"))
 	}
-	m.Buttons = append(m.Buttons, t.otherProcedures())
+	m.Buttons = append(m.Buttons, t.faqSourcesButton(q), t.otherProcedures())
 	t.out = append(t.out, m)
 }
 

@@ -38,22 +38,31 @@ func (e *Engine) Ending(st State) []Option {
 	}
 	r := &run{e: e, f: f, st: st}
 	var out []Option
-	if n := len(r.detailTexts(end)); n > 0 {
+	if r.hasDetails(end) {
 		label := e.msg.DetailsButton
-		if st.Detail > 0 && st.Detail < n {
+		if st.Detail > 0 && st.Detail < len(r.detailTexts(end)) {
 			label = e.msg.DetailsMore
 		}
 		out = append(out, Option{ID: ShowDetails, Label: label})
 	}
 	if len(f.Sources) > 0 {
-		n := len(r.sourcePages())
 		label := e.msg.SourcesButton
-		if st.Source > 0 && st.Source < n {
+		if st.Source > 0 && st.Source < len(r.sourcePages()) {
 			label = e.msg.SourcesMore
 		}
 		out = append(out, Option{ID: ShowSources, Label: label})
 	}
 	return out
+}
+
+// hasDetails reports whether one of the end's details would be shown.
+func (r *run) hasDetails(end *Step) bool {
+	for _, id := range end.Details {
+		if s, ok := r.f.byID[id]; ok && r.holds(s.When) {
+			return true
+		}
+	}
+	return false
 }
 
 // ended answers an input to a procedure at its end: a page of details or
@@ -103,21 +112,24 @@ func (r *run) detailTexts(end *Step) []string {
 	return out
 }
 
-// sourcePages lays the flow's sources out as messages of at most MaxPage
-// characters, one source a line.
-func (r *run) sourcePages() []string {
-	m := r.e.msg
+// sourcePages lays the flow's sources out in pages.
+func (r *run) sourcePages() []string { return r.e.msg.SourcePages(r.f.Title, r.f.Sources) }
+
+// SourcePages lays out the sources of what is titled title (a procedure, a
+// question) as messages of at most MaxPage characters, one source a line
+// with the date it was checked and its address.
+func (m *Messages) SourcePages(title string, sources []Source) []string {
 	var pages []string
-	cur := Fill(m.SourcesTitle, "title", r.f.Title)
+	cur := Fill(m.SourcesTitle, "title", title)
 	lines := 0
-	for _, src := range r.f.Sources {
+	for _, src := range sources {
 		line := Fill(m.SourceLine, "title", src.Title, "checked", src.Checked)
 		if src.URL != "" {
 			line += "\n" + Fill(m.SourceURL, "url", src.URL)
 		}
 		if lines > 0 && utf8.RuneCountInString(cur)+1+utf8.RuneCountInString(line) > MaxPage {
 			pages = append(pages, cur)
-			cur, lines = Fill(m.SourcesTitleMore, "title", r.f.Title), 0
+			cur, lines = Fill(m.SourcesTitleMore, "title", title), 0
 		}
 		cur += "\n" + line
 		lines++

@@ -127,7 +127,7 @@ func TestEndingSources(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "📚 Nguồn của hướng dẫn “Thủ tục có chi tiết”:\n• Nguồn một (kiểm tra ngày 01/11/2026)\n  https://example.org/mot\n• Nguồn hai (kiểm tra ngày 02/11/2026)"
+	want := "📚 Nguồn của “Thủ tục có chi tiết”:\n• Nguồn một (kiểm tra ngày 01/11/2026)\n  https://example.org/mot\n• Nguồn hai (kiểm tra ngày 02/11/2026)"
 	if got := texts(p); got != want || !p.Done {
 		t.Errorf("sources:\n%s\nwant\n%s", got, want)
 	}

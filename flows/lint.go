@@ -63,7 +63,82 @@ func lintFlow(f *Flow) Issues {
 		// are reported, and the graph is checked once they are fixed.
 		l.graph()
 	}
+	l.checklistLengths()
 	return l.iss
+}
+
+// checklistLengths checks the longest each checklist can be: its heading
+// and the longest set of items that can be shown together. Two items
+// whose conditions ask one answer for values it cannot hold at once (a
+// choice, yes or no, a date's side of today) never show together.
+func (l *linter) checklistLengths() {
+	for i, s := range l.f.Steps {
+		if s == nil || s.Kind != KindChecklist {
+			continue
+		}
+		field := fmt.Sprintf("steps[%d] (%s).items", i, s.ID)
+		var items int
+		if len(s.Items) <= maxItemsWeighed {
+			items = l.longestItems(s.Items, nil, 0)
+		} else {
+			for _, it := range s.Items { // too many to weigh: all of them
+				items += utf8.RuneCountInString(it.Text) + 3
+			}
+		}
+		total := utf8.RuneCountInString(s.Text) + items
+		if total > MaxText {
+			l.add(s.pos.line, field, "the checklist can be %d characters, over Telegram's %d: split it in two steps", total, MaxText)
+		} else if total > MaxMessage {
+			l.iss.warn(l.f.File, s.pos.line, field, "the checklist can be %d characters, over %d (one phone screen): shorten it or move the details to the end's details", total, MaxMessage)
+		}
+	}
+}
+
+// maxItemsWeighed bounds the checklists whose sets of items shown together
+// are weighed one by one (the work doubles with each item).
+const maxItemsWeighed = 24
+
+// longestItems is the most characters items[i:] can add to those already
+// shown together, each item on its own line ("\n• ").
+func (l *linter) longestItems(items []*Item, shown []*Item, i int) int {
+	if i == len(items) {
+		return 0
+	}
+	best := l.longestItems(items, shown, i+1) // without items[i]
+	for _, o := range shown {
+		if l.exclusive(o.When, items[i].When) {
+			return best
+		}
+	}
+	with := utf8.RuneCountInString(items[i].Text) + 3 + l.longestItems(items, append(shown, items[i]), i+1)
+	return max(best, with)
+}
+
+// exclusive reports whether two conditions can never hold together.
+func (l *linter) exclusive(a, b Cond) bool {
+	for _, ta := range a.Terms {
+		for _, tb := range b.Terms {
+			if ta.Name != tb.Name {
+				continue
+			}
+			kind := l.f.vars[ta.Name].kind
+			if kind == KindTasks {
+				continue // several items may be ticked at once
+			}
+			overlap := false
+			for _, va := range ta.Values {
+				for _, vb := range tb.Values {
+					if va == vb || kind == InputDate && (va == NotDue && vb == DueToday || va == DueToday && vb == NotDue) {
+						overlap = true
+					}
+				}
+			}
+			if !overlap {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // dropEmpty reports and removes empty list entries ("- " with nothing
@@ -228,20 +303,15 @@ func (l *linter) step(s *Step, field string) {
 		if len(s.Items) == 0 {
 			l.add(s.pos.line, field+".items", "missing: the papers to bring")
 		}
-		total := utf8.RuneCountInString(s.Text)
 		for j, it := range s.Items {
 			f := fmt.Sprintf("%s.items[%d].text", field, j)
 			if strings.TrimSpace(it.Text) == "" {
 				l.add(it.pos.line, f, "missing")
 			}
 			l.text(it.Text, it.pos.at("text"), f)
-			total += utf8.RuneCountInString(it.Text) + 3
 		}
-		if total > MaxText {
-			l.add(s.pos.line, field+".items", "the checklist is %d characters, over Telegram's %d: split it in two steps", total, MaxText)
-		} else if total > MaxMessage {
-			l.iss.warn(l.f.File, s.pos.line, field+".items", "the checklist is %d characters, over %d (one phone screen): shorten it or move the details to the end's details", total, MaxMessage)
-		}
+		// The length is checked with the answers (checklistLengths): items
+		// whose conditions exclude each other are never shown together.
 	case KindTasks:
 		l.tasks(s, field)
 	case KindCompute:

@@ -244,3 +244,43 @@ func TestLintFindsDeadEnds(t *testing.T) {
 		}
 	}
 }
+
+// TestLintChecklistLength weighs what a checklist can show at once: items
+// that exclude each other (two choices of one question, two sides of a
+// date) are never shown together, so they do not add up.
+func TestLintChecklistLength(t *testing.T) {
+	item := func(when string) string {
+		return "      - text: " + strings.Repeat("x", 400) + "\n        when: " + when + "\n"
+	}
+	checklist := func(items ...string) string {
+		return "  - id: ds\n    type: checklist\n    text: Giấy tờ\n    items:\n" + strings.Join(items, "") + "  - id: cuoi\n"
+	}
+	tests := []struct {
+		name  string
+		items []string
+		warn  string
+	}{
+		{"exclusive choices", []string{item("{hoi: a}"), item("{hoi: b}"), item("{ngay: qua_han}")}, ""},
+		{"exclusive sides of a date", []string{item("{ngay: qua_han}"), item("{ngay: con_han}")}, ""},
+		{"today is still in time", []string{item("{ngay: hom_nay}"), item("{ngay: con_han}"), item("{hoi: a}")}, "can be 1216 characters, over 900"},
+		{"shown together", []string{item("{hoi: a}"), item("{ngay: qua_han}"), item("{hoi: [a, b]}")}, "can be 1216 characters, over 900"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := strings.Replace(base, "  - id: cuoi\n", checklist(tt.items...), 1)
+			_, iss := Parse("mau.yaml", []byte(src))
+			got := ""
+			for _, i := range iss {
+				if strings.Contains(i.String(), "(ds).items") {
+					got = i.String()
+				}
+			}
+			switch {
+			case tt.warn == "" && got != "":
+				t.Errorf("a warning for items never shown together: %s", got)
+			case tt.warn != "" && !strings.Contains(got, tt.warn):
+				t.Errorf("got %q, want a warning containing %q (all: %v)", got, tt.warn, iss)
+			}
+		})
+	}
+}

@@ -127,3 +127,15 @@ func DefaultMessages() *Messages {
 	}
 	return &m
 }
+
+// Buttons returns the labels of the buttons the bot shows citizens, for
+// flows.Catalog.CheckButtons: a procedure's text may name them (“✅ Đã gia
+// hạn” in a reminder's words). Labels with a {name} in them are left out.
+func (m *Messages) Buttons() []string {
+	return []string{
+		m.Back, m.Cancel, m.OtherProcedures, m.FixLast, m.AskVolunteer,
+		m.EraseYes, m.EraseNo, m.OpenPrivateChat,
+		m.ReminderRenewed, m.ReminderSnooze, m.ReminderAdd,
+		m.TicketSend, m.TicketDontSend, m.TicketThanks,
+	}
+}

@@ -410,6 +410,7 @@ func (l *linter) text(text string, line int, field string) {
 	if strings.Count(text, "{") != strings.Count(text, "}") {
 		l.add(line, field, "unbalanced { }: answers are shown with {name}")
 	}
+	l.lintWords(text, line, field)
 }
 
 func (l *linter) choices(s *Step, field string) {

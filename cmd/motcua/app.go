@@ -38,6 +38,8 @@ func catalog(cfg Config, dir string, w io.Writer) (*flows.Catalog, error) {
 		return nil, err
 	}
 	cat, iss := flows.Load(procedures.FS, "procedures", override, dir, commune...)
+	// A text that names a button names one citizens see.
+	iss = append(iss, cat.CheckButtons(append(flows.DefaultMessages().Buttons(), bot.DefaultMessages().Buttons()...)...)...)
 	for _, i := range iss {
 		if i.Warning {
 			fmt.Fprintln(w, i)

@@ -157,6 +157,13 @@ type InputSpec struct {
 	MaxLen int `yaml:"max_len"`
 	// Hint replaces the standard hint for an answer of the wrong shape.
 	Hint string `yaml:"hint"`
+	// LikelyMin and LikelyMax (date and number, written as Min and Max)
+	// bound the answers taken at once: one outside them, yet allowed, is
+	// asked about first ("Bé sinh năm 1926?"), in Unlikely's words when set
+	// ({value}: the answer as shown; {year}: a date's year).
+	LikelyMin string `yaml:"likely_min"`
+	LikelyMax string `yaml:"likely_max"`
+	Unlikely  string `yaml:"unlikely"`
 
 	pos positions
 }

@@ -488,7 +488,7 @@ func (l *linter) input(s *Step, field string) {
 	f := field + ".input"
 	switch in.Kind {
 	case InputDate:
-		for _, b := range []struct{ name, v string }{{"min", in.Min}, {"max", in.Max}} {
+		for _, b := range []struct{ name, v string }{{"min", in.Min}, {"max", in.Max}, {"likely_min", in.LikelyMin}, {"likely_max", in.LikelyMax}} {
 			if b.v == "" {
 				continue
 			}
@@ -497,7 +497,7 @@ func (l *linter) input(s *Step, field string) {
 			}
 		}
 	case InputNumber:
-		for _, b := range []struct{ name, v string }{{"min", in.Min}, {"max", in.Max}} {
+		for _, b := range []struct{ name, v string }{{"min", in.Min}, {"max", in.Max}, {"likely_min", in.LikelyMin}, {"likely_max", in.LikelyMax}} {
 			if b.v == "" {
 				continue
 			}
@@ -506,11 +506,22 @@ func (l *linter) input(s *Step, field string) {
 			}
 		}
 	case InputPhone, InputYesNo, InputText:
-		if in.Min != "" || in.Max != "" {
-			l.add(in.pos.at("min"), f, "min and max apply to date and number answers only")
+		if in.Min != "" || in.Max != "" || in.LikelyMin != "" || in.LikelyMax != "" {
+			l.add(in.pos.at("min"), f, "min, max and likely_min, likely_max apply to date and number answers only")
 		}
 	default:
 		l.add(in.pos.at("kind"), f+".kind", "%q is not an answer kind (date, number, phone, yesno, text)", in.Kind)
+	}
+	if in.Unlikely != "" {
+		if in.LikelyMin == "" && in.LikelyMax == "" {
+			l.add(in.pos.at("unlikely"), f+".unlikely", "asks to confirm an unlikely answer, but no likely_min or likely_max says which")
+		}
+		l.text(in.Unlikely, in.pos.at("unlikely"), f+".unlikely")
+		for _, m := range placeholder.FindAllStringSubmatch(in.Unlikely, -1) {
+			if m[1] != "value" && m[1] != "year" {
+				l.add(in.pos.at("unlikely"), f+".unlikely", "{%s}: the question shows only {value} (the answer) and {year} (a date's)", m[1])
+			}
+		}
 	}
 	if in.MaxLen != 0 && in.Kind != InputText {
 		l.add(in.pos.at("max_len"), f+".max_len", "max_len applies to text answers only")

@@ -40,6 +40,7 @@ type Messages struct {
 	AfterEnd               string `yaml:"after_end"`
 	AfterEndHint           string `yaml:"after_end_hint"`
 	FixLast                string `yaml:"fix_last"`
+	Resumed                string `yaml:"resumed"`
 	CommuneNone            string `yaml:"commune_none"`
 	NotText                string `yaml:"not_text"`
 	ReminderRenewed        string `yaml:"reminder_renewed"`

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"time"
 	"unicode/utf8"
 )
 
@@ -154,4 +155,33 @@ func (r *run) page(texts []string, next *int) {
 		used += n
 	}
 	*next = i
+}
+
+// Again asks once more the question a state waits at, changing nothing: a
+// channel that opens on a conversation kept from before (the terminal,
+// whose screen was cleared) shows where she is. An answer awaiting her
+// confirmation is asked about again; a procedure changed meanwhile starts
+// again, saying so.
+func (e *Engine) Again(st State, now time.Time) (Result, error) {
+	r := &run{e: e, today: DateOf(now), now: now.Unix()}
+	f, ok := e.cat.Flow(st.Flow)
+	if !ok {
+		return Result{Done: true, Out: []Output{{Text: e.msg.FlowGone}}}, nil
+	}
+	cur, ok := f.Step(st.Step)
+	switch {
+	case (!ok || !cur.Interactive()) && st.Hash != f.Hash:
+		r.say(Fill(e.msg.FlowChanged, "title", f.Title))
+		r.begin(f)
+		return r.result(), nil
+	case !ok || !cur.Interactive():
+		return Result{}, fmt.Errorf("step %q of %q: not a question", st.Step, st.Flow)
+	}
+	r.f, r.st = f, st
+	if st.Unsure != "" && cur.Kind == KindInput {
+		r.confirm(cur.Input, st.Unsure)
+	} else {
+		r.ask(cur)
+	}
+	return r.result(), nil
 }

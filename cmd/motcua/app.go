@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"os/user"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -107,6 +108,9 @@ func openStores(ctx context.Context, cfg Config, sched reminders.Schedule, log *
 	if err != nil {
 		return stores{}, fmt.Errorf("redis.url: %w", err)
 	}
+	// go-redis's own lines (a pool that cannot dial…) go to the logger, one
+	// line at warn, not to the process's stderr in its own format.
+	redis.SetLogger(redisLogger{log})
 	client := redis.NewUniversalClient(&redis.UniversalOptions{
 		Addrs:     []string{o.Addr},
 		Username:  o.Username,
@@ -214,15 +218,13 @@ func chat(ctx context.Context, cfg Config, stdin io.Reader, stdout, stderr io.Wr
 	}
 	svc := p.svc
 
-	first := "/start"
 	if cfg.Redis.URL == "" {
 		fmt.Fprintln(stderr, "motcua: no Redis configured (MOTCUA_REDIS_URL): conversations are kept in memory until you quit.")
 	} else {
-		// Keep what the citizen had: she types /start to begin again.
-		first = ""
+		// She continues where she was: the greeting and the pending question.
 		fmt.Fprintln(stderr, "motcua: conversations are kept in Redis; type /start for the menu, /huy to stop a procedure.")
 	}
-	return console.Chat(ctx, svc, stdin, stdout, "cli:"+localUser(), first)
+	return console.Chat(ctx, svc, stdin, stdout, "cli:"+localUser())
 }
 
 // localUser names the terminal's conversation after the account running it.
@@ -231,4 +233,13 @@ func localUser() string {
 		return u.Username
 	}
 	return "local"
+}
+
+// redisLogger hands go-redis's internal log lines to slog, at warn and on
+// one line (they name the failure; the bot says what it means).
+type redisLogger struct{ log *slog.Logger }
+
+func (l redisLogger) Printf(ctx context.Context, format string, v ...any) {
+	msg := strings.Join(strings.Fields(fmt.Sprintf(format, v...)), " ")
+	l.log.WarnContext(ctx, "redis client", "detail", msg)
 }

@@ -1,11 +1,14 @@
 package bot_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/motcua/motcua/bot"
+	"github.com/motcua/motcua/bot/console"
 	"github.com/motcua/motcua/flows"
 	"github.com/motcua/motcua/store"
 )
@@ -82,4 +85,28 @@ func TestAfterTheEnd(t *testing.T) {
 	// A fresh start forgets the procedure that ended.
 	c.say("/start")
 	contains(t, c.say("sửa lại"), bot.DefaultMessages().NothingToGoBack)
+}
+
+// TestResume: a chat opened again on a kept conversation greets her and
+// asks the pending question again, keeping her answers; with nothing under
+// way it shows what /start shows.
+func TestResume(t *testing.T) {
+	st := store.NewMemory(store.Options{Now: now})
+	svc := bot.New(engine(t), st, bot.Options{Location: ict, Now: now, Retries: []time.Duration{}})
+	c := newChat(t, svc)
+	resume := func() string {
+		t.Helper()
+		reply, err := svc.Resume(context.Background(), bot.Chat{ID: c.id, Private: true}, bot.User{ID: c.id})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.last = reply
+		return console.RenderReply(reply)
+	}
+	contains(t, resume(), "Xin chào!", "1. Thủ tục thử thứ hai")
+	c.say("2")
+	c.say("2") // Ông bà
+	got := resume()
+	contains(t, got, "Chào bạn quay lại! Bạn đang làm dở “Thủ tục thử”", "Bé sinh ngày nào?")
+	contains(t, c.say("10/11/2026"), "Hạn là 09/01/2027", "Nhà có mấy người?")
 }

@@ -213,3 +213,22 @@ func TestLintDetails(t *testing.T) {
 		t.Errorf("details written after the end are fine: %v", iss)
 	}
 }
+
+// TestAgainAsksThePendingQuestion: a conversation opened again shows the
+// question it waits at, and changes nothing; an answer awaiting its
+// confirmation is asked about again.
+func TestAgainAsksThePendingQuestion(t *testing.T) {
+	e := endingEngine(t)
+	r, _ := e.Start("ket", fixedNow, nil)
+	r, _ = e.Step(r.State, Input{Text: "2", Now: fixedNow})
+	again, err := e.Again(r.State, fixedNow)
+	if err != nil || texts(again) != "Ngày nào?" || !again.Out[0].Prompt || again.State.Step != "ngay" || again.State.Vars["ai"] != "ong_ba" {
+		t.Fatalf("again: %q %+v %v", texts(again), again.State, err)
+	}
+	u := unlikelyEngine(t)
+	r, _ = u.Start("nhieu", fixedNow, nil)
+	r, _ = u.Step(r.State, Input{Text: "10/11/1926", Now: fixedNow})
+	if again, _ := u.Again(r.State, fixedNow); !strings.HasPrefix(texts(again), "Bé sinh năm 1926") || again.State.Unsure == "" {
+		t.Errorf("again, with an answer to confirm: %q", texts(again))
+	}
+}

@@ -311,7 +311,7 @@ func TestUrgentNoticeWithAPhotoNow(t *testing.T) {
 	s.send(bot.Update{Text: "Bão số 9 đổ bộ đêm nay. Không ra đồng, không đi thuyền."})
 	s.send(bot.Update{Data: s.data("🚨 Khẩn")})
 	out := s.send(bot.Update{Text: "1"})
-	for _, want := range []string{"(kèm 1 ảnh)", "mọi người dân", "khẩn", "ngay khi bấm Gửi", "Zalo chỉ còn 200 tin", "250 người dùng Zalo", "450 người ở kênh khác (Zalo) chỉ nhận phần chữ"} {
+	for _, want := range []string{"(kèm 1 ảnh)", "mọi người dân", "khẩn", "ngay khi bạn chọn “✅ Gửi”", "Zalo chỉ còn 200 tin", "250 người dùng Zalo", "450 người ở kênh khác (Zalo) chỉ nhận phần chữ"} {
 		if !strings.Contains(out, want) {
 			t.Fatalf("preview misses %q:\n%s", want, out)
 		}

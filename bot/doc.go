@@ -17,5 +17,12 @@
 // them as numbered lines, and the numbers typed work the same. In groups
 // the bot only answers briefly and invites a private chat.
 //
+// When a procedure ends, the conversation keeps it at its end: the closing
+// line offers its details and its sources a page at a time ("📄 Xem chi
+// tiết", "📚 Nguồn", numbered like every choice), and "sửa lại" or "quay
+// lại" reopens the last question. A question's answer offers its sources
+// the same way. Resume opens a chat on a kept conversation (the terminal
+// at start): a greeting and the pending question again.
+//
 // The bot's words live in messages.yaml and commune.yaml, never in Go.
 package bot

@@ -28,8 +28,6 @@ type Messages struct {
 	SearchFound            string `yaml:"search_found"`
 	SearchMore             string `yaml:"search_more"`
 	SearchNone             string `yaml:"search_none"`
-	FAQSources             string `yaml:"faq_sources"`
-	FAQSource              string `yaml:"faq_source"`
 	GroupFound             string `yaml:"group_found"`
 	GroupMenu              string `yaml:"group_menu"`
 	OpenPrivate            string `yaml:"open_private"`
@@ -40,6 +38,9 @@ type Messages struct {
 	Cancel                 string `yaml:"cancel"`
 	OtherProcedures        string `yaml:"other_procedures"`
 	AfterEnd               string `yaml:"after_end"`
+	AfterEndHint           string `yaml:"after_end_hint"`
+	FixLast                string `yaml:"fix_last"`
+	Resumed                string `yaml:"resumed"`
 	CommuneNone            string `yaml:"commune_none"`
 	CommuneMissing         string `yaml:"commune_missing"`
 	PersonContacts         string `yaml:"person_contacts"`
@@ -140,4 +141,16 @@ func DefaultMessages() *Messages {
 		panic(fmt.Sprintf("bot: shipped messages.yaml: %v", err)) // caught by the package tests
 	}
 	return &m
+}
+
+// Buttons returns the labels of the buttons the bot shows citizens, for
+// flows.Catalog.CheckButtons: a procedure's text may name them (“✅ Đã gia
+// hạn” in a reminder's words). Labels with a {name} in them are left out.
+func (m *Messages) Buttons() []string {
+	return []string{
+		m.Back, m.Cancel, m.OtherProcedures, m.FixLast, m.AskVolunteer,
+		m.EraseYes, m.EraseNo, m.OpenPrivateChat,
+		m.ReminderRenewed, m.ReminderSnooze, m.ReminderAdd,
+		m.TicketSend, m.TicketDontSend, m.TicketThanks,
+	}
 }

@@ -19,12 +19,15 @@ type procedureRoom struct{}
 type procState struct {
 	// Flow is the procedure under way, if any.
 	Flow *flows.State `json:"s,omitempty"`
+	// Ended is the procedure that ended last, at its end: its details and
+	// sources are still offered, and "sửa lại" reopens its last question.
+	Ended *flows.State `json:"e,omitempty"`
 	// Kept is what outlives a procedure — the ticks of a tasks list — by
 	// "flow/name", so the next time starts where she left off.
 	Kept map[string]string `json:"k,omitempty"`
 }
 
-func (s procState) empty() bool { return s.Flow == nil && s.Kept == nil }
+func (s procState) empty() bool { return s.Flow == nil && s.Ended == nil && s.Kept == nil }
 
 func (procedureRoom) register(r *router) {
 	p := procedureRoom{}
@@ -48,6 +51,8 @@ func (procedureRoom) register(r *router) {
 	}, actChoice)
 	r.action(func(t *turn, _ string) { r.doBack(t) }, actBack)
 	r.action(func(t *turn, _ string) { r.doCancel(t) }, actCancel)
+	r.entry(endedPrefix, func(t *turn, what string) { t.ending(what) })
+	r.entry(sourcesPrefix, func(t *turn, id string) { t.faqSources(id) })
 	r.entry(faqPrefix, func(t *turn, id string) {
 		q, ok := t.s.eng.Catalog().FAQ(id)
 		if !ok {
@@ -108,6 +113,10 @@ func (p procedureRoom) step(t *turn, in flows.Input) {
 }
 
 func (p procedureRoom) back(t *turn) bool {
+	if t.conv.Flow == nil && t.conv.Ended != nil {
+		t.reopen()
+		return true
+	}
 	if t.conv.Flow == nil {
 		return false
 	}
@@ -139,7 +148,7 @@ func (t *turn) start(id string) {
 	}
 	t.quit() // she leaves the procedure under way for another
 	t.count(stats.Started(res.State.Flow))
-	t.conv.Menu, t.conv.Pending = nil, ""
+	t.conv.Menu, t.conv.Pending, t.conv.Ended = nil, "", nil
 	t.result(res)
 }
 
@@ -154,32 +163,15 @@ func (t *turn) result(res flows.Result) {
 		}
 		t.conv.Kept[k] = v
 	}
-	for _, o := range res.Out {
-		m := Message{Text: o.Text}
-		for _, opt := range o.Options {
-			m.Buttons = append(m.Buttons, t.button(opt.Label, actChoice, opt.ID))
-		}
-		if o.Prompt {
-			t.conv.Menu = nil
-			m.Nav = []Button{t.button(t.s.msg.Back, actBack, ""), t.button(t.s.msg.Cancel, actCancel, "")}
-			if t.s.vol != nil {
-				m.Nav = append(m.Nav, t.button(t.s.msg.AskVolunteer, actAsk, ""))
-			}
-			m.Hint = t.s.msg.TypedHintInput
-			if len(m.Buttons) > 0 {
-				m.Hint = t.s.msg.TypedHint
-			}
-		}
-		t.out = append(t.out, m)
-	}
+	t.outputs(res.Out)
 	switch {
 	case res.Done:
 		t.count(stats.Done(res.State.Flow))
-		t.conv.Flow, t.conv.Menu = nil, nil
-		t.out = append(t.out, Message{Text: t.s.msg.AfterEnd, Buttons: []Button{t.otherProcedures()}})
+		t.conv.Flow = nil
+		t.closing(res.State)
 	case !res.Rejected:
 		st := res.State
-		t.conv.Flow = &st
+		t.conv.Flow, t.conv.Ended = &st, nil
 	}
 }
 
@@ -196,20 +188,16 @@ func (t *turn) quit() {
 // faqPrefix marks a question among the procedures of a menu.
 const faqPrefix = "?"
 
-// answer gives a question's answer and its source, then offers the related
+// answer gives a question's answer, then offers its sources, the related
 // procedure and the list of all.
 func (t *turn) answer(q *flows.FAQ) {
 	t.conv.Menu = nil
-	sources := make([]string, len(q.Sources))
-	for i, src := range q.Sources {
-		sources[i] = flows.Fill(t.s.msg.FAQSource, "title", src.Title, "checked", src.Checked)
-	}
-	m := Message{Text: q.Answer + "\n\n" + flows.Fill(t.s.msg.FAQSources, "list", strings.Join(sources, "; "))}
+	m := Message{Text: q.Answer}
 	if f, ok := t.s.eng.Catalog().Flow(q.Related); ok {
 		t.conv.Menu = []string{f.ID}
 		m.Buttons = append(m.Buttons, t.button(f.Title, actMenu, "0"))
 	}
-	m.Buttons = append(m.Buttons, t.otherProcedures())
+	m.Buttons = append(m.Buttons, t.faqSourcesButton(q), t.otherProcedures())
 	t.out = append(t.out, m)
 }
 

@@ -244,7 +244,7 @@ func (r *router) handle(t *turn) {
 	case "huy", "huy bo", "thoat":
 		r.doCancel(t)
 		return
-	case "quay lai", "tro lai", "sua lai":
+	case "quay lai", "tro lai", "sua lai", "sua":
 		r.doBack(t)
 		return
 	}

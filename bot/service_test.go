@@ -109,8 +109,8 @@ func TestStartMenuAndChoices(t *testing.T) {
 	contains(t, c.say("quay lại"), "Bé sinh ngày nào?")
 	contains(t, c.say("10/11/2026"), "Nhà có mấy người?")
 	contains(t, c.say("4"), "Có giấy chứng sinh chưa?", "1. Có", "2. Không")
-	contains(t, c.press("Có"), "Giấy tờ (Ông bà, 4 người):", "• Giấy chứng sinh", "Xong.", "1. 📋 Thủ tục khác")
-	contains(t, c.say("1"), "Các thủ tục mình hướng dẫn được:")
+	contains(t, c.press("Có"), "Giấy tờ (Ông bà, 4 người):", "• Giấy chứng sinh", "Xong.", "1. 📚 Nguồn", "2. 📋 Thủ tục khác")
+	contains(t, c.say("2"), "Các thủ tục mình hướng dẫn được:")
 }
 
 func TestStaleButton(t *testing.T) {
@@ -268,7 +268,9 @@ func TestMenuCommandsAreKnown(t *testing.T) {
 
 func TestFAQAnswerThenRelatedProcedure(t *testing.T) {
 	c := newChat(t, newService(t, store.NewMemory(store.Options{Now: now})))
-	contains(t, c.say("mat giay thu thi lam sao"), "Bạn xin cấp lại giấy thử ở xã.", "\n\nNguồn: Không có căn cứ, chỉ để thử (kiểm tra ngày 23/11/2026).", "1. Thủ tục thử", "2. 📋 Thủ tục khác")
+	contains(t, c.say("mat giay thu thi lam sao"), "Bạn xin cấp lại giấy thử ở xã.", "1. Thủ tục thử", "2. 📚 Nguồn", "3. 📋 Thủ tục khác")
+	// The sources are one tap away, and the menu stays.
+	contains(t, c.say("2"), "📚 Nguồn của “", "• Không có căn cứ, chỉ để thử (kiểm tra ngày 23/11/2026)", "1. Thủ tục thử", "2. 📋 Thủ tục khác")
 	contains(t, c.say("1"), "Ai đi làm?")
 }
 
@@ -290,7 +292,8 @@ func TestCommuneProfile(t *testing.T) {
 	}
 	svc := bot.New(flows.NewEngine(cat, flows.DefaultMessages()), store.NewMemory(store.Options{Now: now}), bot.Options{Location: ict, Now: now})
 	c := newChat(t, svc)
-	contains(t, c.say("uy ban lam viec may gio"), "Trung tâm Phục vụ hành chính công xã Thử Nghiệm làm việc: sáng 7:30–11:30", "Nguồn: Thông tin của xã Thử Nghiệm, do cán bộ xã cập nhật (kiểm tra ngày 23/11/2026).")
+	contains(t, c.say("uy ban lam viec may gio"), "Trung tâm Phục vụ hành chính công xã Thử Nghiệm làm việc: sáng 7:30–11:30", "1. 📚 Nguồn")
+	contains(t, c.say("1"), "• Thông tin của xã Thử Nghiệm, do cán bộ xã cập nhật (kiểm tra ngày 23/11/2026)")
 	contains(t, c.say("so dien thoai xa"), "0262 3 000 000")
 	contains(t, c.say("/xa"), "làm việc: sáng", "0262 3 000 000", "• Thứ Tư 25/11: tiêm chủng")
 

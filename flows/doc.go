@@ -24,8 +24,19 @@
 // values and skipped steps come out as if the citizen had never answered
 // the question she goes back to.
 //
+// A procedure ends with a message that fits a phone's screen; its end may
+// list details (Step.Details) that Step shows, with the sources, a page of
+// at most MaxPage characters at a time when asked (Ending, ShowDetails,
+// ShowSources). The state stays at the end, so going back there reopens
+// the last question. Again asks a state's pending question once more.
+//
+// An answer that is allowed but unlikely (InputSpec.LikelyMin, LikelyMax:
+// a birth a century ago) is not taken silently: the engine asks to confirm
+// it first.
+//
 // What citizens type is matched without regard to diacritics, case or
-// spacing (Normalize): "dang ky khai sinh" finds "Đăng ký khai sinh".
+// spacing (Normalize): "dang ky khai sinh" finds "Đăng ký khai sinh";
+// full-width digits ("１") read as digits.
 //
 // Catalog.Understand reads a typed message whole and tells its Class: a
 // procedure or a question (FAQ) to offer, or an Intent (procedures/intents:

@@ -22,6 +22,13 @@ type State struct {
 	Vars map[string]string `json:"v,omitempty"`
 	// Trail lists the questions answered, in order, for going back.
 	Trail []string `json:"t,omitempty"`
+	// Unsure is an answer to the question at Step that is allowed but
+	// unlikely (a birth a century ago), awaiting her confirmation.
+	Unsure string `json:"un,omitempty"`
+	// After the end (Step is an end step): the next page of the details
+	// and of the sources to show when asked.
+	Detail int `json:"dp,omitempty"`
+	Source int `json:"sp,omitempty"`
 	// Started and Updated are Unix seconds.
 	Started int64 `json:"t0"`
 	Updated int64 `json:"t1"`
@@ -52,7 +59,9 @@ type Output struct {
 
 // Result is what a step produced.
 type Result struct {
-	// State is the state to save; meaningless when Done.
+	// State is the state to save. When Done, it is the state at the end,
+	// which Engine.Ending and Step still take: for the details, the
+	// sources, or going back to change the last answer.
 	State State
 	Out   []Output
 	// Done reports that the flow ended and the conversation is back at the
@@ -130,6 +139,9 @@ func (e *Engine) Step(st State, in Input) (Result, error) {
 		return Result{Done: true, Out: []Output{{Text: e.msg.FlowGone}}}, nil
 	}
 	cur, ok := f.Step(st.Step)
+	if ok && cur.Kind == KindEnd {
+		return r.ended(f, cur, st, in)
+	}
 	if st.Hash != f.Hash && (!ok || !cur.Interactive()) {
 		r.say(Fill(e.msg.FlowChanged, "title", f.Title))
 		r.begin(f)
@@ -164,15 +176,44 @@ func (e *Engine) Step(st State, in Input) (Result, error) {
 		r.advance(r.f.next(cur))
 		return r.result(), nil
 	}
+	unsure := r.st.Unsure
+	if unsure != "" {
+		switch yes, ok := confirmation(in); {
+		case ok && yes:
+			r.accept(cur, unsure, target{step: r.f.next(cur)})
+			return r.result(), nil
+		case ok:
+			r.st.Unsure = "" // not that: the question again
+			r.ask(cur)
+			return r.result(), nil
+		}
+		r.st.Unsure = "" // another answer instead, if it is one
+	}
 	value, next, hint := r.answer(cur, in)
+	if hint != "" && unsure != "" {
+		// Neither yes, no nor an answer: the confirmation still waits.
+		out := Output{Text: e.msg.YesNoHint, Prompt: true, Options: []Option{{ID: YesValue, Label: e.msg.Yes}, {ID: NoValue, Label: e.msg.No}}}
+		return Result{State: st, Out: []Output{out}, Rejected: true}, nil
+	}
 	if hint != "" {
 		out := Output{Text: hint, Prompt: true, Options: r.options(cur)}
 		return Result{State: st, Out: []Output{out}, Rejected: true}, nil
 	}
+	if cur.Kind == KindInput && r.unlikely(cur.Input, value) {
+		r.st.Unsure = value
+		r.confirm(cur.Input, value)
+		return r.result(), nil
+	}
+	r.accept(cur, value, next)
+	return r.result(), nil
+}
+
+// accept saves the answer to the question and goes on.
+func (r *run) accept(cur *Step, value string, next target) {
+	r.st.Unsure = ""
 	r.st.Vars[cur.SaveName()] = value
 	r.st.Trail = append(r.st.Trail[:len(r.st.Trail):len(r.st.Trail)], cur.ID)
 	r.follow(next)
-	return r.result(), nil
 }
 
 // run is one call of Start or Step.
@@ -269,6 +310,9 @@ func (r *run) walk(s *Step, loud bool) *Step {
 			if loud {
 				r.say(r.render(s.Text))
 				r.done = true
+				// The state stays at the end: its details and sources are
+				// one tap away, and the last answer can still be changed.
+				r.st.Step = s.ID
 			}
 			return nil
 		case KindSay:
@@ -346,6 +390,7 @@ func (r *run) compute(s *Step) {
 // back returns to the question answered before the current one, forgetting
 // the answers given since.
 func (r *run) back() {
+	r.st.Unsure = ""
 	if len(r.st.Trail) == 0 {
 		r.say(r.e.msg.BackFirst)
 		r.ask(r.f.byID[r.st.Step])

@@ -205,6 +205,13 @@ func TestDaysLeftReadable(t *testing.T) {
 		want string
 	}{
 		{Date{2026, 11, 24}, "còn 1 ngày"},
+		{Date{2027, 1, 22}, "còn 60 ngày"},
+		{Date{2027, 1, 23}, "còn khoảng 2 tháng"},
+		{Date{2027, 5, 10}, "còn khoảng 6 tháng"},
+		{Date{2028, 10, 22}, "còn khoảng 23 tháng"},
+		{Date{2028, 11, 23}, "còn khoảng 2 năm"},
+		{Date{2032, 11, 10}, "còn khoảng 6 năm"},
+		{DateOf(fixedNow).AddDays(2182), "còn khoảng 6 năm"},
 		{Date{2026, 11, 23}, "hôm nay là ngày cuối"},
 		{Date{2026, 9, 24}, "đã quá hạn 60 ngày"},
 		{Date{2026, 9, 23}, "đã quá hạn khoảng 2 tháng"},

@@ -32,10 +32,11 @@ type Flow struct {
 	// conversation can tell that its procedure changed since it began.
 	Hash string `yaml:"-"`
 
-	byID  map[string]*Step
-	index map[string]int     // step id → position in Steps
-	vars  map[string]varInfo // answer names → what they hold
-	pos   positions
+	byID    map[string]*Step
+	index   map[string]int     // step id → position in Steps
+	details map[*Step]bool     // steps shown only as an end's details
+	vars    map[string]varInfo // answer names → what they hold
+	pos     positions
 }
 
 // ReminderTexts are the words of a reminder: {label} (whose card),
@@ -102,6 +103,10 @@ type Step struct {
 	// action: what the bot does, with values from the answers.
 	Action string            `yaml:"action"`
 	With   map[string]string `yaml:"with"`
+	// end: the steps (say, checklist) shown when the citizen asks for the
+	// details after the end, a page at a time. They are written after the
+	// end and reached only from here, so the end itself can fit a screen.
+	Details []string `yaml:"details"`
 
 	pos positions
 }
@@ -160,6 +165,13 @@ type InputSpec struct {
 	MaxLen int `yaml:"max_len"`
 	// Hint replaces the standard hint for an answer of the wrong shape.
 	Hint string `yaml:"hint"`
+	// LikelyMin and LikelyMax (date and number, written as Min and Max)
+	// bound the answers taken at once: one outside them, yet allowed, is
+	// asked about first ("Bé sinh năm 1926?"), in Unlikely's words when set
+	// ({value}: the answer as shown; {year}: a date's year).
+	LikelyMin string `yaml:"likely_min"`
+	LikelyMax string `yaml:"likely_max"`
+	Unlikely  string `yaml:"unlikely"`
 
 	pos positions
 }

@@ -43,6 +43,9 @@ func (f *Flow) edges(s *Step) []edge {
 			out = append(out, edge{to: to, auto: auto, sets: sets})
 		}
 	}
+	if f.details[s] {
+		return nil // shown on request after an end; it leads nowhere
+	}
 	if !s.When.Empty() {
 		add(f.next(s), true, false) // skipped
 	}
@@ -58,6 +61,10 @@ func (f *Flow) edges(s *Step) []edge {
 	case KindAsk:
 		for _, c := range s.Choices {
 			add(f.choiceNext(s, c), false, true)
+		}
+	case KindEnd:
+		for _, id := range s.Details {
+			add(f.byID[id], false, false) // when she asks for them
 		}
 	case KindBranch:
 		for _, r := range s.Routes {
@@ -116,6 +123,16 @@ func (l *linter) graph() {
 
 	l.loops(start)
 	l.deadEnds(known)
+	for s := range known {
+		if s.Kind == KindEnd {
+			continue
+		}
+		for _, e := range f.edges(s) {
+			if f.details[e.to] {
+				l.add(e.to.pos.line, "steps ("+e.to.ID+")", "shown as an end's details, so no other step may lead here (step %q does)", s.ID)
+			}
+		}
+	}
 
 	for i, s := range f.Steps {
 		in, ok := known[s]
@@ -171,7 +188,7 @@ func (l *linter) deadEnds(reachable map[*Step]map[string]bool) {
 		for _, e := range f.edges(s) {
 			preds[e.to] = append(preds[e.to], s)
 		}
-		if s.Kind == KindEnd || s.Flow != "" || hasHandover(s) {
+		if s.Kind == KindEnd || s.Flow != "" || hasHandover(s) || f.details[s] {
 			exits = append(exits, s)
 		}
 	}

@@ -13,8 +13,10 @@ import (
 const (
 	// MaxText is Telegram's limit on one message, in characters.
 	MaxText = 4096
-	// ZaloMaxText is Zalo's limit on one message, in characters.
-	ZaloMaxText = 2000
+	// MaxMessage is the longest message a procedure should send, in
+	// characters: about 25 lines of a cheap phone at 36 characters a line.
+	// Longer texts are warned about; the details belong one tap away.
+	MaxMessage = 900
 	// MaxChoiceID keeps a choice id, with the version and step around it,
 	// inside Telegram's 64-byte callback data.
 	MaxChoiceID = 32
@@ -53,6 +55,7 @@ func lintFlow(f *Flow) Issues {
 		l.iss.add(f.File, f.pos.at("steps"), "steps", "a procedure needs at least one step")
 		return l.iss
 	}
+	l.details()
 	l.steps()
 	f.vars = l.vars()
 	if len(f.byID) == len(f.Steps) {
@@ -60,7 +63,82 @@ func lintFlow(f *Flow) Issues {
 		// are reported, and the graph is checked once they are fixed.
 		l.graph()
 	}
+	l.checklistLengths()
 	return l.iss
+}
+
+// checklistLengths checks the longest each checklist can be: its heading
+// and the longest set of items that can be shown together. Two items
+// whose conditions ask one answer for values it cannot hold at once (a
+// choice, yes or no, a date's side of today) never show together.
+func (l *linter) checklistLengths() {
+	for i, s := range l.f.Steps {
+		if s == nil || s.Kind != KindChecklist {
+			continue
+		}
+		field := fmt.Sprintf("steps[%d] (%s).items", i, s.ID)
+		var items int
+		if len(s.Items) <= maxItemsWeighed {
+			items = l.longestItems(s.Items, nil, 0)
+		} else {
+			for _, it := range s.Items { // too many to weigh: all of them
+				items += utf8.RuneCountInString(it.Text) + 3
+			}
+		}
+		total := utf8.RuneCountInString(s.Text) + items
+		if total > MaxText {
+			l.add(s.pos.line, field, "the checklist can be %d characters, over Telegram's %d: split it in two steps", total, MaxText)
+		} else if total > MaxMessage {
+			l.iss.warn(l.f.File, s.pos.line, field, "the checklist can be %d characters, over %d (one phone screen): shorten it or move the details to the end's details", total, MaxMessage)
+		}
+	}
+}
+
+// maxItemsWeighed bounds the checklists whose sets of items shown together
+// are weighed one by one (the work doubles with each item).
+const maxItemsWeighed = 24
+
+// longestItems is the most characters items[i:] can add to those already
+// shown together, each item on its own line ("\n• ").
+func (l *linter) longestItems(items []*Item, shown []*Item, i int) int {
+	if i == len(items) {
+		return 0
+	}
+	best := l.longestItems(items, shown, i+1) // without items[i]
+	for _, o := range shown {
+		if l.exclusive(o.When, items[i].When) {
+			return best
+		}
+	}
+	with := utf8.RuneCountInString(items[i].Text) + 3 + l.longestItems(items, append(shown, items[i]), i+1)
+	return max(best, with)
+}
+
+// exclusive reports whether two conditions can never hold together.
+func (l *linter) exclusive(a, b Cond) bool {
+	for _, ta := range a.Terms {
+		for _, tb := range b.Terms {
+			if ta.Name != tb.Name {
+				continue
+			}
+			kind := l.f.vars[ta.Name].kind
+			if kind == KindTasks {
+				continue // several items may be ticked at once
+			}
+			overlap := false
+			for _, va := range ta.Values {
+				for _, vb := range tb.Values {
+					if va == vb || kind == InputDate && (va == NotDue && vb == DueToday || va == DueToday && vb == NotDue) {
+						overlap = true
+					}
+				}
+			}
+			if !overlap {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // dropEmpty reports and removes empty list entries ("- " with nothing
@@ -157,7 +235,7 @@ var allowed = map[string][]string{
 	KindChecklist: {"text", "items"},
 	KindCompute:   {"save", "from", "add", "premium"},
 	KindBranch:    {"routes", "flow"},
-	KindEnd:       {"text"},
+	KindEnd:       {"text", "details"},
 	KindTasks:     {"text", "items", "save"},
 	KindAction:    {"text", "action", "with"},
 }
@@ -225,20 +303,15 @@ func (l *linter) step(s *Step, field string) {
 		if len(s.Items) == 0 {
 			l.add(s.pos.line, field+".items", "missing: the papers to bring")
 		}
-		total := utf8.RuneCountInString(s.Text)
 		for j, it := range s.Items {
 			f := fmt.Sprintf("%s.items[%d].text", field, j)
 			if strings.TrimSpace(it.Text) == "" {
 				l.add(it.pos.line, f, "missing")
 			}
 			l.text(it.Text, it.pos.at("text"), f)
-			total += utf8.RuneCountInString(it.Text) + 3
 		}
-		if total > MaxText {
-			l.add(s.pos.line, field+".items", "the checklist is %d characters, over Telegram's %d: split it in two steps", total, MaxText)
-		} else if total > ZaloMaxText {
-			l.iss.warn(l.f.File, s.pos.line, field+".items", "the checklist is %d characters, over Zalo's %d: it will be sent in parts there", total, ZaloMaxText)
-		}
+		// The length is checked with the answers (checklistLengths): items
+		// whose conditions exclude each other are never shown together.
 	case KindTasks:
 		l.tasks(s, field)
 	case KindCompute:
@@ -274,8 +347,35 @@ func (l *linter) step(s *Step, field string) {
 			}
 		}
 	}
-	if s.Kind != KindEnd && s.Next == "" && s.Flow == "" && l.f.after(s) == nil && !l.allChoicesLead(s) {
+	if s.Kind != KindEnd && s.Next == "" && s.Flow == "" && l.f.after(s) == nil && !l.allChoicesLead(s) && !l.f.details[s] {
 		l.add(s.pos.line, field+".next", "the last step in the file must be an end step or say where to go next")
+	}
+}
+
+// details checks the steps ends show as their details, and marks them: a
+// details step is a message (say or checklist) that leads nowhere, shown
+// only when the citizen asks for the details after the end.
+func (l *linter) details() {
+	f := l.f
+	f.details = map[*Step]bool{}
+	for i, s := range f.Steps {
+		if s == nil || len(s.Details) == 0 {
+			continue
+		}
+		field := fmt.Sprintf("steps[%d] (%s).details", i, s.ID)
+		for _, id := range s.Details {
+			d, ok := f.byID[id]
+			switch {
+			case !ok:
+				l.add(s.pos.at("details"), field, "no step has id %q", id)
+			case d.Kind != KindSay && d.Kind != KindChecklist:
+				l.add(s.pos.at("details"), field, "%q is a step of type %s: details are messages (say or checklist)", id, d.Kind)
+			case d.Next != "" || d.Flow != "":
+				l.add(d.pos.at("next"), fmt.Sprintf("steps (%s)", id), "a step shown as an end's details leads nowhere: no next or flow")
+			default:
+				f.details[d] = true
+			}
+		}
 	}
 }
 
@@ -304,12 +404,13 @@ func (l *linter) text(text string, line int, field string) {
 	switch {
 	case n > MaxText:
 		l.add(line, field, "%d characters, over Telegram's limit of %d: split it", n, MaxText)
-	case n > ZaloMaxText:
-		l.iss.warn(l.f.File, line, field, "%d characters, over Zalo's limit of %d: it will be sent in parts there", n, ZaloMaxText)
+	case n > MaxMessage:
+		l.iss.warn(l.f.File, line, field, "%d characters, over %d (one phone screen): shorten it or move the details to the end's details", n, MaxMessage)
 	}
 	if strings.Count(text, "{") != strings.Count(text, "}") {
 		l.add(line, field, "unbalanced { }: answers are shown with {name}")
 	}
+	l.lintWords(text, line, field)
 }
 
 func (l *linter) choices(s *Step, field string) {
@@ -387,7 +488,7 @@ func (l *linter) input(s *Step, field string) {
 	f := field + ".input"
 	switch in.Kind {
 	case InputDate:
-		for _, b := range []struct{ name, v string }{{"min", in.Min}, {"max", in.Max}} {
+		for _, b := range []struct{ name, v string }{{"min", in.Min}, {"max", in.Max}, {"likely_min", in.LikelyMin}, {"likely_max", in.LikelyMax}} {
 			if b.v == "" {
 				continue
 			}
@@ -396,7 +497,7 @@ func (l *linter) input(s *Step, field string) {
 			}
 		}
 	case InputNumber:
-		for _, b := range []struct{ name, v string }{{"min", in.Min}, {"max", in.Max}} {
+		for _, b := range []struct{ name, v string }{{"min", in.Min}, {"max", in.Max}, {"likely_min", in.LikelyMin}, {"likely_max", in.LikelyMax}} {
 			if b.v == "" {
 				continue
 			}
@@ -405,11 +506,22 @@ func (l *linter) input(s *Step, field string) {
 			}
 		}
 	case InputPhone, InputYesNo, InputText:
-		if in.Min != "" || in.Max != "" {
-			l.add(in.pos.at("min"), f, "min and max apply to date and number answers only")
+		if in.Min != "" || in.Max != "" || in.LikelyMin != "" || in.LikelyMax != "" {
+			l.add(in.pos.at("min"), f, "min, max and likely_min, likely_max apply to date and number answers only")
 		}
 	default:
 		l.add(in.pos.at("kind"), f+".kind", "%q is not an answer kind (date, number, phone, yesno, text)", in.Kind)
+	}
+	if in.Unlikely != "" {
+		if in.LikelyMin == "" && in.LikelyMax == "" {
+			l.add(in.pos.at("unlikely"), f+".unlikely", "asks to confirm an unlikely answer, but no likely_min or likely_max says which")
+		}
+		l.text(in.Unlikely, in.pos.at("unlikely"), f+".unlikely")
+		for _, m := range placeholder.FindAllStringSubmatch(in.Unlikely, -1) {
+			if m[1] != "value" && m[1] != "year" {
+				l.add(in.pos.at("unlikely"), f+".unlikely", "{%s}: the question shows only {value} (the answer) and {year} (a date's)", m[1])
+			}
+		}
 	}
 	if in.MaxLen != 0 && in.Kind != InputText {
 		l.add(in.pos.at("max_len"), f+".max_len", "max_len applies to text answers only")

@@ -57,7 +57,7 @@ func TestLintFindsEachProblem(t *testing.T) {
 		{"long choice id", "{id: a, label: A}", "{id: " + strings.Repeat("a", 40) + ", label: A}", `fit Telegram's 64 bytes`, false},
 		{"long label", "{id: a, label: A}", "{id: a, label: " + strings.Repeat("Ă", 40) + "}", `a button label must be short`, false},
 		{"text over telegram", "    text: Hết.\n", "    text: " + strings.Repeat("x", 4100) + "\n", `mau.yaml:22: steps[2] (cuoi).text: 4100 characters, over Telegram's limit of 4096`, false},
-		{"text over zalo", "    text: Hết.\n", "    text: " + strings.Repeat("x", 2100) + "\n", `mau.yaml:22: warning: steps[2] (cuoi).text: 2100 characters, over Zalo's limit of 2000`, true},
+		{"text over a phone screen", "    text: Hết.\n", "    text: " + strings.Repeat("x", 901) + "\n", `mau.yaml:22: warning: steps[2] (cuoi).text: 901 characters, over 900 (one phone screen)`, true},
 		{"condition on unset answer", "    text: Ngày?\n", "    text: Ngày?\n    when: {chua_hoi: x}\n", `steps[1] (ngay).when.chua_hoi: "chua_hoi" is not set by any step before this one`, false},
 		{"condition value not a choice", "    text: Ngày?\n", "    text: Ngày?\n    when: {hoi: c}\n", `"c" is not a value of "hoi" (one of: a, b)`, false},
 		{"condition on a later answer", "    text: Chọn\n", "    text: Chọn {ngay}\n", `{ngay}: "ngay" is not set by any step before this one`, false},
@@ -242,5 +242,45 @@ func TestLintFindsDeadEnds(t *testing.T) {
 		if !strings.Contains(got, want) {
 			t.Errorf("missing %q in:\n%s", want, got)
 		}
+	}
+}
+
+// TestLintChecklistLength weighs what a checklist can show at once: items
+// that exclude each other (two choices of one question, two sides of a
+// date) are never shown together, so they do not add up.
+func TestLintChecklistLength(t *testing.T) {
+	item := func(when string) string {
+		return "      - text: " + strings.Repeat("x", 400) + "\n        when: " + when + "\n"
+	}
+	checklist := func(items ...string) string {
+		return "  - id: ds\n    type: checklist\n    text: Giấy tờ\n    items:\n" + strings.Join(items, "") + "  - id: cuoi\n"
+	}
+	tests := []struct {
+		name  string
+		items []string
+		warn  string
+	}{
+		{"exclusive choices", []string{item("{hoi: a}"), item("{hoi: b}"), item("{ngay: qua_han}")}, ""},
+		{"exclusive sides of a date", []string{item("{ngay: qua_han}"), item("{ngay: con_han}")}, ""},
+		{"today is still in time", []string{item("{ngay: hom_nay}"), item("{ngay: con_han}"), item("{hoi: a}")}, "can be 1216 characters, over 900"},
+		{"shown together", []string{item("{hoi: a}"), item("{ngay: qua_han}"), item("{hoi: [a, b]}")}, "can be 1216 characters, over 900"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := strings.Replace(base, "  - id: cuoi\n", checklist(tt.items...), 1)
+			_, iss := Parse("mau.yaml", []byte(src))
+			got := ""
+			for _, i := range iss {
+				if strings.Contains(i.String(), "(ds).items") {
+					got = i.String()
+				}
+			}
+			switch {
+			case tt.warn == "" && got != "":
+				t.Errorf("a warning for items never shown together: %s", got)
+			case tt.warn != "" && !strings.Contains(got, tt.warn):
+				t.Errorf("got %q, want a warning containing %q (all: %v)", got, tt.warn, iss)
+			}
+		})
 	}
 }

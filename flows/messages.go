@@ -27,6 +27,7 @@ type Messages struct {
 	NumberShape    string `yaml:"number_shape"`
 	NumberTooSmall string `yaml:"number_too_small"`
 	NumberTooBig   string `yaml:"number_too_big"`
+	NumberHuge     string `yaml:"number_huge"`
 	PhoneShape     string `yaml:"phone_shape"`
 	YesNoHint      string `yaml:"yesno_hint"`
 	TextEmpty      string `yaml:"text_empty"`
@@ -34,6 +35,8 @@ type Messages struct {
 	Yes            string `yaml:"yes"`
 	No             string `yaml:"no"`
 	DaysLeft       string `yaml:"days_left"`
+	DaysLeftMonths string `yaml:"days_left_months"`
+	DaysLeftYears  string `yaml:"days_left_years"`
 	DueToday       string `yaml:"due_today"`
 	Overdue        string `yaml:"overdue"`
 	OverdueMonths  string `yaml:"overdue_months"`
@@ -44,6 +47,18 @@ type Messages struct {
 	TasksDone      string `yaml:"tasks_done"`
 	TaskDone       string `yaml:"task_done"`
 	TaskOpen       string `yaml:"task_open"`
+	// Unlikely asks to confirm an answer outside the likely range
+	// ({value}, {year}).
+	Unlikely string `yaml:"unlikely"`
+	// After the end: the details and the sources, one tap away.
+	DetailsButton    string `yaml:"details_button"`
+	DetailsMore      string `yaml:"details_more"`
+	SourcesButton    string `yaml:"sources_button"`
+	SourcesMore      string `yaml:"sources_more"`
+	SourcesTitle     string `yaml:"sources_title"`
+	SourcesTitleMore string `yaml:"sources_title_more"`
+	SourceLine       string `yaml:"source_line"`
+	SourceURL        string `yaml:"source_url"`
 }
 
 // DefaultMessages returns the messages shipped with the binary.

@@ -98,6 +98,9 @@ func (f *folder) fold(r rune) {
 	switch {
 	case r == 'đ' || r == 'Đ':
 		f.keep('d')
+	case isFullWidth(r):
+		// A phone's keyboard in East Asian mode types "１" for 1.
+		f.fold(r - fullWidthOffset)
 	case unicode.Is(unicode.M, r), unicode.Is(unicode.Cf, r):
 		// Marks and invisible format characters vanish inside a word.
 	case unicode.IsLetter(r):
@@ -109,6 +112,29 @@ func (f *folder) fold(r rune) {
 	default:
 		f.separate()
 	}
+}
+
+// Full-width forms of the ASCII characters (U+FF01–U+FF5E), which some
+// keyboards type, stand for the ASCII ones this far below them.
+const fullWidthOffset = 0xFF01 - '!'
+
+func isFullWidth(r rune) bool { return 0xFF01 <= r && r <= 0xFF5E }
+
+// narrow replaces full-width characters (and the ideographic space) by
+// their ASCII forms, for answers read without Normalize: "１２" is "12".
+func narrow(s string) string {
+	if !strings.ContainsFunc(s, func(r rune) bool { return isFullWidth(r) || r == '\u3000' }) {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		switch {
+		case isFullWidth(r):
+			return r - fullWidthOffset
+		case r == '\u3000':
+			return ' '
+		}
+		return r
+	}, s)
 }
 
 // Hangul syllables decompose by arithmetic, not through the tables that

@@ -42,7 +42,7 @@ func TestPremium(t *testing.T) {
 	cat, _ := NewCatalog([]*Flow{f}, nil)
 	e := NewEngine(cat, DefaultMessages())
 	// Figures from the household ladder: 113.850, 79.695, 68.310, 56.925,
-	// 45.540 đồng a month from 01/07/2026 (PROCEDURES.md §3.3).
+	// 45.540 đồng a month from 01/07/2026 (procedures/research.md §3.3).
 	tests := []struct {
 		members string
 		on      time.Time

@@ -75,11 +75,24 @@ func (r *run) show(ref string) string {
 func (r *run) daysLeft(d Date) string { return r.e.msg.DaysLeftText(r.today, d) }
 
 // DaysLeftText reads a deadline d as seen on today: "còn 12 ngày", "hôm nay
-// là ngày cuối", "đã quá hạn 3 ngày", and past two months overdue "đã quá
-// hạn khoảng 3 tháng" or "đã quá hạn hơn 2 năm".
+// là ngày cuối", "đã quá hạn 3 ngày"; past two months, days are hard to
+// read, so "còn khoảng 5 tháng", "còn khoảng 6 năm" (to the nearest), "đã
+// quá hạn khoảng 3 tháng", "đã quá hạn hơn 2 năm" (whole ones).
 func (m *Messages) DaysLeftText(today, d Date) string {
 	n := today.DaysUntil(d)
 	switch {
+	case n > 60:
+		months := (d.Year-today.Year)*12 + int(d.Month-today.Month)
+		if d.Day < today.Day {
+			months--
+		}
+		if today.AddMonths(months).DaysUntil(d) >= 15 {
+			months++ // to the nearest month
+		}
+		if months < 24 {
+			return Fill(m.DaysLeftMonths, "n", strconv.Itoa(months))
+		}
+		return Fill(m.DaysLeftYears, "n", strconv.Itoa((months+6)/12))
 	case n > 0:
 		return Fill(m.DaysLeft, "n", strconv.Itoa(n))
 	case n == 0:

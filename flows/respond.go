@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -181,8 +182,14 @@ func (r *run) validate(spec *InputSpec, in Input) (string, string) {
 		}
 		return d.ISO(), ""
 	case InputNumber:
-		n, err := ParseNumber(in.Text)
-		if err != nil {
+		n, err := numberAnswer(in.Text)
+		switch {
+		case errors.Is(err, errNumberRange) && spec.Max != "":
+			max, _ := ParseNumber(spec.Max)
+			return "", or(spec.TooLate, Fill(m.NumberTooBig, "max", FormatNumber(max)))
+		case errors.Is(err, errNumberRange):
+			return "", m.NumberHuge
+		case err != nil:
 			return "", or(spec.Hint, m.NumberShape)
 		}
 		if min, err := ParseNumber(spec.Min); err == nil && spec.Min != "" && n < min {
@@ -193,7 +200,7 @@ func (r *run) validate(spec *InputSpec, in Input) (string, string) {
 		}
 		return strconv.FormatInt(n, 10), ""
 	case InputPhone:
-		p, err := ParsePhone(in.Text)
+		p, err := ParsePhone(narrow(in.Text))
 		if err != nil {
 			return "", or(spec.Hint, m.PhoneShape)
 		}
@@ -230,6 +237,22 @@ func (r *run) validate(spec *InputSpec, in Input) (string, string) {
 		}
 		return text, ""
 	}
+}
+
+// numberAnswer reads a typed number, full-width digits and a unit after
+// it included: "3", "３", "3 người", "12 tháng" (the unit is letters only:
+// "3 hoặc 4" is no number).
+func numberAnswer(text string) (int64, error) {
+	text = strings.TrimSpace(narrow(text))
+	n, err := ParseNumber(text)
+	if err == nil || errors.Is(err, errNumberRange) {
+		return n, err
+	}
+	i := strings.IndexFunc(text, func(r rune) bool { return unicode.IsLetter(r) })
+	if i <= 0 || strings.ContainsFunc(text[i:], unicode.IsDigit) {
+		return 0, err
+	}
+	return ParseNumber(strings.TrimSpace(text[:i]))
 }
 
 func or(a, b string) string {

@@ -26,6 +26,7 @@ var defaultToday = flows.Date{Year: 2026, Month: time.November, Day: 23}
 func catalog(t *testing.T) *flows.Catalog {
 	t.Helper()
 	cat, iss := flows.Load(procedures.FS, "procedures", nil, "")
+	iss = append(iss, cat.CheckButtons(append(flows.DefaultMessages().Buttons(), bot.DefaultMessages().Buttons()...)...)...)
 	if err := iss.Err(); err != nil {
 		t.Fatalf("shipped procedures fail lint:\n%v", err)
 	}

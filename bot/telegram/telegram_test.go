@@ -231,7 +231,7 @@ func TestBirthRegistrationByButtons(t *testing.T) {
 	for step := 0; step < 40; step++ {
 		sent := api.SentTo(citizen)
 		last := sent[len(sent)-1]
-		if strings.Contains(last.Text, "Bạn cần hỏi thủ tục khác") {
+		if strings.Contains(last.Text, bot.DefaultMessages().AfterEnd) {
 			break
 		}
 		if ls := labels(last); len(ls) > 2 {
@@ -241,7 +241,7 @@ func TestBirthRegistrationByButtons(t *testing.T) {
 		say(r, "10/11/2026")
 	}
 	sent := api.SentTo(citizen)
-	has(t, sent[len(sent)-1:], "Bạn cần hỏi thủ tục khác", "📋 Thủ tục khác")
+	has(t, sent[len(sent)-1:], bot.DefaultMessages().AfterEnd, "📋 Thủ tục khác")
 	for _, m := range sent {
 		if len([]rune(m.Text)) > 4096 {
 			t.Errorf("a message of %d characters", len([]rune(m.Text)))

@@ -249,7 +249,7 @@ func TestBirthRegistrationByTyping(t *testing.T) {
 			for step := 0; step < 40; step++ {
 				sent := api.SentTo(citizen)
 				last := sent[len(sent)-1]
-				if strings.Contains(last.Text, "Bạn cần hỏi thủ tục khác") {
+				if strings.Contains(last.Text, bot.DefaultMessages().AfterEnd) {
 					break
 				}
 				if strings.Contains(last.Text, "\n  1. ") {
@@ -259,7 +259,7 @@ func TestBirthRegistrationByTyping(t *testing.T) {
 				say(r, "10/11/2026")
 			}
 			sent := api.SentTo(citizen)
-			has(t, sent[len(sent)-1:], "Bạn cần hỏi thủ tục khác", "  1. 📋 Thủ tục khác")
+			has(t, sent[len(sent)-1:], bot.DefaultMessages().AfterEnd, ". 📋 Thủ tục khác")
 			for _, c := range api.CallsOf("sendMessage") {
 				if _, ok := c.Params["parse_mode"]; ok {
 					t.Errorf("a message sent with a parse_mode: %v", c.Params)

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"os/user"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -39,6 +40,8 @@ func catalog(cfg Config, dir string, w io.Writer) (*flows.Catalog, error) {
 		return nil, err
 	}
 	cat, iss := flows.Load(procedures.FS, "procedures", override, dir, commune...)
+	// A text that names a button names one citizens see.
+	iss = append(iss, cat.CheckButtons(append(flows.DefaultMessages().Buttons(), bot.DefaultMessages().Buttons()...)...)...)
 	for _, i := range iss {
 		if i.Warning {
 			fmt.Fprintln(w, i)
@@ -114,6 +117,9 @@ func openStores(ctx context.Context, cfg Config, sched reminders.Schedule, log *
 	if err != nil {
 		return stores{}, fmt.Errorf("redis.url: %w", err)
 	}
+	// go-redis's own lines (a pool that cannot dial…) go to the logger, one
+	// line at warn, not to the process's stderr in its own format.
+	redis.SetLogger(redisLogger{log})
 	client := redis.NewUniversalClient(&redis.UniversalOptions{
 		Addrs:     []string{o.Addr},
 		Username:  o.Username,
@@ -221,15 +227,13 @@ func chat(ctx context.Context, cfg Config, stdin io.Reader, stdout, stderr io.Wr
 	}
 	svc := p.svc
 
-	first := "/start"
 	if cfg.Redis.URL == "" {
 		fmt.Fprintln(stderr, "motcua: no Redis configured (MOTCUA_REDIS_URL): conversations are kept in memory until you quit.")
 	} else {
-		// Keep what the citizen had: she types /start to begin again.
-		first = ""
+		// She continues where she was: the greeting and the pending question.
 		fmt.Fprintln(stderr, "motcua: conversations are kept in Redis; type /start for the menu, /huy to stop a procedure.")
 	}
-	return console.Chat(ctx, svc, stdin, stdout, "cli:"+localUser(), first)
+	return console.Chat(ctx, svc, stdin, stdout, "cli:"+localUser())
 }
 
 // localUser names the terminal's conversation after the account running it.
@@ -238,4 +242,13 @@ func localUser() string {
 		return u.Username
 	}
 	return "local"
+}
+
+// redisLogger hands go-redis's internal log lines to slog, at warn and on
+// one line (they name the failure; the bot says what it means).
+type redisLogger struct{ log *slog.Logger }
+
+func (l redisLogger) Printf(ctx context.Context, format string, v ...any) {
+	msg := strings.Join(strings.Fields(fmt.Sprintf(format, v...)), " ")
+	l.log.WarnContext(ctx, "redis client", "detail", msg)
 }

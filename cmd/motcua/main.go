@@ -27,6 +27,7 @@ func main() {
 	stop()
 	var exit exitError
 	switch {
+	case errors.Is(err, errHelp):
 	case errors.As(err, &exit):
 		os.Exit(int(exit))
 	case err != nil:
@@ -49,6 +50,9 @@ Usage:
   motcua [-config FILE] lint [DIR]   check procedure files (the shipped ones and DIR)
   motcua [-config FILE] eval FILE…   how well typed messages are understood (see eval -h)
 
+-config may also come after the command (motcua chat -config FILE); -h
+after a command shows this help.
+
 Configuration: config.yaml, then MOTCUA_<SECTION>_<KEY> environment variables
 (MOTCUA_REDIS_URL, MOTCUA_TELEGRAM_TOKEN, MOTCUA_LOG_LEVEL…). See README.md.
 `
@@ -56,24 +60,14 @@ Configuration: config.yaml, then MOTCUA_<SECTION>_<KEY> environment variables
 // run is main without the process: arguments, streams and environment come
 // in, so that tests can call it.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, env func(string) (string, bool)) error {
-	fs := flag.NewFlagSet("motcua", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { fmt.Fprint(stderr, usage) }
-	configPath := fs.String("config", "", "configuration file (default: config.yaml when present)")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return exitError(2)
+	configPath, cmd, rest, err := parseArgs(args, stderr)
+	if err != nil {
+		return err
 	}
-	if *configPath == "" {
-		*configPath, _ = env("MOTCUA_CONFIG")
+	if configPath == "" {
+		configPath, _ = env("MOTCUA_CONFIG")
 	}
-	cmd := fs.Arg(0)
-	if cmd == "" {
-		cmd = "chat"
-	}
-	cfg, err := loadConfig(*configPath, env)
+	cfg, err := loadConfig(configPath, env)
 	if err != nil {
 		return err
 	}
@@ -82,12 +76,83 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return serve(ctx, cfg, stdout, stderr)
 	case "chat":
 		return chat(ctx, cfg, stdin, stdout, stderr)
-	case "lint":
-		return lint(cfg, fs.Arg(1), stdout, stderr)
 	case "eval":
-		return evaluate(cfg, fs.Args()[1:], stdout, stderr)
+		return evaluate(cfg, rest, stdout, stderr)
+	default: // lint
+		dir := ""
+		if len(rest) > 0 {
+			dir = rest[0]
+		}
+		return lint(cfg, dir, stdout, stderr)
+	}
+}
+
+// errHelp ends the program after -h, with nothing more to do.
+var errHelp = errors.New("help shown")
+
+// parseArgs reads the command line: -config before or after the command
+// (not both, unless the same), the command (chat when none), and what the
+// command takes (lint: a directory). Anything else is an error, with the
+// usage on stderr; -h shows the usage and returns errHelp.
+func parseArgs(args []string, stderr io.Writer) (configPath, cmd string, rest []string, err error) {
+	flags := func(name string) (*flag.FlagSet, *string) {
+		fs := flag.NewFlagSet(name, flag.ContinueOnError)
+		fs.SetOutput(stderr)
+		fs.Usage = func() { fmt.Fprint(stderr, usage) }
+		return fs, fs.String("config", "", "configuration file (default: config.yaml when present)")
+	}
+	fail := func(err error) (string, string, []string, error) {
+		if errors.Is(err, flag.ErrHelp) {
+			return "", "", nil, errHelp
+		}
+		return "", "", nil, exitError(2)
+	}
+	global, before := flags("motcua")
+	if err := global.Parse(args); err != nil {
+		return fail(err)
+	}
+	cmd = global.Arg(0)
+	if cmd == "" {
+		cmd = "chat"
+	}
+	switch cmd {
+	case "eval":
+		// eval reads its own flags (-min, -debug, -q) and files; -config
+		// goes before it.
+		return *before, cmd, global.Args()[1:], nil
+	case "serve", "chat", "lint":
 	default:
 		fmt.Fprintf(stderr, "motcua: unknown command %q\n\n%s", cmd, usage)
-		return exitError(2)
+		return "", "", nil, exitError(2)
 	}
+	// After the command: its flags, and lint's directory among them.
+	sub, after := flags("motcua " + cmd)
+	more := global.Args()
+	if len(more) > 0 {
+		more = more[1:]
+	}
+	for {
+		if err := sub.Parse(more); err != nil {
+			return fail(err)
+		}
+		more = sub.Args()
+		if len(more) == 0 {
+			break
+		}
+		if cmd != "lint" || len(rest) > 0 {
+			fmt.Fprintf(stderr, "motcua %s: unexpected argument %q\n\n%s", cmd, more[0], usage)
+			return "", "", nil, exitError(2)
+		}
+		rest, more = more[:1], more[1:]
+	}
+	switch {
+	case *before != "" && *after != "" && *before != *after:
+		fmt.Fprintf(stderr, "motcua: -config given twice (%s, %s)\n", *before, *after)
+		return "", "", nil, exitError(2)
+	case *after != "":
+		configPath = *after
+	default:
+		configPath = *before
+	}
+	return configPath, cmd, rest, nil
 }

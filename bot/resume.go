@@ -1,0 +1,65 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/motcua/motcua/flows"
+	"github.com/motcua/motcua/store"
+)
+
+// Resume opens a chat on the conversation kept for it, as the terminal does
+// when it starts (its screen shows nothing of before): with a procedure
+// under way, a greeting that names it and its pending question again,
+// nothing answered lost; otherwise what /start shows. Like Handle, the
+// reply is worth showing even with an error: it is the apology.
+func (s *Service) Resume(ctx context.Context, chat Chat, from User) (Reply, error) {
+	snap, err := s.store.Load(ctx, chat.ID, "")
+	if err != nil {
+		s.log.Warn("store unavailable", "err", err)
+		return Reply{Messages: []Message{{Text: s.msg.StoreDownAgain}}}, fmt.Errorf("resume: %w", err)
+	}
+	if conv, err := decodeConversation(snap.Data); err != nil || conv.Flow == nil {
+		return s.Handle(ctx, Update{Chat: chat, From: from, Text: "/start"})
+	}
+	now := s.now().In(s.loc)
+	var reply Reply
+	update := func(snap store.Snapshot) (store.Change, error) {
+		conv, err := decodeConversation(snap.Data)
+		if err != nil {
+			conv = conversation{}
+		}
+		t := &turn{s: s, r: s.router, u: Update{Chat: chat, From: from}, conv: conv, now: now}
+		if conv.Flow == nil {
+			procedureRoom{}.startCommand(t, "")
+		} else {
+			res, err := s.eng.Again(*conv.Flow, now)
+			if err != nil {
+				return store.Change{}, err
+			}
+			title := conv.Flow.Flow
+			if f, ok := s.eng.Catalog().Flow(title); ok {
+				title = f.Title
+			}
+			t.say(flows.Fill(s.msg.Resumed, "title", title))
+			t.result(res)
+		}
+		if t.err != nil {
+			return store.Change{}, t.err
+		}
+		reply = Reply{Messages: t.out}
+		data, err := t.conv.encode()
+		return store.Change{Data: data}, err
+	}
+	switch _, err := store.UpdateSnapshot(ctx, s.store, chat.ID, "", update); {
+	case err == nil:
+		return reply, nil
+	case errors.Is(err, store.ErrUnavailable):
+		s.log.Warn("store unavailable", "err", err)
+		return Reply{Messages: []Message{{Text: s.msg.StoreDownAgain}}}, fmt.Errorf("resume: %w", err)
+	default:
+		s.log.Error("resume", "err", err)
+		return Reply{Messages: []Message{{Text: s.msg.InternalError}}}, fmt.Errorf("resume: %w", err)
+	}
+}

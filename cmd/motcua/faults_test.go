@@ -212,7 +212,7 @@ func TestFaultBotAPIFailsAfterTheSave(t *testing.T) {
 // flight at the kill (its reply sent, not yet recorded).
 func TestFaultReplicaKilledUnderLoad(t *testing.T) {
 	r := newFaultRig(t)
-	r.api.Latency = 20 * time.Millisecond
+	r.api.SetLatency(20 * time.Millisecond)
 	// A short deadline, so that the dead replica's hold on the replies it
 	// was sending ends soon (the deadline and 10 s).
 	vars := map[string]string{"MOTCUA_UPDATES_DEADLINE": "2s"}
@@ -369,8 +369,8 @@ func TestFaultRedisFull(t *testing.T) {
 // slow down once a burst.
 func TestFaultFloodingChat(t *testing.T) {
 	r := newFaultRig(t)
-	r.api.Latency = 50 * time.Millisecond
-	r.api.Limits = telegramtest.Limits{PerChatPerSecond: 1}
+	r.api.SetLatency(50 * time.Millisecond)
+	r.api.SetLimits(telegramtest.Limits{PerChatPerSecond: 1})
 	// The default flood limit, not the tests' raised one.
 	p := r.serve(map[string]string{"MOTCUA_UPDATES_CHAT_BURST": "10"})
 	c := newCourier(p)

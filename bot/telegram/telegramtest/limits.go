@@ -22,6 +22,13 @@ type Limits struct {
 	PerGroupPerMinute int
 }
 
+// SetLimits sets Limits while the server runs.
+func (s *Server) SetLimits(l Limits) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.Limits = l
+}
+
 // sweepEvery is how many sends pass between sweeps of the chats whose
 // windows have emptied, which keeps a load run over many chats from
 // growing.

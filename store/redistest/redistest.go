@@ -24,6 +24,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -46,6 +47,9 @@ type Server struct {
 	dir     string
 	port    int
 	persist bool
+	// lead and extra are arguments before and after the usual ones: a
+	// sentinel's configuration file, cluster mode.
+	lead, extra []string
 
 	mu   sync.Mutex
 	proc *process // nil while stopped
@@ -75,27 +79,38 @@ func StartPersistent(t testing.TB) *Server {
 
 func start(t testing.TB, persist bool) *Server {
 	t.Helper()
+	s, err := launch(t.TempDir(), persist, nil, nil)
+	if err != nil {
+		unavailable(t, "redistest: %v", err)
+	}
+	t.Cleanup(s.shutdown)
+	return s
+}
+
+// launch runs redis-server in dir on a free loopback port, with lead
+// before the usual arguments and extra after them, and waits until it
+// answers PING. It tries another port when one is taken between the probe
+// and the bind.
+func launch(dir string, persist bool, lead, extra []string) (*Server, error) {
 	bin, err := exec.LookPath("redis-server")
 	if err != nil {
-		unavailable(t, "redistest: redis-server is not on PATH (%v); install it with: apt-get install redis-server", err)
+		return nil, fmt.Errorf("redis-server is not on PATH (%w); install it with: apt-get install redis-server", err)
 	}
-	s := &Server{bin: bin, dir: t.TempDir(), persist: persist}
-	t.Cleanup(s.shutdown)
+	s := &Server{bin: bin, dir: dir, persist: persist, lead: lead, extra: extra}
 	var errs []error
 	for range startAttempts {
 		port, err := freePort()
 		if err != nil {
-			unavailable(t, "redistest: find a free port: %v", err)
+			return nil, fmt.Errorf("find a free port: %w", err)
 		}
 		s.port = port
 		if err := s.start(); err != nil {
 			errs = append(errs, err)
 			continue
 		}
-		return s
+		return s, nil
 	}
-	unavailable(t, "redistest: redis-server did not start (install it with: apt-get install redis-server): %v", errors.Join(errs...))
-	return nil
+	return nil, fmt.Errorf("redis-server did not start (install it with: apt-get install redis-server): %w", errors.Join(errs...))
 }
 
 // Addr returns the server's address, host:port.
@@ -118,6 +133,33 @@ func (s *Server) Stop(t testing.TB) {
 	s.shutdown()
 }
 
+// Pause stops the process (SIGSTOP) without closing its sockets, as a
+// hung server: connections are accepted by the kernel and nothing is
+// answered until Resume.
+func (s *Server) Pause(t testing.TB) {
+	t.Helper()
+	s.signal(t, syscall.SIGSTOP)
+}
+
+// Resume lets a paused server go on (SIGCONT).
+func (s *Server) Resume(t testing.TB) {
+	t.Helper()
+	s.signal(t, syscall.SIGCONT)
+}
+
+func (s *Server) signal(t testing.TB, sig syscall.Signal) {
+	t.Helper()
+	s.mu.Lock()
+	p := s.proc
+	s.mu.Unlock()
+	if p == nil {
+		t.Fatalf("redistest: signal %v to a stopped server", sig)
+	}
+	if err := p.cmd.Process.Signal(sig); err != nil {
+		t.Fatalf("redistest: signal %v: %v", sig, err)
+	}
+}
+
 // Restart starts the server again on the same port: empty, or with its data
 // when started by StartPersistent.
 func (s *Server) Restart(t testing.TB) {
@@ -135,13 +177,14 @@ func (s *Server) start() error {
 	if s.persist {
 		aof = []string{"--appendonly", "yes", "--appendfsync", "always"}
 	}
-	args := append([]string{
+	args := append(append([]string(nil), s.lead...),
 		"--port", strconv.Itoa(s.port),
 		"--bind", "127.0.0.1",
 		"--save", "",
 		"--dir", s.dir,
 		"--loglevel", "warning",
-	}, aof...)
+	)
+	args = append(append(args, aof...), s.extra...)
 	cmd := exec.Command(s.bin, args...)
 	cmd.Stdout = out
 	cmd.Stderr = out

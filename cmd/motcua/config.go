@@ -214,7 +214,7 @@ func (d *Duration) UnmarshalText(b []byte) error {
 
 func defaults() Config {
 	return Config{
-		Timezone:     "Asia/Ho_Chi_Minh",
+		Timezone: "Asia/Ho_Chi_Minh",
 		Redis: RedisConfig{
 			Prefix: "mc", DialTimeout: Duration(2 * time.Second), ReadTimeout: Duration(time.Second),
 			WriteTimeout: Duration(time.Second), PoolTimeout: Duration(time.Second), MaxRetries: 1,

@@ -160,6 +160,11 @@ func (s *Sentinel) Addrs() []string {
 	return addrs
 }
 
+// Data returns the master and the replica as they were started (a
+// failover may since have swapped them); Sentinels the sentinels.
+func (s *Sentinel) Data() []*Server      { return append([]*Server(nil), s.data...) }
+func (s *Sentinel) Sentinels() []*Server { return append([]*Server(nil), s.sentinels...) }
+
 // Options returns client options for the master the sentinels name, with
 // short timeouts, for a test to adjust.
 func (s *Sentinel) Options() *redis.FailoverOptions {

@@ -214,11 +214,8 @@ func (d *Duration) UnmarshalText(b []byte) error {
 
 func defaults() Config {
 	return Config{
-		Timezone: "Asia/Ho_Chi_Minh",
-		Redis: RedisConfig{
-			Prefix: "mc", DialTimeout: Duration(2 * time.Second), ReadTimeout: Duration(time.Second),
-			WriteTimeout: Duration(time.Second), PoolTimeout: Duration(time.Second), MaxRetries: 1,
-		},
+		Timezone:     "Asia/Ho_Chi_Minh",
+		Redis:        defaultRedis(),
 		Conversation: ConversationConfig{IdleTTL: Duration(30 * 24 * time.Hour)},
 		Log:          LogConfig{Level: "info", Format: "text"},
 		Telegram:     TelegramConfig{APIURL: "https://api.telegram.org", Workers: 16, Timeout: Duration(10 * time.Second)},
@@ -446,28 +443,3 @@ func (c Config) validate() error {
 	return errors.Join(errs...)
 }
 
-// validate checks the Redis keys: they must make a client, and nothing
-// set may go unused.
-func (c RedisConfig) validate() []error {
-	var errs []error
-	for _, a := range c.Addrs {
-		if err := validAddr(a); err != nil {
-			errs = append(errs, fmt.Errorf("redis.addrs: %w", err))
-		}
-	}
-	switch {
-	case c.MasterName != "" && len(c.Addrs) == 0:
-		errs = append(errs, errors.New("redis.master_name needs redis.addrs: the sentinels' addresses"))
-	case c.MasterName == "" && (c.SentinelUsername != "" || c.SentinelPassword != ""):
-		errs = append(errs, errors.New("redis.sentinel_username and MOTCUA_REDIS_SENTINEL_PASSWORD are for Sentinel: set redis.master_name and redis.addrs too"))
-	}
-	if c.MaxRetries < 0 {
-		errs = append(errs, fmt.Errorf("redis.max_retries %d: 0 (none) or more", c.MaxRetries))
-	}
-	if c.URL != "" && len(errs) == 0 {
-		if _, err := parseRedis(c); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	return errs
-}

@@ -136,6 +136,40 @@ func parseRedis(c RedisConfig) (redisSetup, error) {
 	return redisSetup{topology: topologyCluster, cluster: o}, nil
 }
 
+// defaultRedis are the Redis keys' defaults: a hung Redis (SIGSTOP) costs a
+// command about read_timeout × (1 + max_retries), 2 s, not minutes.
+func defaultRedis() RedisConfig {
+	return RedisConfig{
+		Prefix: "mc", DialTimeout: Duration(2 * time.Second), ReadTimeout: Duration(time.Second),
+		WriteTimeout: Duration(time.Second), PoolTimeout: Duration(time.Second), MaxRetries: 1,
+	}
+}
+// validate checks the Redis keys: they must make a client, and nothing
+// set may go unused.
+func (c RedisConfig) validate() []error {
+	var errs []error
+	for _, a := range c.Addrs {
+		if err := validAddr(a); err != nil {
+			errs = append(errs, fmt.Errorf("redis.addrs: %w", err))
+		}
+	}
+	switch {
+	case c.MasterName != "" && len(c.Addrs) == 0:
+		errs = append(errs, errors.New("redis.master_name needs redis.addrs: the sentinels' addresses"))
+	case c.MasterName == "" && (c.SentinelUsername != "" || c.SentinelPassword != ""):
+		errs = append(errs, errors.New("redis.sentinel_username and MOTCUA_REDIS_SENTINEL_PASSWORD are for Sentinel: set redis.master_name and redis.addrs too"))
+	}
+	if c.MaxRetries < 0 {
+		errs = append(errs, fmt.Errorf("redis.max_retries %d: 0 (none) or more", c.MaxRetries))
+	}
+	if c.URL != "" && len(errs) == 0 {
+		if _, err := parseRedis(c); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errs
+}
+
 // bound sets the timeouts and retries the URL left unset from their keys.
 func (c RedisConfig) bound(dial, read, write, pool *time.Duration, retries *int) {
 	for _, d := range []struct {

@@ -442,4 +442,3 @@ func (c Config) validate() error {
 	}
 	return errors.Join(errs...)
 }
-

@@ -144,6 +144,7 @@ func defaultRedis() RedisConfig {
 		WriteTimeout: Duration(time.Second), PoolTimeout: Duration(time.Second), MaxRetries: 1,
 	}
 }
+
 // validate checks the Redis keys: they must make a client, and nothing
 // set may go unused.
 func (c RedisConfig) validate() []error {

@@ -4,6 +4,8 @@ import (
 	"os"
 	"sync"
 	"testing"
+
+	"github.com/redis/go-redis/v9"
 )
 
 // One cluster and one sentinel set per test binary: starting them costs a
@@ -113,4 +115,27 @@ func mkdir(t testing.TB, parent, name string) string {
 		t.Fatalf("redistest: %v", err)
 	}
 	return dir
+}
+
+// Topology is a Redis that is not one node: the test binary's cluster, or
+// the master its sentinels name.
+type Topology struct {
+	Name string // "cluster" or "sentinel"
+	// Client returns a new client of it, closed when the test ends.
+	Client func(t testing.TB) redis.UniversalClient
+}
+
+// Topologies runs f as a subtest on the shared cluster and on the shared
+// sentinel set: with each package's tests on a single redis-server, the
+// three topologies motcua runs on. The package's TestMain must call Main.
+func Topologies(t *testing.T, f func(t *testing.T, top Topology)) {
+	t.Helper()
+	t.Run("cluster", func(t *testing.T) {
+		c := SharedCluster(t)
+		f(t, Topology{Name: "cluster", Client: func(t testing.TB) redis.UniversalClient { return c.Client(t) }})
+	})
+	t.Run("sentinel", func(t *testing.T) {
+		s := SharedSentinel(t)
+		f(t, Topology{Name: "sentinel", Client: func(t testing.TB) redis.UniversalClient { return s.Client(t) }})
+	})
 }

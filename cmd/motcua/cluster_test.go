@@ -30,7 +30,9 @@ func redisLog(t *testing.T) *syncBuffer {
 
 type goRedisLogger struct{ *log.Logger }
 
-func (l goRedisLogger) Printf(_ context.Context, format string, v ...any) { l.Logger.Printf(format, v...) }
+func (l goRedisLogger) Printf(_ context.Context, format string, v ...any) {
+	l.Logger.Printf(format, v...)
+}
 
 // TestServeOnCluster: motcua serve on a 3-master Redis Cluster (one
 // replica each), in webhook mode. 20 citizens walk the birth registration

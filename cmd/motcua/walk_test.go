@@ -147,6 +147,13 @@ func (w *walker) deliver(ctx context.Context, u tgbotapi.Update) (int, error) {
 	}
 }
 
+// answered is how many updates were answered 2xx.
+func (w *walker) answered() int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return len(w.oks)
+}
+
 // firstOKAfter is when the first update was answered 2xx after t.
 func (w *walker) firstOKAfter(t time.Time) (time.Time, bool) {
 	w.mu.Lock()

@@ -3,6 +3,7 @@ package redistest
 import (
 	"context"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -95,54 +96,75 @@ func newCluster(dir string, opts ClusterOptions) (*Cluster, error) {
 	return c, nil
 }
 
-// form joins the nodes as redis-cli --cluster create does, without its
-// one-second waits: a distinct config epoch per master, the slots in equal
-// ranges, MEET, then each replica to its master; it returns once every
-// node says the cluster is ok and knows every node.
+// form joins the started nodes into a cluster, within 30 s.
 func (c *Cluster) form(opts ClusterOptions) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	nodes := c.nodes()
+	addrs := func(servers []*Server) []string {
+		var out []string
+		for _, s := range servers {
+			out = append(out, s.Addr())
+		}
+		return out
+	}
+	return FormCluster(ctx, addrs(c.masters), addrs(c.replicas))
+}
+
+// FormCluster joins redis-servers started with --cluster-enabled yes, on
+// loopback, into one cluster, as redis-cli --cluster create does but
+// without its one-second waits: a distinct config epoch per master, the
+// 16384 slots in equal ranges over masters, MEET, then replica i follows
+// master i modulo their number. It returns once every node says the
+// cluster is ok, knows every node, and each replica is in sync. The load
+// tool under bench uses it too.
+func FormCluster(ctx context.Context, masters, replicas []string) error {
+	if len(masters) == 0 {
+		return fmt.Errorf("form a cluster: no masters")
+	}
+	nodes := append(append([]string(nil), masters...), replicas...)
 	clients := make([]*redis.Client, len(nodes))
-	for i, s := range nodes {
-		clients[i] = redis.NewClient(&redis.Options{Addr: s.Addr(), MaxRetries: -1})
+	for i, addr := range nodes {
+		clients[i] = redis.NewClient(&redis.Options{Addr: addr, MaxRetries: -1})
 		defer clients[i].Close()
 	}
 	ids := make([]string, len(nodes))
 	for i, cl := range clients {
 		id, err := cl.ClusterMyID(ctx).Result()
 		if err != nil {
-			return fmt.Errorf("CLUSTER MYID on %s: %w", nodes[i].Addr(), err)
+			return fmt.Errorf("CLUSTER MYID on %s: %w", nodes[i], err)
 		}
 		ids[i] = id
 	}
-	per := Slots / opts.Masters
-	for i := range opts.Masters {
+	per := Slots / len(masters)
+	for i := range masters {
 		if err := clients[i].Do(ctx, "CLUSTER", "SET-CONFIG-EPOCH", i+1).Err(); err != nil {
-			return fmt.Errorf("CLUSTER SET-CONFIG-EPOCH on %s: %w", nodes[i].Addr(), err)
+			return fmt.Errorf("CLUSTER SET-CONFIG-EPOCH on %s: %w", nodes[i], err)
 		}
 		first, last := i*per, (i+1)*per-1
-		if i == opts.Masters-1 {
+		if i == len(masters)-1 {
 			last = Slots - 1
 		}
 		if err := clients[i].ClusterAddSlotsRange(ctx, first, last).Err(); err != nil {
-			return fmt.Errorf("CLUSTER ADDSLOTSRANGE %d %d on %s: %w", first, last, nodes[i].Addr(), err)
+			return fmt.Errorf("CLUSTER ADDSLOTSRANGE %d %d on %s: %w", first, last, nodes[i], err)
 		}
 	}
 	for i := 1; i < len(nodes); i++ {
-		if err := clients[0].ClusterMeet(ctx, "127.0.0.1", strconv.Itoa(nodes[i].port)).Err(); err != nil {
-			return fmt.Errorf("CLUSTER MEET %s: %w", nodes[i].Addr(), err)
+		host, port, err := net.SplitHostPort(nodes[i])
+		if err != nil {
+			return err
+		}
+		if err := clients[0].ClusterMeet(ctx, host, port).Err(); err != nil {
+			return fmt.Errorf("CLUSTER MEET %s: %w", nodes[i], err)
 		}
 	}
 	// A replica can follow only a master it knows.
 	if err := poll(ctx, func() error { return knowsAll(ctx, clients) }); err != nil {
 		return err
 	}
-	for i := range c.replicas {
-		node := opts.Masters + i
-		master := i % opts.Masters
-		if err := clients[node].ClusterReplicate(ctx, ids[master]).Err(); err != nil {
-			return fmt.Errorf("CLUSTER REPLICATE on %s: %w", nodes[node].Addr(), err)
+	for i := range replicas {
+		node := len(masters) + i
+		if err := clients[node].ClusterReplicate(ctx, ids[i%len(masters)]).Err(); err != nil {
+			return fmt.Errorf("CLUSTER REPLICATE on %s: %w", nodes[node], err)
 		}
 	}
 	return poll(ctx, func() error {
@@ -152,15 +174,15 @@ func (c *Cluster) form(opts ClusterOptions) error {
 				return err
 			}
 			if !strings.Contains(info, "cluster_state:ok") || !strings.Contains(info, "cluster_slots_ok:"+strconv.Itoa(Slots)) {
-				return fmt.Errorf("%s: cluster not ok yet:\n%s", nodes[i].Addr(), info)
+				return fmt.Errorf("%s: cluster not ok yet:\n%s", nodes[i], info)
 			}
-			if i >= opts.Masters {
+			if i >= len(masters) {
 				repl, err := cl.Info(ctx, "replication").Result()
 				if err != nil {
 					return err
 				}
 				if !strings.Contains(repl, "master_link_status:up") {
-					return fmt.Errorf("replica %s not in sync yet", nodes[i].Addr())
+					return fmt.Errorf("replica %s not in sync yet", nodes[i])
 				}
 			}
 		}

@@ -76,8 +76,8 @@
 // master dies: Sentinel after down-after-milliseconds (30 s by default, 5 s
 // is reasonable) and a vote of the sentinels, Cluster after
 // cluster-node-timeout. Measured (cmd/motcua TestServeSentinelFailover,
-// down-after 1 s, loopback, 2 cores): the bot served again 3.1 to 3.4 s
-// after the master was killed, without a restart. Until then every write
+// down-after 1 s, loopback, 2 cores, 7 runs): the bot served again 2.4 to
+// 4.5 s after the master was killed, without a restart. Until then every write
 // fails with an error matching ErrUnavailable: the update is not handled,
 // the citizen is told once to wait, the webhook answers 503 and Telegram
 // delivers the update again (polling holds its offset, Zalo's worker
@@ -121,8 +121,8 @@
 //     counter, together) lost sends to her again when the job goes on,
 //     counted once. A lost read of the job or renewal of its lease lets
 //     another worker take it over: as after a replica's crash, at most
-//     the sends in flight (notices.workers) go twice; measured, 4 of 211
-//     with 4 workers. A lost Create is worse: staff were told the notice
+//     the sends in flight (notices.workers) go twice; measured, 2 to 4
+//     of 131 with 4 workers. A lost Create is worse: staff were told the notice
 //     is queued, and it is gone, never sent and not listed; bound: the
 //     notices created within the lag.
 //   - Tickets (put.lua). A lost Create: the citizen was told "Đã gửi câu

@@ -137,11 +137,15 @@ func parseRedis(c RedisConfig) (redisSetup, error) {
 }
 
 // defaultRedis are the Redis keys' defaults: a hung Redis (SIGSTOP) costs a
-// command about read_timeout × (1 + max_retries), 2 s, not minutes.
+// command about read_timeout, 1 s (2 s on a new connection), and a webhook
+// update 5.5 s (the bot tries three times), not minutes. go-redis tries
+// nothing again by itself: each caller already does (the bot, the
+// scheduler's next tick, the notices worker, Telegram's redelivery), and
+// retries in both places would multiply the wait.
 func defaultRedis() RedisConfig {
 	return RedisConfig{
 		Prefix: "mc", DialTimeout: Duration(2 * time.Second), ReadTimeout: Duration(time.Second),
-		WriteTimeout: Duration(time.Second), PoolTimeout: Duration(time.Second), MaxRetries: 1,
+		WriteTimeout: Duration(time.Second), PoolTimeout: Duration(time.Second), MaxRetries: 0,
 	}
 }
 

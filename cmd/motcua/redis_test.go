@@ -40,7 +40,7 @@ func TestParseRedis(t *testing.T) {
 				if s.topology != topologySingle || o.Addr != "10.0.0.9:6380" || o.DB != 2 || o.Username != "motcua" || o.Password != "pw" || o.PoolSize != 7 {
 					t.Errorf("%s %+v", s.topology, o)
 				}
-				if o.ReadTimeout != 3*time.Second || o.WriteTimeout != time.Second || o.DialTimeout != 2*time.Second || o.PoolTimeout != time.Second || o.MaxRetries != 1 || !o.ContextTimeoutEnabled {
+				if o.ReadTimeout != 3*time.Second || o.WriteTimeout != time.Second || o.DialTimeout != 2*time.Second || o.PoolTimeout != time.Second || o.MaxRetries != -1 || !o.ContextTimeoutEnabled {
 					t.Errorf("timeouts: read %v write %v dial %v pool %v, retries %d, context %v", o.ReadTimeout, o.WriteTimeout, o.DialTimeout, o.PoolTimeout, o.MaxRetries, o.ContextTimeoutEnabled)
 				}
 			}},
@@ -50,10 +50,16 @@ func TestParseRedis(t *testing.T) {
 					t.Errorf("TLS %+v", tc)
 				}
 			}},
-		{name: "no retries", keys: func() RedisConfig { c := redisKeys("redis://h:1"); c.MaxRetries = 0; return c }(),
+		{name: "retries from the key", keys: func() RedisConfig { c := redisKeys("redis://h:1"); c.MaxRetries = 2; return c }(),
 			check: func(t *testing.T, s redisSetup) {
-				if s.single.MaxRetries != -1 {
-					t.Errorf("MaxRetries %d, want -1 (go-redis's none)", s.single.MaxRetries)
+				if s.single.MaxRetries != 2 {
+					t.Errorf("MaxRetries %d, want 2", s.single.MaxRetries)
+				}
+			}},
+		{name: "retries from the URL", keys: redisKeys("redis://h:1?max_retries=3"),
+			check: func(t *testing.T, s redisSetup) {
+				if s.single.MaxRetries != 3 {
+					t.Errorf("MaxRetries %d, want the URL's 3", s.single.MaxRetries)
 				}
 			}},
 		{name: "an option go-redis does not know", keys: redisKeys("redis://h:1?pool_sise=3"), wantErr: "unexpected option: pool_sise"},
@@ -67,7 +73,7 @@ func TestParseRedis(t *testing.T) {
 				if s.topology != topologyCluster || strings.Join(o.Addrs, ",") != "10.0.0.1:7000,10.0.0.2:7000,10.0.0.3:7000" || o.Username != "motcua" || o.Password != "pw" || o.PoolSize != 9 || o.MaxRedirects != 5 {
 					t.Errorf("%s %+v", s.topology, o)
 				}
-				if o.ReadTimeout != time.Second || o.MaxRetries != 1 || !o.ContextTimeoutEnabled {
+				if o.ReadTimeout != time.Second || o.MaxRetries != -1 || !o.ContextTimeoutEnabled {
 					t.Errorf("read %v, retries %d, context %v", o.ReadTimeout, o.MaxRetries, o.ContextTimeoutEnabled)
 				}
 				if o.TLSConfig == nil || o.TLSConfig.ServerName != "" {
@@ -133,15 +139,15 @@ func TestRedisConfig(t *testing.T) {
 		wantErr string
 	}{
 		{name: "defaults", check: func(t *testing.T, c RedisConfig) {
-			if c.DialTimeout != Duration(2*time.Second) || c.ReadTimeout != Duration(time.Second) || c.WriteTimeout != Duration(time.Second) || c.PoolTimeout != Duration(time.Second) || c.MaxRetries != 1 {
+			if c.DialTimeout != Duration(2*time.Second) || c.ReadTimeout != Duration(time.Second) || c.WriteTimeout != Duration(time.Second) || c.PoolTimeout != Duration(time.Second) || c.MaxRetries != 0 {
 				t.Errorf("%+v", c)
 			}
 		}},
 		{name: "sentinel from the environment", env: map[string]string{
 			"MOTCUA_REDIS_ADDRS": "10.0.0.1:26379,10.0.0.2:26379", "MOTCUA_REDIS_MASTER_NAME": "mymaster",
-			"MOTCUA_REDIS_SENTINEL_PASSWORD": "s-pw", "MOTCUA_REDIS_READ_TIMEOUT": "500ms", "MOTCUA_REDIS_MAX_RETRIES": "0",
+			"MOTCUA_REDIS_SENTINEL_PASSWORD": "s-pw", "MOTCUA_REDIS_READ_TIMEOUT": "500ms", "MOTCUA_REDIS_MAX_RETRIES": "2",
 		}, check: func(t *testing.T, c RedisConfig) {
-			if len(c.Addrs) != 2 || c.Addrs[1] != "10.0.0.2:26379" || c.MasterName != "mymaster" || c.SentinelPassword != "s-pw" || c.ReadTimeout != Duration(500*time.Millisecond) || c.MaxRetries != 0 {
+			if len(c.Addrs) != 2 || c.Addrs[1] != "10.0.0.2:26379" || c.MasterName != "mymaster" || c.SentinelPassword != "s-pw" || c.ReadTimeout != Duration(500*time.Millisecond) || c.MaxRetries != 2 {
 				t.Errorf("%+v", c)
 			}
 			if c.URL != "redis://" {
@@ -254,9 +260,8 @@ func TestConnectRedis(t *testing.T) {
 }
 
 // TestHungRedisBounded: against a Redis that hangs (SIGSTOP), a command
-// with the default keys fails within read_timeout × (1 + max_retries) and
-// their backoff, not minutes; with a context deadline it fails at that
-// deadline.
+// with the default keys fails within read_timeout × (1 + max_retries),
+// not minutes; with a context deadline it fails at that deadline.
 func TestHungRedisBounded(t *testing.T) {
 	ctx := context.Background()
 	srv := redistest.Start(t)

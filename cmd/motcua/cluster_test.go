@@ -55,7 +55,7 @@ func TestServeOnCluster(t *testing.T) {
 		text      = "Chủ nhật này, trạm y tế xã tiêm vắc-xin sởi cho trẻ từ 9 tháng tuổi."
 	)
 	ctx := context.Background()
-	cluster := redistest.SharedCluster(t)
+	cluster := redistest.StartCluster(t, redistest.ClusterOptions{Replicas: 1})
 	goRedis := redisLog(t)
 	api := telegramtest.New(t, token)
 	r := startReplica(t, "cluster", freeAddr(t), map[string]string{

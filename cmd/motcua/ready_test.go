@@ -168,17 +168,3 @@ func TestReadyCluster(t *testing.T) {
 		t.Errorf("a master gone: %d after %v, want 503 within %v", code, took, readyLimit)
 	}
 }
-
-// TestReadySentinel: /readyz through the sentinels writes on the master.
-func TestReadySentinel(t *testing.T) {
-	s := redistest.SharedSentinel(t)
-	keys := redisKeys("redis://", s.Addrs()...)
-	keys.MasterName, keys.Prefix = redistest.MasterName, "readyz"
-	rd, client, _ := readinessOn(t, keys)
-	if code, _ := readyz(rd); code != http.StatusOK {
-		t.Fatalf("a healthy master: %d", code)
-	}
-	if n, err := client.Exists(context.Background(), "readyz:{ready}").Result(); err != nil || n != 1 {
-		t.Errorf("the probe key exists %d, %v", n, err)
-	}
-}

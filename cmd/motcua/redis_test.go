@@ -3,14 +3,15 @@ package main
 import (
 	"context"
 	"errors"
+	"io"
+	"log/slog"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/motcua/motcua/store/redistest"
 )
-
-func TestMain(m *testing.M) { redistest.Main(m) }
 
 // redisKeys is the default configuration's Redis keys with url and addrs.
 func redisKeys(url string, addrs ...string) RedisConfig {
@@ -201,12 +202,13 @@ func aclUser(t *testing.T, servers ...*redistest.Server) {
 // TestConnectRedis connects, as serve does, to one node, a cluster and a
 // master named by sentinels, each with an ACL user (and the sentinels with
 // a user of their own): each takes a write and a read through the client,
-// and the wrong password is refused, so the user is really the one used.
+// /readyz is ready on each, and the wrong password is refused, so the user
+// is really the one used.
 func TestConnectRedis(t *testing.T) {
 	ctx := context.Background()
 	single := redistest.Start(t)
-	cluster := redistest.SharedCluster(t)
-	sentinel := redistest.SharedSentinel(t)
+	cluster := redistest.StartCluster(t, redistest.ClusterOptions{})
+	sentinel := redistest.StartSentinel(t)
 	aclUser(t, single)
 	aclUser(t, append(cluster.Masters(), cluster.Replicas()...)...)
 	aclUser(t, sentinel.Data()...)
@@ -248,6 +250,10 @@ func TestConnectRedis(t *testing.T) {
 			}
 			if who, err := client.Do(ctx, "ACL", "WHOAMI").Text(); err != nil || who != "motcua" {
 				t.Errorf("ACL WHOAMI = %q, %v; want motcua", who, err)
+			}
+			rd := newReadiness(client, "ready-"+tt.name, slog.New(slog.NewTextHandler(io.Discard, nil)))
+			if code, _ := readyz(rd); code != http.StatusOK {
+				t.Errorf("/readyz: %d, want 200", code)
 			}
 			if c, _, err := connectRedis(ctx, tt.wrong); err == nil {
 				c.Close()

@@ -24,7 +24,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -131,33 +130,6 @@ func (s *Server) Client(t testing.TB) *redis.Client {
 func (s *Server) Stop(t testing.TB) {
 	t.Helper()
 	s.shutdown()
-}
-
-// Pause stops the process (SIGSTOP) without closing its sockets, as a
-// hung server: connections are accepted by the kernel and nothing is
-// answered until Resume.
-func (s *Server) Pause(t testing.TB) {
-	t.Helper()
-	s.signal(t, syscall.SIGSTOP)
-}
-
-// Resume lets a paused server go on (SIGCONT).
-func (s *Server) Resume(t testing.TB) {
-	t.Helper()
-	s.signal(t, syscall.SIGCONT)
-}
-
-func (s *Server) signal(t testing.TB, sig syscall.Signal) {
-	t.Helper()
-	s.mu.Lock()
-	p := s.proc
-	s.mu.Unlock()
-	if p == nil {
-		t.Fatalf("redistest: signal %v to a stopped server", sig)
-	}
-	if err := p.cmd.Process.Signal(sig); err != nil {
-		t.Fatalf("redistest: signal %v: %v", sig, err)
-	}
 }
 
 // Restart starts the server again on the same port: empty, or with its data

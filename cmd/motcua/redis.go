@@ -62,6 +62,9 @@ func parseRedis(c RedisConfig) (redisSetup, error) {
 		}
 		return redisSetup{}, fmt.Errorf("redis.url is not a URL: %w", err)
 	}
+	if strings.Contains(u.Host, ",") {
+		return redisSetup{}, fmt.Errorf("redis.url names several hosts (%s): a URL names one; list a cluster's nodes or the sentinels in redis.addrs (MOTCUA_REDIS_ADDRS)", u.Host)
+	}
 	q := u.Query()
 	for name, why := range refusedOptions {
 		if q.Has(name) {

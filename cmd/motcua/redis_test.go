@@ -66,6 +66,7 @@ func TestParseRedis(t *testing.T) {
 		{name: "an option go-redis does not know", keys: redisKeys("redis://h:1?pool_sise=3"), wantErr: "unexpected option: pool_sise"},
 		{name: "reads from replicas", keys: redisKeys("redis://h:1?read_only=true"), wantErr: "option read_only is refused"},
 		{name: "a context without deadlines", keys: redisKeys("redis://h:1?context_timeout_enabled=false"), wantErr: "option context_timeout_enabled is refused"},
+		{name: "several hosts", keys: redisKeys("redis://127.0.0.1:7101,127.0.0.1:7102/0"), wantErr: "list a cluster's nodes or the sentinels in redis.addrs"},
 		{name: "not a URL", keys: redisKeys("redis://:s3cret@h:1:2:3/%zz"), wantErr: "redis.url is not a URL"},
 
 		{name: "cluster", keys: redisKeys("rediss://motcua:pw@?pool_size=9&max_redirects=5", "10.0.0.1:7000", "10.0.0.2:7000", "10.0.0.3:7000"),

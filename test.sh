@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test. Installs redis-server (Debian/Ubuntu) when it is missing:
 # the tests start their own private redis-server on a free loopback port and
-# never touch another Redis.
+# never touch another Redis. The same binary runs the tests' Redis Cluster
+# (--cluster-enabled yes, joined by commands, not redis-cli) and sentinels
+# (--sentinel), so neither redis-tools nor redis-sentinel is needed.
 set -euo pipefail
 cd "$(dirname "$0")"
 if ! command -v redis-server >/dev/null 2>&1; then

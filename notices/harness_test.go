@@ -42,7 +42,7 @@ func (noHandler) Delivered(context.Context, bot.Update, bot.Reply, int) error { 
 // rig is one Redis, one people registry, one fake Bot API and the real
 // Telegram adapter on it: what every replica of a test shares.
 type rig struct {
-	client *redis.Client
+	client redis.UniversalClient
 	store  *notices.Store
 	people *people.Redis
 	api    *telegramtest.Server
@@ -67,7 +67,12 @@ func (d departures) SendTo(ctx context.Context, chat string, m bot.Message) erro
 
 func newRig(t testing.TB, limits telegramtest.Limits) *rig {
 	t.Helper()
-	client := redistest.Start(t).Client(t)
+	return newRigOn(t, limits, redistest.Start(t).Client(t), "")
+}
+
+// newRigOn is newRig on client, its keys under prefix.
+func newRigOn(t testing.TB, limits telegramtest.Limits, client redis.UniversalClient, prefix string) *rig {
+	t.Helper()
 	api := telegramtest.New(t, token)
 	api.Limits = limits
 	tg, err := telegram.New(context.Background(), noHandler{}, telegram.Options{Token: token, APIURL: api.URL(), Logger: discard})
@@ -77,8 +82,8 @@ func newRig(t testing.TB, limits telegramtest.Limits) *rig {
 	t.Cleanup(func() { _ = tg.Close(context.Background()) })
 	return &rig{
 		client: client,
-		store:  notices.NewStore(client, notices.Options{}),
-		people: people.NewRedis(client, people.Options{}),
+		store:  notices.NewStore(client, notices.Options{Prefix: prefix}),
+		people: people.NewRedis(client, people.Options{Prefix: prefix}),
 		api:    api,
 		tg:     tg,
 	}

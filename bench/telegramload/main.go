@@ -5,7 +5,7 @@
 // throughput, latency, the bot's CPU and memory and its Redis round trips
 // per update, and fails when an update got no reply or too many.
 //
-//	go run ./bench/telegramload [-users 2000] [-concurrency 32] [-timeout 5m] [-perf FILE] [-bot BINARY]
+//	go run ./bench/telegramload [-users 2000] [-concurrency 32] [-topology single|cluster] [-timeout 5m] [-perf FILE] [-bot BINARY]
 //
 // See bench/README.md.
 package main
@@ -55,6 +55,7 @@ type options struct {
 	users, concurrency int
 	timeout            time.Duration
 	perf, bot          string
+	topology           string // single or cluster
 }
 
 func main() {
@@ -64,8 +65,9 @@ func main() {
 	flag.DurationVar(&o.timeout, "timeout", 5*time.Minute, "bound on the whole run, build included")
 	flag.StringVar(&o.perf, "perf", "", "record a CPU profile of the bot during the load with `perf record -g` into this file")
 	flag.StringVar(&o.bot, "bot", "", "run this motcua binary instead of building ./cmd/motcua")
+	flag.StringVar(&o.topology, "topology", "single", "Redis as one node (single) or a cluster of three masters (cluster)")
 	flag.Parse()
-	if o.users < 1 || o.concurrency < 1 || flag.NArg() > 0 {
+	if o.users < 1 || o.concurrency < 1 || flag.NArg() > 0 || (o.topology != "single" && o.topology != "cluster") {
 		flag.Usage()
 		os.Exit(2)
 	}
@@ -99,13 +101,22 @@ func run(ctx context.Context, o options, out io.Writer) error {
 		return err
 	}
 
-	rds, redisAddr, err := startRedis(ctx, tmp)
+	nodes, addrs, err := startRedisNodes(ctx, tmp, o.topology)
 	if err != nil {
 		return err
 	}
-	defer rds.stop(5 * time.Second)
-	rdb := redis.NewClient(&redis.Options{Addr: redisAddr, PoolSize: 1})
-	defer rdb.Close()
+	defer stopAll(nodes)
+	// One client a node, to read its counters.
+	var rdbs []*redis.Client
+	for _, a := range addrs {
+		rdb := redis.NewClient(&redis.Options{Addr: a, PoolSize: 1})
+		defer rdb.Close()
+		rdbs = append(rdbs, rdb)
+	}
+	redisEnv := "MOTCUA_REDIS_URL=redis://" + addrs[0] + "/0"
+	if o.topology == "cluster" {
+		redisEnv = "MOTCUA_REDIS_ADDRS=" + strings.Join(addrs, ",")
+	}
 
 	// History is kept: DiscardHistory would keep only global counts, and
 	// the walks need each chat's replies (read by id with Current, so the
@@ -124,7 +135,7 @@ func run(ctx context.Context, o options, out io.Writer) error {
 		"MOTCUA_TELEGRAM_WEBHOOK_URL=https://" + listen + "/tg",
 		"MOTCUA_TELEGRAM_WEBHOOK_SECRET=" + secret,
 		"MOTCUA_HTTP_LISTEN=" + listen,
-		"MOTCUA_REDIS_URL=redis://" + redisAddr + "/0",
+		redisEnv,
 		"MOTCUA_LOG_LEVEL=warn",
 		"MOTCUA_LOG_FORMAT=json",
 		// A citizen here sends her 11 updates back to back, faster than
@@ -145,8 +156,8 @@ func run(ctx context.Context, o options, out io.Writer) error {
 	if ref.err != nil {
 		return fmt.Errorf("reference walk: %w%s", ref.err, logTail(tmp))
 	}
-	fmt.Fprintf(out, "motcua serve (pid %d) on %d CPUs; each citizen sends %d updates, replies per update %v\n",
-		botProc.pid(), runtime.NumCPU(), len(ref.replies), ref.replies)
+	fmt.Fprintf(out, "motcua serve (pid %d) on %d CPUs, Redis %s (%d node(s)); each citizen sends %d updates, replies per update %v\n",
+		botProc.pid(), runtime.NumCPU(), o.topology, len(nodes), len(ref.replies), ref.replies)
 	// Warm up, so that the figures are those of a bot in its stride: its
 	// pools of connections opened, its heap grown.
 	warm := l.run(ctx, o.concurrency, o.concurrency, warmChat)
@@ -156,7 +167,7 @@ func run(ctx context.Context, o options, out io.Writer) error {
 		return err
 	}
 	defer stopPerf()
-	before, err := snapshot(ctx, botProc.pid(), rds.pid(), rdb, api)
+	before, err := snapshot(ctx, botProc.pid(), nodes, rdbs, api)
 	if err != nil {
 		return err
 	}
@@ -166,7 +177,7 @@ func run(ctx context.Context, o options, out io.Writer) error {
 	if err := context.Cause(ctx); err != nil {
 		return err
 	}
-	after, err := snapshot(ctx, botProc.pid(), rds.pid(), rdb, api)
+	after, err := snapshot(ctx, botProc.pid(), nodes, rdbs, api)
 	if err != nil {
 		return err
 	}
@@ -191,23 +202,36 @@ func run(ctx context.Context, o options, out io.Writer) error {
 // measures are the counters read before and after the load.
 type measures struct {
 	botCPU, redisCPU, selfCPU, machineCPU time.Duration
-	redis                                 redisCounts
+	redis                                 redisCounts // summed over the nodes
+	redisNodes                            int
 	apiCalls                              int
 }
 
-func snapshot(ctx context.Context, botPID, redisPID int, rdb *redis.Client, api *telegramtest.Server) (measures, error) {
-	m := measures{apiCalls: api.Stats().Requests}
-	var err1, err2, err3, err4 error
-	m.botCPU, err1 = cpuTime(botPID)
-	m.redisCPU, err2 = cpuTime(redisPID)
-	m.selfCPU = selfCPU()
-	m.machineCPU, err3 = machineCPU()
-	info, err4 := rdb.Info(ctx, "stats", "commandstats").Result()
-	if err := errors.Join(err1, err2, err3, err4); err != nil {
-		return m, err
+func snapshot(ctx context.Context, botPID int, nodes []*child, rdbs []*redis.Client, api *telegramtest.Server) (measures, error) {
+	m := measures{apiCalls: api.Stats().Requests, redisNodes: len(nodes)}
+	var errs []error
+	var err error
+	m.botCPU, err = cpuTime(botPID)
+	errs = append(errs, err)
+	for _, n := range nodes {
+		cpu, err := cpuTime(n.pid())
+		m.redisCPU += cpu
+		errs = append(errs, err)
 	}
-	m.redis, err4 = parseRedisInfo(info)
-	return m, err4
+	m.selfCPU = selfCPU()
+	m.machineCPU, err = machineCPU()
+	errs = append(errs, err)
+	for _, rdb := range rdbs {
+		info, err := rdb.Info(ctx, "stats", "commandstats").Result()
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		c, err := parseRedisInfo(info)
+		errs = append(errs, err)
+		m.redis = m.redis.plus(c)
+	}
+	return m, errors.Join(errs...)
 }
 
 // report prints the figures and compares them with the targets.
@@ -223,9 +247,10 @@ func report(out io.Writer, o options, walks []walk, elapsed time.Duration, befor
 	cpu := perUpdate(after.botCPU - before.botCPU)
 	p99 := quantile(lat, 0.99)
 	// Round trips of the updates: Redis's writes to clients, less the reply
-	// to the tool's first INFO and the opening of connections by the bot's
-	// pool (go-redis: HELLO, then CLIENT SETINFO ×2 pipelined).
-	roundTrips := float64(rc.writes-1-connRoundTrips*rc.conns) / n
+	// to the tool's first INFO on each node and the opening of connections
+	// by the bot's pool (go-redis: HELLO, then CLIENT SETINFO ×2
+	// pipelined).
+	roundTrips := float64(rc.writes-int64(before.redisNodes)-connRoundTrips*rc.conns) / n
 	verdict := func(ok bool) string {
 		if ok {
 			return "PASS"
@@ -245,7 +270,7 @@ func report(out io.Writer, o options, walks []walk, elapsed time.Duration, befor
 	fmt.Fprintf(out, "                each command of a pipeline and each redis.call of a script counts\n")
 	fmt.Fprintf(out, "Bot API calls   %.2f/update\n", float64(after.apiCalls-before.apiCalls)/n)
 	others := (after.machineCPU - before.machineCPU) - (after.botCPU - before.botCPU) - (after.redisCPU - before.redisCPU) - (after.selfCPU - before.selfCPU)
-	fmt.Fprintf(out, "other CPU       redis-server %.3f ms/update, this tool (load + fake Bot API) %.3f ms/update,\n",
+	fmt.Fprintf(out, "other CPU       redis-server (all nodes) %.3f ms/update, this tool (load + fake Bot API) %.3f ms/update,\n",
 		perUpdate(after.redisCPU-before.redisCPU), perUpdate(after.selfCPU-before.selfCPU))
 	fmt.Fprintf(out, "                the rest of the machine (other processes, interrupts) %.2f CPUs during the load\n", max(0, others.Seconds()/elapsed.Seconds()))
 	if self, err := peakRSS("self"); err == nil {

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/motcua/motcua/store/redistest"
 )
 
 // child is a process the tool started: redis-server or the bot. It is in
@@ -87,15 +89,15 @@ func freePort() (int, error) {
 }
 
 // startRedis runs a private redis-server on a free loopback port, without
-// persistence, in its own directory under dir, as store/redistest does for
-// the tests. It never connects to another Redis: readiness is checked
-// against the process id of the server it started.
-func startRedis(ctx context.Context, dir string) (*child, string, error) {
+// persistence, in its own directory dir/name, with extra arguments, as
+// store/redistest does for the tests. It never connects to another Redis:
+// readiness is checked against the process id of the server it started.
+func startRedis(ctx context.Context, dir, name string, extra ...string) (*child, string, error) {
 	bin, err := exec.LookPath("redis-server")
 	if err != nil {
 		return nil, "", fmt.Errorf("redis-server is not on PATH (apt-get install redis-server): %w", err)
 	}
-	rdir := filepath.Join(dir, "redis")
+	rdir := filepath.Join(dir, name)
 	if err := os.MkdirAll(rdir, 0o700); err != nil {
 		return nil, "", err
 	}
@@ -106,9 +108,9 @@ func startRedis(ctx context.Context, dir string) (*child, string, error) {
 			return nil, "", err
 		}
 		addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
-		c, err := startChild("redis-server", exec.Command(bin,
+		c, err := startChild("redis-server", exec.Command(bin, append([]string{
 			"--port", strconv.Itoa(port), "--bind", "127.0.0.1",
-			"--save", "", "--appendonly", "no", "--dir", rdir, "--loglevel", "warning"))
+			"--save", "", "--appendonly", "no", "--dir", rdir, "--loglevel", "warning"}, extra...)...))
 		if err != nil {
 			return nil, "", err
 		}
@@ -120,6 +122,45 @@ func startRedis(ctx context.Context, dir string) (*child, string, error) {
 		return c, addr, nil
 	}
 	return nil, "", fmt.Errorf("redis-server did not start: %w", errors.Join(errs...))
+}
+
+// startRedisNodes starts the Redis of the topology: one redis-server, or
+// three in cluster mode joined into a cluster of three masters without
+// replicas (redistest.FormCluster), each holding a third of the slots.
+func startRedisNodes(ctx context.Context, dir, topology string) ([]*child, []string, error) {
+	if topology == "single" {
+		c, addr, err := startRedis(ctx, dir, "redis")
+		if err != nil {
+			return nil, nil, err
+		}
+		return []*child{c}, []string{addr}, nil
+	}
+	var nodes []*child
+	var addrs []string
+	for i := range 3 {
+		name := "redis" + strconv.Itoa(i)
+		c, addr, err := startRedis(ctx, dir, name, "--cluster-enabled", "yes",
+			"--cluster-config-file", filepath.Join(dir, name, "nodes.conf"))
+		if err != nil {
+			stopAll(nodes)
+			return nil, nil, err
+		}
+		nodes, addrs = append(nodes, c), append(addrs, addr)
+	}
+	formCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if err := redistest.FormCluster(formCtx, addrs, nil); err != nil {
+		stopAll(nodes)
+		return nil, nil, err
+	}
+	return nodes, addrs, nil
+}
+
+// stopAll stops the children, each with a second's grace.
+func stopAll(cs []*child) {
+	for _, c := range cs {
+		c.stop(time.Second)
+	}
 }
 
 // waitRedis waits until the redis-server c answers on addr with its own

@@ -128,6 +128,10 @@ type redisCounts struct {
 	conns int64
 }
 
+func (a redisCounts) plus(b redisCounts) redisCounts {
+	return redisCounts{a.calls + b.calls, a.processed + b.processed, a.writes + b.writes, a.reads + b.reads, a.conns + b.conns}
+}
+
 func (a redisCounts) minus(b redisCounts) redisCounts {
 	return redisCounts{a.calls - b.calls, a.processed - b.processed, a.writes - b.writes, a.reads - b.reads, a.conns - b.conns}
 }

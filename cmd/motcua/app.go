@@ -92,6 +92,7 @@ type stores struct {
 	// notices is nil on the memory stores: notices need Redis's streams.
 	notices *notices.Store
 	redis   redis.UniversalClient // nil on the memory stores
+	ready   *readiness
 	close   func()
 }
 
@@ -110,29 +111,17 @@ func openStores(ctx context.Context, cfg Config, sched reminders.Schedule, log *
 			tix:    tickets.NewMemory(tickets.Options{Retention: time.Duration(cfg.Volunteers.Retention)}),
 			roles:  roles.WithConfig(roles.NewMemory(roles.Options{}), cfg.Volunteers.Volunteers, cfg.Volunteers.Staff),
 			people: people.NewMemory(), stats: stats.NewMemory(),
-			close: func() {},
+			ready: newReadiness(nil, cfg.Redis.Prefix, log), close: func() {},
 		}, nil
-	}
-	o, err := redis.ParseURL(cfg.Redis.URL)
-	if err != nil {
-		return stores{}, fmt.Errorf("redis.url: %w", err)
 	}
 	// go-redis's own lines (a pool that cannot dial…) go to the logger, one
 	// line at warn, not to the process's stderr in its own format.
 	redis.SetLogger(redisLogger{log})
-	client := redis.NewUniversalClient(&redis.UniversalOptions{
-		Addrs:     []string{o.Addr},
-		Username:  o.Username,
-		Password:  o.Password,
-		DB:        o.DB,
-		TLSConfig: o.TLSConfig,
-	})
-	pingCtx, cancel := context.WithTimeout(ctx, 3*time.Second)
-	defer cancel()
-	if err := client.Ping(pingCtx).Err(); err != nil {
-		client.Close()
-		return stores{}, fmt.Errorf("cannot reach Redis at %s (%w); unset MOTCUA_REDIS_URL to try the bot on the memory store", o.Addr, err)
+	client, topology, err := connectRedis(ctx, cfg.Redis)
+	if err != nil {
+		return stores{}, err
 	}
+	log.Info("connected to Redis", "topology", topology)
 	return stores{
 		conv:   store.NewRedis(client, opts),
 		rem:    reminders.NewRedis(client, sched, reminders.Options{Prefix: cfg.Redis.Prefix, Log: log}),
@@ -144,6 +133,7 @@ func openStores(ctx context.Context, cfg Config, sched reminders.Schedule, log *
 			Prefix: cfg.Redis.Prefix, Retention: time.Duration(cfg.Notices.Retention), Location: sched.Location,
 		}),
 		redis: client,
+		ready: newReadiness(client, cfg.Redis.Prefix, log),
 		close: func() { client.Close() },
 	}, nil
 }

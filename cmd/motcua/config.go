@@ -170,13 +170,32 @@ type HTTPConfig struct {
 	MaxConnections int `yaml:"max_connections"`
 }
 
-// RedisConfig says where conversations are kept. With no URL they are kept
-// in memory, for a trial run.
+// RedisConfig says where conversations are kept. With no URL (and no
+// Addrs) they are kept in memory, for a trial run. See redis.go for how the
+// keys make a client.
 type RedisConfig struct {
-	// URL such as redis://localhost:6379/0. A password belongs in
-	// MOTCUA_REDIS_URL, never in the file.
+	// URL such as rediss://user:password@localhost:6379/0?pool_size=20:
+	// TLS, the ACL user, the database and go-redis's options. A password
+	// belongs in MOTCUA_REDIS_URL, never in the file. With Addrs it names
+	// no host, and may be left empty.
 	URL    string `yaml:"url"`
 	Prefix string `yaml:"prefix"`
+	// Addrs (host:port) are the sentinels when MasterName is set, else a
+	// Redis Cluster's seed nodes.
+	Addrs      []string `yaml:"addrs"`
+	MasterName string   `yaml:"master_name"`
+	// SentinelUsername and SentinelPassword (MOTCUA_REDIS_SENTINEL_PASSWORD,
+	// never in the file) are the sentinels' own, when they ask for one.
+	SentinelUsername string `yaml:"sentinel_username"`
+	SentinelPassword string `yaml:"sentinel_password"`
+	// Bounds on each try of a command, and how many times one that got no
+	// answer is tried again (0: never). A deadline of the caller's context
+	// bounds the whole.
+	DialTimeout  Duration `yaml:"dial_timeout"`
+	ReadTimeout  Duration `yaml:"read_timeout"`
+	WriteTimeout Duration `yaml:"write_timeout"`
+	PoolTimeout  Duration `yaml:"pool_timeout"`
+	MaxRetries   int      `yaml:"max_retries"`
 }
 
 // ConversationConfig sets how long an idle conversation is kept.
@@ -226,7 +245,7 @@ func (d *Duration) UnmarshalText(b []byte) error {
 func defaults() Config {
 	return Config{
 		Timezone:     "Asia/Ho_Chi_Minh",
-		Redis:        RedisConfig{Prefix: "mc"},
+		Redis:        defaultRedis(),
 		Conversation: ConversationConfig{IdleTTL: Duration(30 * 24 * time.Hour)},
 		Log:          LogConfig{Level: "info", Format: "text", RepeatEvery: Duration(10 * time.Second)},
 		Telegram:     TelegramConfig{APIURL: "https://api.telegram.org", Workers: 256, Timeout: Duration(10 * time.Second)},
@@ -281,6 +300,9 @@ func loadConfig(path string, env func(string) (string, bool)) (Config, error) {
 	if err := applyEnv(&cfg, env); err != nil {
 		return Config{}, err
 	}
+	if cfg.Redis.URL == "" && len(cfg.Redis.Addrs) > 0 {
+		cfg.Redis.URL = "redis://" // the nodes need no password
+	}
 	return cfg, cfg.validate()
 }
 
@@ -297,6 +319,9 @@ func secretsInFile(cfg Config) error {
 	}
 	if cfg.Telegram.WebhookSecret != "" {
 		return errors.New("telegram.webhook_secret is a secret: set MOTCUA_TELEGRAM_WEBHOOK_SECRET in the environment instead")
+	}
+	if cfg.Redis.SentinelPassword != "" {
+		return errors.New("redis.sentinel_password is a secret: set MOTCUA_REDIS_SENTINEL_PASSWORD in the environment instead")
 	}
 	if u, err := url.Parse(cfg.Redis.URL); err == nil && u.User != nil {
 		if _, ok := u.User.Password(); ok {
@@ -333,11 +358,15 @@ func applyEnv(cfg *Config, env func(string) (string, bool)) error {
 	return errors.Join(errs...)
 }
 
-// quoteScalar makes an environment value a YAML scalar of the field's kind:
-// strings are quoted so that "yes" or "08" stay as typed.
+// quoteScalar makes an environment value YAML of the field's kind:
+// strings are quoted so that "yes" or "08" stay as typed; a list may be
+// written without its brackets ("10.0.0.1:26379,10.0.0.2:26379").
 func quoteScalar(val string, kind reflect.Kind) string {
-	if kind == reflect.String {
+	switch {
+	case kind == reflect.String:
 		return fmt.Sprintf("%q", val)
+	case kind == reflect.Slice && !strings.HasPrefix(strings.TrimSpace(val), "["):
+		return "[" + val + "]"
 	}
 	return val
 }
@@ -387,6 +416,7 @@ func (c Config) validate() error {
 	if strings.ContainsAny(c.Redis.Prefix, "{}") || c.Redis.Prefix == "" {
 		errs = append(errs, fmt.Errorf("redis.prefix %q: must be non-empty, without { or }", c.Redis.Prefix))
 	}
+	errs = append(errs, c.Redis.validate()...)
 	switch c.Log.Level {
 	case "debug", "info", "warn", "error":
 	default:

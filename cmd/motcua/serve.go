@@ -137,14 +137,8 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") })
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
 		// The procedures are loaded, or serve would not be here; the store
-		// must answer.
-		pingCtx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
-		defer cancel()
-		if err := ping(pingCtx, st.conv); err != nil {
-			http.Error(w, "store unreachable", http.StatusServiceUnavailable)
-			return
-		}
-		fmt.Fprintln(w, "ready")
+		// must take a write (ready.go).
+		st.ready.ServeHTTP(w, r)
 	})
 	metrics := promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
 	if cfg.HTTP.MetricsListen == "" {
@@ -214,16 +208,4 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 		log.Warn("motcua stopped before every update finished", "err", err)
 	}
 	return failed
-}
-
-// pinger is a store that can tell whether its backend answers.
-type pinger interface {
-	Ping(ctx context.Context) error
-}
-
-func ping(ctx context.Context, st store.Conversations) error {
-	if p, ok := st.(pinger); ok {
-		return p.Ping(ctx)
-	}
-	return nil
 }

@@ -46,6 +46,9 @@ type Server struct {
 	dir     string
 	port    int
 	persist bool
+	// lead and extra are arguments before and after the usual ones: a
+	// sentinel's configuration file, cluster mode.
+	lead, extra []string
 
 	mu   sync.Mutex
 	proc *process // nil while stopped
@@ -75,27 +78,38 @@ func StartPersistent(t testing.TB) *Server {
 
 func start(t testing.TB, persist bool) *Server {
 	t.Helper()
+	s, err := launch(t.TempDir(), persist, nil, nil)
+	if err != nil {
+		unavailable(t, "redistest: %v", err)
+	}
+	t.Cleanup(s.shutdown)
+	return s
+}
+
+// launch runs redis-server in dir on a free loopback port, with lead
+// before the usual arguments and extra after them, and waits until it
+// answers PING. It tries another port when one is taken between the probe
+// and the bind.
+func launch(dir string, persist bool, lead, extra []string) (*Server, error) {
 	bin, err := exec.LookPath("redis-server")
 	if err != nil {
-		unavailable(t, "redistest: redis-server is not on PATH (%v); install it with: apt-get install redis-server", err)
+		return nil, fmt.Errorf("redis-server is not on PATH (%w); install it with: apt-get install redis-server", err)
 	}
-	s := &Server{bin: bin, dir: t.TempDir(), persist: persist}
-	t.Cleanup(s.shutdown)
+	s := &Server{bin: bin, dir: dir, persist: persist, lead: lead, extra: extra}
 	var errs []error
 	for range startAttempts {
 		port, err := freePort()
 		if err != nil {
-			unavailable(t, "redistest: find a free port: %v", err)
+			return nil, fmt.Errorf("find a free port: %w", err)
 		}
 		s.port = port
 		if err := s.start(); err != nil {
 			errs = append(errs, err)
 			continue
 		}
-		return s
+		return s, nil
 	}
-	unavailable(t, "redistest: redis-server did not start (install it with: apt-get install redis-server): %v", errors.Join(errs...))
-	return nil
+	return nil, fmt.Errorf("redis-server did not start (install it with: apt-get install redis-server): %w", errors.Join(errs...))
 }
 
 // Addr returns the server's address, host:port.
@@ -135,13 +149,14 @@ func (s *Server) start() error {
 	if s.persist {
 		aof = []string{"--appendonly", "yes", "--appendfsync", "always"}
 	}
-	args := append([]string{
+	args := append(append([]string(nil), s.lead...),
 		"--port", strconv.Itoa(s.port),
 		"--bind", "127.0.0.1",
 		"--save", "",
 		"--dir", s.dir,
 		"--loglevel", "warning",
-	}, aof...)
+	)
+	args = append(append(args, aof...), s.extra...)
 	cmd := exec.Command(s.bin, args...)
 	cmd.Stdout = out
 	cmd.Stderr = out

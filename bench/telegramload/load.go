@@ -24,7 +24,7 @@ import (
 const (
 	startText = "/start khai-sinh"
 	dateText  = "10/11/2026"
-	endMarker = "Bạn cần hỏi thủ tục khác"
+	endMarker = "Muốn xem thêm, bạn chọn bên dưới."
 	// maxSteps ends a walk that goes round in circles.
 	maxSteps = 40
 )

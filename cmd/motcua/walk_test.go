@@ -20,7 +20,7 @@ import (
 // asked, until the bot's closing message (as bench/telegramload does).
 const (
 	birthStart = "/start khai-sinh"
-	walkEnd    = "Bạn cần hỏi thủ tục khác"
+	walkEnd    = "Muốn xem thêm, bạn chọn bên dưới."
 	maxUpdates = 40
 )
 

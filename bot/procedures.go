@@ -125,10 +125,10 @@ func (p procedureRoom) back(t *turn) bool {
 }
 
 func (p procedureRoom) cancel(t *turn) bool {
-	t.conv.Pending = ""
 	if t.conv.Flow == nil {
 		return false
 	}
+	t.conv.Pending = ""
 	title := t.conv.Flow.Flow
 	if f, ok := t.s.eng.Catalog().Flow(title); ok {
 		title = f.Title

@@ -66,10 +66,12 @@ type Service struct {
 }
 
 // rooms are the bot's features, each in its file; the router's order
-// among them is in router.handle.
+// among them is in router.handle. Where several rooms answer the same
+// thing ("hủy", a group's message), the one listed first is asked first:
+// the procedures, which take what nobody else does, come last.
 var rooms = []room{
-	procedureRoom{}, communeRoom{}, reminderRoom{}, volunteerRoom{},
-	villageRoom{}, noticeRoom{}, figureRoom{}, eraseRoom{},
+	communeRoom{}, reminderRoom{}, volunteerRoom{}, villageRoom{},
+	noticeRoom{}, figureRoom{}, eraseRoom{}, procedureRoom{},
 }
 
 // New returns a service that runs the engine's procedures and keeps

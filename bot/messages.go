@@ -58,6 +58,7 @@ type Messages struct {
 	ReminderAskDate        string `yaml:"reminder_ask_date"`
 	ReminderEditButton     string `yaml:"reminder_edit_button"`
 	ReminderDateHint       string `yaml:"reminder_date_hint"`
+	ReminderDateKept       string `yaml:"reminder_date_kept"`
 	ReminderDatePast       string `yaml:"reminder_date_past"`
 	ReminderRenewDone      string `yaml:"reminder_renew_done"`
 	ReminderSnoozed        string `yaml:"reminder_snoozed"`

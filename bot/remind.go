@@ -28,6 +28,7 @@ func (reminderRoom) register(r *router) {
 	r.word(m.list, "nhac nho", "loi nhac")
 	r.item(reminderButton, m.press)
 	r.wait(pendingRenew, m.renewDate)
+	r.cancel = append(r.cancel, m.keepDate)
 	// Reminders carry out the buttons' effects, and erase hers; a
 	// procedure's "reminder" step goes to them too (Options.Effects).
 	r.actor("reminder", func(s *Service) Effects { return s.effects }, true)
@@ -112,8 +113,13 @@ func (reminderRoom) press(t *turn, id, what string) {
 	}
 }
 
-// renewDate reads the new expiry date of a renewed card.
-func (reminderRoom) renewDate(t *turn, id, text string) bool {
+// renewDate reads the new expiry date of a renewed card; "hủy" (or
+// "thôi") keeps the old date.
+func (m reminderRoom) renewDate(t *turn, id, text string) bool {
+	switch flows.Normalize(text) {
+	case "huy", "huy bo", "thoi", "thoat":
+		return m.keepDate(t)
+	}
 	today := flows.DateOf(t.now)
 	d, err := flows.ParseDate(text, today)
 	switch {
@@ -126,5 +132,16 @@ func (reminderRoom) renewDate(t *turn, id, text string) bool {
 	}
 	t.conv.Pending = ""
 	t.act(effectRenew, map[string]string{"id": id, "expiry": d.ISO()})
+	return true
+}
+
+// keepDate drops the question of a new date ("hủy", /huy), the reminder
+// as it was. It reports whether that question was asked.
+func (reminderRoom) keepDate(t *turn) bool {
+	if kind, _ := t.pending(); kind != pendingRenew {
+		return false
+	}
+	t.conv.Pending = ""
+	t.say(t.s.msg.ReminderDateKept)
 	return true
 }

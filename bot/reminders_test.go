@@ -190,3 +190,24 @@ func TestAnotherChatsReminderButton(t *testing.T) {
 		t.Errorf("the owner's reminder was changed by another chat's buttons: %+v", list)
 	}
 }
+
+// TestRenewalCanBeDropped: asked the new date of a renewed card, she may
+// change her mind — "hủy" typed, or /huy — and the reminder keeps its
+// date; the date question was a dead end before.
+func TestRenewalCanBeDropped(t *testing.T) {
+	svc, rs, _ := reminderService(t)
+	c := newChat(t, svc)
+	c.say("/start nhac-nho")
+	c.say("Mẹ")
+	c.say("31/12/2026")
+	for _, word := range []string{"hủy", "/huy", "thoi"} {
+		c.say("/nhacnho")
+		contains(t, c.say("1"), "Bạn gõ ngày hết hạn mới của thẻ")
+		contains(t, c.say(word), "lời nhắc giữ ngày hết hạn cũ")
+		contains(t, c.say("31/12/2027"), "Mình chưa rõ bạn cần gì với ngày này")
+	}
+	list, _ := rs.List(context.Background(), c.id)
+	if len(list) != 1 || list[0].Expiry.String() != "31/12/2026" {
+		t.Errorf("after dropping the renewals: %+v, want the date kept", list)
+	}
+}

@@ -211,3 +211,20 @@ func TestRenewalCanBeDropped(t *testing.T) {
 		t.Errorf("after dropping the renewals: %+v, want the date kept", list)
 	}
 }
+
+// TestTypedNumberAfterAList: in the middle of a procedure's date
+// question, /nhacnho shows a numbered list; a "1" typed then is the
+// list's first line, not an answer to the date (the last list shown wins
+// typed numbers). The procedure's next question takes numbers again.
+func TestTypedNumberAfterAList(t *testing.T) {
+	svc, _, _ := reminderService(t)
+	c := newChat(t, svc)
+	c.say("/start nhac-nho")
+	contains(t, c.say("Mẹ"), "Hết hạn ngày nào?")
+	contains(t, c.say("/nhacnho"), "1. ➕ Thêm lời nhắc")
+	got := c.say("1")
+	contains(t, got, "Thẻ của ai?")
+	if strings.Contains(got, "chưa đọc được ngày") {
+		t.Errorf("a typed 1 after the list answered the date question:\n%s", got)
+	}
+}

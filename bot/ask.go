@@ -36,6 +36,13 @@ const pendingAsk = "ask"
 func (volunteerRoom) register(r *router) {
 	v := volunteerRoom{}
 	r.command(v.ask, "hoi")
+	r.word(v.ask, "hoi nguoi", "hoi tinh nguyen vien", "gap nguoi")
+	r.help = append(r.help, func(t *turn) string {
+		if t.s.vol == nil {
+			return ""
+		}
+		return t.s.msg.HelpVolunteers
+	})
 	r.command(v.invite, "moi")
 	r.command(v.join, "thamgia")
 	r.command(v.tickets, "phieu")

@@ -120,6 +120,7 @@ func (communeRoom) register(r *router) {
 	c := communeRoom{}
 	r.command(func(t *turn, _ string) { c.card(t) }, "xa")
 	r.command(c.help, "trogiup", "help")
+	r.help = append(r.help, func(t *turn) string { return t.s.msg.HelpCommune })
 	r.actor(effectStaffHelp, community, false)
 	r.quiet[effectStaffHelp] = true
 }
@@ -134,14 +135,15 @@ func (communeRoom) card(t *turn) {
 		}
 	}
 	if len(parts) == 0 {
-		t.say(t.s.msg.CommuneNone)
+		// Nothing set: where to ask a person all the same.
+		t.say(t.contacts())
 		return
 	}
 	t.say(strings.Join(parts, "\n\n"))
 }
 
 func (communeRoom) help(t *turn, _ string) {
-	t.say(t.s.msg.Help)
+	t.say(t.r.helpText(t))
 	if t.s.com != nil {
 		// Staff read their own commands after everyone's.
 		t.act(effectStaffHelp, map[string]string{"user": t.user()})

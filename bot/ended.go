@@ -30,6 +30,13 @@ func (t *turn) outputs(out []flows.Output) {
 			if len(m.Buttons) > 0 {
 				m.Hint = t.s.msg.TypedHint
 			}
+			if t.s.vol != nil {
+				// The 🙋 of channels without buttons: a word to type.
+				m.Hint = t.s.msg.TypedHintInputAsk
+				if len(m.Buttons) > 0 {
+					m.Hint = t.s.msg.TypedHintAsk
+				}
+			}
 		}
 		t.out = append(t.out, m)
 	}

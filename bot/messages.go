@@ -14,7 +14,13 @@ var messagesYAML []byte
 type Messages struct {
 	Greeting               string `yaml:"greeting"`
 	MenuTitle              string `yaml:"menu_title"`
-	Help                   string `yaml:"help"`
+	HelpIntro              string `yaml:"help_intro"`
+	HelpCommune            string `yaml:"help_commune"`
+	HelpReminders          string `yaml:"help_reminders"`
+	HelpVolunteers         string `yaml:"help_volunteers"`
+	HelpVillages           string `yaml:"help_villages"`
+	HelpNotices            string `yaml:"help_notices"`
+	HelpOutro              string `yaml:"help_outro"`
 	Cancelled              string `yaml:"cancelled"`
 	NothingToCancel        string `yaml:"nothing_to_cancel"`
 	NothingToGoBack        string `yaml:"nothing_to_go_back"`
@@ -34,6 +40,9 @@ type Messages struct {
 	OpenPrivateChat        string `yaml:"open_private_chat"`
 	TypedHint              string `yaml:"typed_hint"`
 	TypedHintInput         string `yaml:"typed_hint_input"`
+	TypedHintAsk           string `yaml:"typed_hint_ask"`
+	TypedHintInputAsk      string `yaml:"typed_hint_input_ask"`
+	ChooseHint             string `yaml:"choose_hint"`
 	Back                   string `yaml:"back"`
 	Cancel                 string `yaml:"cancel"`
 	OtherProcedures        string `yaml:"other_procedures"`
@@ -41,7 +50,6 @@ type Messages struct {
 	AfterEndHint           string `yaml:"after_end_hint"`
 	FixLast                string `yaml:"fix_last"`
 	Resumed                string `yaml:"resumed"`
-	CommuneNone            string `yaml:"commune_none"`
 	CommuneMissing         string `yaml:"commune_missing"`
 	PersonContacts         string `yaml:"person_contacts"`
 	PersonNone             string `yaml:"person_none"`
@@ -61,6 +69,11 @@ type Messages struct {
 	ReminderDateKept       string `yaml:"reminder_date_kept"`
 	ReminderDatePast       string `yaml:"reminder_date_past"`
 	ReminderRenewDone      string `yaml:"reminder_renew_done"`
+	ReminderWhen           string `yaml:"reminder_when"`
+	ReminderWhenAnd        string `yaml:"reminder_when_and"`
+	ReminderWhenNone       string `yaml:"reminder_when_none"`
+	ReminderWhenAfter      string `yaml:"reminder_when_after"`
+	ReminderDateFar        string `yaml:"reminder_date_far"`
 	ReminderSnoozed        string `yaml:"reminder_snoozed"`
 	ReminderDeleted        string `yaml:"reminder_deleted"`
 	ReminderNotFound       string `yaml:"reminder_not_found"`

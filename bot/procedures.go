@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"maps"
 	"strconv"
 	"strings"
 
@@ -156,7 +157,19 @@ func (t *turn) start(id string) {
 // question of the procedure is the last thing asked: typed numbers are
 // its answers, not the lines of a list shown before.
 func (t *turn) result(res flows.Result) {
-	t.effects = append(t.effects, res.Effects...)
+	for _, e := range res.Effects {
+		if e.Action == effectSet && e.Args["id"] == "" {
+			// The reminder's id is chosen now and saved with the reply, so
+			// that the step carried out again after a crash sets the same
+			// one, not a second.
+			e.Args = maps.Clone(e.Args)
+			if e.Args == nil {
+				e.Args = map[string]string{}
+			}
+			e.Args["id"] = newID()
+		}
+		t.effects = append(t.effects, e)
+	}
 	for k, v := range t.s.eng.Kept(res.State) {
 		if t.conv.Kept == nil {
 			t.conv.Kept = map[string]string{}
@@ -164,6 +177,11 @@ func (t *turn) result(res flows.Result) {
 		t.conv.Kept[k] = v
 	}
 	t.outputs(res.Out)
+	for _, e := range res.Effects {
+		if d, err := flows.ParseISODate(e.Args["expiry"]); e.Action == effectSet && err == nil && t.s.rem != nil {
+			t.say(t.s.rem.whenSet(d, t.now))
+		}
+	}
 	switch {
 	case res.Done:
 		t.count(stats.Done(res.State.Flow))
@@ -230,7 +248,7 @@ func (p procedureRoom) group(t *turn) {
 		case "start", "thutuc":
 			text = arg
 		case "trogiup", "help":
-			t.say(t.s.msg.Help)
+			t.say(t.r.helpText(t))
 			return
 		default:
 			return

@@ -19,6 +19,10 @@ type reminderRoom struct{}
 // The reminders' question: the new expiry date of reminder <id>.
 const pendingRenew = "renew"
 
+// maxYearsAhead bounds a card's expiry date, as the procedure that sets a
+// reminder does (nhac-nho's "today+20y").
+const maxYearsAhead = 20
+
 // readReminders names the chat's reminders, read before /nhacnho.
 const readReminders = "reminders"
 
@@ -29,6 +33,12 @@ func (reminderRoom) register(r *router) {
 	r.item(reminderButton, m.press)
 	r.wait(pendingRenew, m.renewDate)
 	r.cancel = append(r.cancel, m.keepDate)
+	r.help = append(r.help, func(t *turn) string {
+		if t.s.rem == nil {
+			return ""
+		}
+		return t.s.msg.HelpReminders
+	})
 	// Reminders carry out the buttons' effects, and erase hers; a
 	// procedure's "reminder" step goes to them too (Options.Effects).
 	r.actor("reminder", func(s *Service) Effects { return s.effects }, true)
@@ -128,6 +138,9 @@ func (m reminderRoom) renewDate(t *turn, id, text string) bool {
 		return true
 	case d.Before(today):
 		t.say(t.s.msg.ReminderDatePast)
+		return true
+	case d.After(today.AddYears(maxYearsAhead)):
+		t.say(t.s.msg.ReminderDateFar) // as when a reminder is set
 		return true
 	}
 	t.conv.Pending = ""

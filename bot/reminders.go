@@ -1,11 +1,13 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/base32"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -50,8 +52,9 @@ const (
 // Apply carries out an effect for chat. A button's effect says what came
 // of it: done, or that the reminder is not found — it was deleted, or the
 // button was made up with another chat's reminder, which is left alone.
+// A reminder set or renewed says the days it will be sent.
 func (r *Reminders) Apply(ctx context.Context, chat Chat, e flows.Effect) ([]Message, error) {
-	err := r.apply(ctx, chat, e)
+	saved, err := r.apply(ctx, chat, e)
 	if errors.Is(err, reminders.ErrNotFound) {
 		return []Message{{Text: r.Messages.ReminderNotFound}}, nil
 	}
@@ -64,53 +67,92 @@ func (r *Reminders) Apply(ctx context.Context, chat Chat, e flows.Effect) ([]Mes
 	case effectDelete:
 		return []Message{{Text: r.Messages.ReminderDeleted}}, nil
 	case effectRenew:
-		d, _ := flows.ParseISODate(e.Args["expiry"]) // read by apply
-		return []Message{{Text: flows.Fill(r.Messages.ReminderRenewDone, "date", d.String())}}, nil
+		today := flows.DateOf(r.Now().In(r.Schedule.Location))
+		done := flows.Fill(r.Messages.ReminderRenewDone, "date", saved.Expiry.String(), "days", r.Engine.DaysLeftText(today, saved.Expiry))
+		return []Message{{Text: done + " " + r.when(saved)}}, nil
 	}
 	return nil, nil
 }
 
-func (r *Reminders) apply(ctx context.Context, chat Chat, e flows.Effect) error {
+// whenSet says the days a reminder set now, expiring on expiry, will be
+// sent: the turn says it (the schedule is known without I/O), before the
+// procedure's closing line.
+func (r *Reminders) whenSet(expiry flows.Date, now time.Time) string {
+	return r.when(r.Schedule.Begin(reminders.Reminder{Expiry: expiry}, now))
+}
+
+// when says the days a reminder will be sent, from its next stage on.
+func (r *Reminders) when(rem reminders.Reminder) string {
+	stages := r.Schedule.Stages(rem)
+	var days []string
+	for i := max(rem.Sent, 0); i < len(stages) && i < len(r.Schedule.Leads); i++ {
+		days = append(days, flows.DateOf(stages[i]).String())
+	}
+	text := r.Messages.ReminderWhenNone
+	if len(days) > 0 {
+		list := days[len(days)-1]
+		if len(days) > 1 {
+			list = strings.Join(days[:len(days)-1], ", ") + r.Messages.ReminderWhenAnd + list
+		}
+		text = flows.Fill(r.Messages.ReminderWhen, "days", list, "time", fmt.Sprintf("%02d:%02d", r.Schedule.Hour, r.Schedule.Minute))
+	}
+	if r.Schedule.After > 0 && len(stages) > len(r.Schedule.Leads) {
+		text += " " + flows.Fill(r.Messages.ReminderWhenAfter, "day", flows.DateOf(stages[len(stages)-1]).String())
+	}
+	return text
+}
+
+// effectSet is a procedure's step that sets a reminder.
+const effectSet = "reminder"
+
+// apply carries out e and returns the reminder it saved, if any.
+func (r *Reminders) apply(ctx context.Context, chat Chat, e flows.Effect) (reminders.Reminder, error) {
 	now := r.Now()
 	switch e.Action {
-	case "reminder":
+	case effectSet:
 		expiry, err := flows.ParseISODate(e.Args["expiry"])
 		if err != nil {
-			return fmt.Errorf("reminder: expiry %q: %w", e.Args["expiry"], err)
+			return reminders.Reminder{}, fmt.Errorf("reminder: expiry %q: %w", e.Args["expiry"], err)
 		}
 		list, err := r.Store.List(ctx, chat.ID)
 		if err != nil {
-			return fmt.Errorf("reminder: %w", err)
+			return reminders.Reminder{}, fmt.Errorf("reminder: %w", err)
 		}
-		if len(list) >= maxReminders {
-			return errTooMany
+		// The id the turn gave it, so that the step carried out again
+		// (a replica died before its reply was delivered) sets it again
+		// rather than a second one.
+		id := cmp.Or(e.Args["id"], newID())
+		again := slices.ContainsFunc(list, func(x reminders.Reminder) bool { return x.ID == id })
+		if len(list) >= maxReminders && !again {
+			return reminders.Reminder{}, errTooMany
 		}
-		rem := reminders.Reminder{Chat: chat.ID, ID: newID(), Label: label(e.Args["label"]), Expiry: expiry}
-		return r.Store.Save(ctx, r.Schedule.Begin(rem, now))
+		rem := r.Schedule.Begin(reminders.Reminder{Chat: chat.ID, ID: id, Label: label(e.Args["label"]), Expiry: expiry}, now)
+		return rem, r.Store.Save(ctx, rem)
 	case effectRenew:
 		expiry, err := flows.ParseISODate(e.Args["expiry"])
 		if err != nil {
-			return fmt.Errorf("renew: expiry %q: %w", e.Args["expiry"], err)
+			return reminders.Reminder{}, fmt.Errorf("renew: expiry %q: %w", e.Args["expiry"], err)
 		}
 		rem, err := r.find(ctx, chat.ID, e.Args["id"])
 		if err != nil {
-			return err
+			return reminders.Reminder{}, err
 		}
 		rem.Expiry = expiry
-		return r.Store.Save(ctx, r.Schedule.Begin(rem, now))
+		rem = r.Schedule.Begin(rem, now)
+		return rem, r.Store.Save(ctx, rem)
 	case effectSnooze:
-		return r.Store.Snooze(ctx, chat.ID, e.Args["id"], r.Schedule.SnoozeEnd(now))
+		return reminders.Reminder{}, r.Store.Snooze(ctx, chat.ID, e.Args["id"], r.Schedule.SnoozeEnd(now))
 	case effectDelete:
 		if _, err := r.find(ctx, chat.ID, e.Args["id"]); err != nil {
-			return err
+			return reminders.Reminder{}, err
 		}
-		return r.Store.Delete(ctx, chat.ID, e.Args["id"])
+		return reminders.Reminder{}, r.Store.Delete(ctx, chat.ID, e.Args["id"])
 	case effectErase:
-		return r.Store.DeleteChat(ctx, chat.ID)
+		return reminders.Reminder{}, r.Store.DeleteChat(ctx, chat.ID)
 	case effectResume:
-		return r.Store.SetPaused(ctx, chat.ID, false)
+		return reminders.Reminder{}, r.Store.SetPaused(ctx, chat.ID, false)
 	}
-	return fmt.Errorf("bot: unknown effect %q", e.Action)
+	return reminders.Reminder{}, fmt.Errorf("bot: unknown effect %q", e.Action)
 }
 
 func (r *Reminders) find(ctx context.Context, chat, id string) (reminders.Reminder, error) {
@@ -136,7 +178,7 @@ func (r *Reminders) Render(c reminders.Claimed, now time.Time) Message {
 	}
 	today := flows.DateOf(now.In(r.Schedule.Location))
 	text = flows.Fill(text, "label", c.Label, "expiry", c.Expiry.String(), "days", r.Engine.DaysLeftText(today, c.Expiry))
-	return Message{Text: text, Buttons: []Button{
+	return Message{Text: text, Hint: r.Messages.ChooseHint, Buttons: []Button{
 		{Label: r.Messages.ReminderRenewed, Data: reminderData(c.ID, actRenew)},
 		{Label: r.Messages.ReminderSnooze, Data: reminderData(c.ID, actSnooze)},
 	}}

@@ -94,7 +94,7 @@ func TestRemindersFromProcedureToButtons(t *testing.T) {
 	contains(t, c.press("✅ Đã gia hạn"), "Thẻ mới hết hạn ngày nào?")
 	contains(t, c.say("hôm qua"), "Mình chưa đọc được ngày này")
 	contains(t, c.say("01/01/2020"), "Ngày này đã qua")
-	contains(t, c.say("31/12/2027"), "Đã ghi ngày hết hạn mới: 31/12/2027.")
+	contains(t, c.say("31/12/2027"), "Đã ghi ngày hết hạn mới: 31/12/2027 (còn khoảng 13 tháng).")
 	list, _ = rs.List(context.Background(), c.id)
 	if len(list) != 1 || list[0].Expiry.String() != "31/12/2027" || list[0].Sent != 0 {
 		t.Fatalf("renewed: %+v", list)
@@ -102,7 +102,7 @@ func TestRemindersFromProcedureToButtons(t *testing.T) {
 
 	c.say("/nhacnho")
 	contains(t, c.say("1"), "Bạn gõ ngày hết hạn mới của thẻ")
-	contains(t, c.say("30/6/2028"), "Đã ghi ngày hết hạn mới: 30/06/2028.")
+	contains(t, c.say("30/6/2028"), "Đã ghi ngày hết hạn mới: 30/06/2028 (còn khoảng 19 tháng).", "Mình sẽ nhắn bạn ngày 31/05/2028, 23/06/2028 và 29/06/2028, lúc 08:00.")
 	c.say("/nhacnho")
 	contains(t, c.say("2"), "Đã xóa lời nhắc.")
 	if list, _ = rs.List(context.Background(), c.id); len(list) != 0 {
@@ -139,7 +139,7 @@ func TestRenewalDateHints(t *testing.T) {
 			t.Errorf("%q: %s", in, got)
 		}
 	}
-	contains(t, c.say("31/12/2027"), "Đã ghi ngày hết hạn mới: 31/12/2027.")
+	contains(t, c.say("31/12/2027"), "Đã ghi ngày hết hạn mới: 31/12/2027 (còn khoảng 13 tháng).")
 }
 
 // TestReminderAnsweredByNumber: on a channel without buttons (Zalo) the
@@ -161,7 +161,7 @@ func TestReminderAnsweredByNumber(t *testing.T) {
 		t.Fatal(err)
 	}
 	contains(t, c.say("1"), "Thẻ mới hết hạn ngày nào?")
-	contains(t, c.say("31/12/2027"), "Đã ghi ngày hết hạn mới: 31/12/2027.")
+	contains(t, c.say("31/12/2027"), "Đã ghi ngày hết hạn mới: 31/12/2027 (còn khoảng 13 tháng).")
 }
 
 // TestAnotherChatsReminderButton: a made-up button naming another chat's

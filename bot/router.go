@@ -53,6 +53,9 @@ type router struct {
 	// prereads are what rooms need read before an update, which does no
 	// I/O (see Service.Handle).
 	prereads []preread
+	// help are the rooms' lines of /trogiup, in order; a room that is off
+	// in this commune says "".
+	help []func(t *turn) string
 	// actors carry out the effects, by the prefix of their action; the
 	// longest prefix wins, "" (the procedures' actions, such as setting a
 	// reminder) takes the rest. erasers are every actor that keeps
@@ -218,7 +221,7 @@ func (r *router) handle(t *turn) {
 			fn(t, arg)
 			return
 		}
-		t.say(t.s.msg.Help)
+		t.say(r.helpText(t))
 		return
 	}
 	norm := flows.Normalize(text)
@@ -297,6 +300,18 @@ func (r *router) chose(t *turn, e string) {
 			return
 		}
 	}
+}
+
+// helpText is /trogiup: what every chat can do, then each room's lines
+// where it is on in this commune, then the way back and out.
+func (r *router) helpText(t *turn) string {
+	lines := []string{t.s.msg.HelpIntro}
+	for _, h := range r.help {
+		if line := h(t); line != "" {
+			lines = append(lines, line)
+		}
+	}
+	return strings.Join(append(lines, t.s.msg.HelpOutro), "\n")
 }
 
 // doCancel gives "hủy" to the first room with something to cancel.

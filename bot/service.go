@@ -147,7 +147,7 @@ func (s *Service) Handle(ctx context.Context, u Update) (Reply, error) {
 	now := s.now().In(s.loc)
 	// What a room needs read is read before the update, once: the update
 	// itself may run more than once and does no I/O.
-	read := map[string]any{}
+	var read map[string]any
 	for _, p := range s.router.prereads {
 		if !p.wants(s, u) {
 			continue
@@ -155,6 +155,9 @@ func (s *Service) Handle(ctx context.Context, u Update) (Reply, error) {
 		v, err := p.read(ctx, s, u)
 		if err != nil {
 			return s.failed(u, "read "+p.name, err)
+		}
+		if read == nil {
+			read = map[string]any{}
 		}
 		read[p.name] = v
 	}

@@ -45,6 +45,17 @@ func (villageRoom) register(r *router) {
 		v.choose(t, id)
 	})
 	r.wait(pendingVillage, v.typed)
+	r.help = append(r.help, func(t *turn) string {
+		if t.s.com == nil || len(t.s.com.Villages) == 0 {
+			return ""
+		}
+		return t.s.msg.HelpVillages
+	}, func(t *turn) string {
+		if t.s.com == nil || t.s.com.Notices == nil {
+			return ""
+		}
+		return t.s.msg.HelpNotices
+	})
 	r.events = append(r.events, v.event)
 	r.groups = append(r.groups, v.group)
 	r.actor("people_", community, true)

@@ -88,3 +88,29 @@ func TestActionLint(t *testing.T) {
 		}
 	}
 }
+
+// TestTextWords: a text answer that must hold words refuses a bare number
+// ("1" typed for a list shown before) and takes a name; the field is for
+// text answers only.
+func TestTextWords(t *testing.T) {
+	words := strings.Replace(actionFlow, "input: {kind: text, max_len: 30}", "input: {kind: text, max_len: 30, words: true}", 1)
+	f, iss := Parse("nhac.yaml", []byte(words))
+	if err := iss.Err(); err != nil {
+		t.Fatal(err)
+	}
+	cat, _ := NewCatalog([]*Flow{f}, nil)
+	e := NewEngine(cat, DefaultMessages())
+	r, _ := e.Start("nhac", fixedNow, nil)
+	for _, bad := range []string{"1", "12", " 3 "} {
+		if got, _ := e.Step(r.State, Input{Text: bad, Now: fixedNow}); !got.Rejected {
+			t.Errorf("%q taken as a name", bad)
+		}
+	}
+	if got, _ := e.Step(r.State, Input{Text: "Bé An 2", Now: fixedNow}); got.Rejected {
+		t.Error("a name with a number refused")
+	}
+	_, iss = Parse("nhac.yaml", []byte(strings.Replace(actionFlow, "input: {kind: date, min: today}", "input: {kind: date, min: today, words: true}", 1)))
+	if !strings.Contains(iss.Error(), "words applies to text answers only") {
+		t.Errorf("words on a date answer: %v", iss)
+	}
+}

@@ -163,6 +163,9 @@ type InputSpec struct {
 	TooLate  string `yaml:"too_late"`
 	// text: the longest answer accepted, in characters (default 200).
 	MaxLen int `yaml:"max_len"`
+	// Words (text) refuses an answer without a letter: a name or a label,
+	// not a number typed for a list shown before ("1").
+	Words bool `yaml:"words"`
 	// Hint replaces the standard hint for an answer of the wrong shape.
 	Hint string `yaml:"hint"`
 	// LikelyMin and LikelyMax (date and number, written as Min and Max)

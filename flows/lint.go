@@ -526,6 +526,9 @@ func (l *linter) input(s *Step, field string) {
 	if in.MaxLen != 0 && in.Kind != InputText {
 		l.add(in.pos.at("max_len"), f+".max_len", "max_len applies to text answers only")
 	}
+	if in.Words && in.Kind != InputText {
+		l.add(in.pos.at("words"), f+".words", "words applies to text answers only")
+	}
 	if in.MaxLen < 0 || in.MaxLen > MaxText {
 		l.add(in.pos.at("max_len"), f+".max_len", "must be between 1 and %d", MaxText)
 	}

@@ -234,6 +234,8 @@ func (r *run) validate(spec *InputSpec, in Input) (string, string) {
 			return "", or(spec.Hint, m.TextEmpty)
 		case utf8.RuneCountInString(text) > max:
 			return "", Fill(m.TextTooLong, "max", strconv.Itoa(max))
+		case spec.Words && !strings.ContainsFunc(text, unicode.IsLetter):
+			return "", or(spec.Hint, m.TextEmpty)
 		}
 		return text, ""
 	}

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"strconv"
+	"unicode/utf8"
 
 	"github.com/motcua/motcua/flows"
 )
@@ -56,7 +57,32 @@ func (t *turn) closing(st flows.State) {
 	}
 	m.Buttons = append(m.Buttons, t.otherProcedures())
 	m.Nav = []Button{t.button(t.s.msg.FixLast, actBack, "")}
+	// One message rather than two when the end's last one has room: a
+	// send saved, and the choices sit under what they follow.
+	if n := len(t.out); n > 0 && joinable(t.out[n-1], m) {
+		last := &t.out[n-1]
+		m.Text = last.Text + "\n\n" + m.Text
+		*last = m
+		return
+	}
 	t.out = append(t.out, m)
+}
+
+// maxJoined bounds a message made of two: about 25 lines of a phone.
+const maxJoined = 900
+
+// joinable reports whether m, a plain message of text, can take next
+// under it and still fit a phone's screen, next's choices counted as the
+// channels without buttons show them (a numbered line each, the hint).
+func joinable(m, next Message) bool {
+	if m.To != "" || m.Photo != nil || len(m.Buttons) > 0 || len(m.Nav) > 0 || m.Hint != "" {
+		return false
+	}
+	n := utf8.RuneCountInString(m.Text) + 2 + utf8.RuneCountInString(next.Text) + utf8.RuneCountInString(next.Hint) + 1
+	for _, b := range next.Buttons {
+		n += utf8.RuneCountInString(b.Label) + 7 // "\n  12. "
+	}
+	return n <= maxJoined
 }
 
 // ending shows what she chose of what the ended procedure offers.

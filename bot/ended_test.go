@@ -65,7 +65,7 @@ func TestAfterTheEnd(t *testing.T) {
 	if got := c.say("10/11/2026"); got != "Tóm tắt: Ông bà, bé sinh 10/11/2026.\n\n"+closing {
 		t.Fatalf("the end:\n%s", got)
 	}
-	if nav := c.last.Messages[1].Nav; len(nav) != 1 || nav[0].Label != "✏️ Sửa câu trả lời cuối" {
+	if nav := c.last.Messages[len(c.last.Messages)-1].Nav; len(nav) != 1 || nav[0].Label != "✏️ Sửa câu trả lời cuối" {
 		t.Errorf("the closing's button to change the last answer: %+v", nav)
 	}
 	if got := c.say("1"); got != "Lệ phí chi tiết.\n\nKết quả chi tiết dài.\n\n"+closing {

@@ -80,7 +80,7 @@ func (b *Bot) handleBatch(ctx context.Context, updates []tgbotapi.Update, offset
 		ctx, cancel := context.WithTimeout(ctx, b.deadline)
 		defer cancel()
 		deadlines[i] = ctx
-		results[i] = b.disp.Submit(ctx, chatOf(u), u)
+		results[i] = b.disp.Submit(ctx, chatOf(u), inbound{upd: u})
 	}
 	next := offset
 	retry := false

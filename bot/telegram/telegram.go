@@ -79,7 +79,7 @@ type Bot struct {
 	commands []bot.Command
 	block    Blocklist
 	wait     func(ctx context.Context, d time.Duration) error
-	disp     *channel.Dispatcher[tgbotapi.Update]
+	disp     *channel.Dispatcher[inbound]
 	deadline time.Duration
 	tooFast  string
 	// apologized holds the updates whose apology was sent while the store
@@ -131,9 +131,9 @@ func New(ctx context.Context, svc Handler, opts Options) (*Bot, error) {
 	}
 	b.api = api
 	b.username = api.Self.UserName
-	b.disp = channel.NewDispatcher(channel.DispatchOptions[tgbotapi.Update]{
+	b.disp = channel.NewDispatcher(channel.DispatchOptions[inbound]{
 		Workers: workers, Rate: opts.ChatRate, Burst: opts.ChatBurst,
-		ID: func(u tgbotapi.Update) string { return strconv.Itoa(u.UpdateID) },
+		ID: func(in inbound) string { return strconv.Itoa(in.upd.UpdateID) },
 	}, b.process)
 	return b, nil
 }
@@ -164,20 +164,20 @@ func (b *Bot) SetCommands(ctx context.Context) {
 // reply), or a message could not be sent for now (its chat's 429 lasts
 // longer than the update's deadline, the Bot API fails, the deadline
 // passed); everything else is logged.
-func (b *Bot) process(ctx context.Context, upd tgbotapi.Update) error {
+func (b *Bot) process(ctx context.Context, in inbound) error {
+	upd := in.upd
 	start := time.Now()
 	u, chatID, kind := b.convert(upd)
 	b.metrics.Update(kind)
 	if cq := upd.CallbackQuery; cq != nil {
-		// Always answer, so the button stops spinning, and take the keyboard
-		// off the message, so the question cannot be answered twice.
+		// Always answer, so the button stops spinning.
 		if _, err := b.send(ctx, "answerCallbackQuery", config(tgbotapi.NewCallback(cq.ID, ""))); err != nil {
 			b.log.Debug("telegram: answer callback", "err", err)
 		}
-		// In a group the post stays pressable: a stranger's press must not
-		// take "Nhận" away from the volunteers.
-		if cq.Message != nil && cq.Message.Chat != nil && cq.Message.Chat.IsPrivate() {
-			edit := tgbotapi.NewEditMessageReplyMarkup(cq.Message.Chat.ID, cq.Message.MessageID, tgbotapi.InlineKeyboardMarkup{InlineKeyboard: [][]tgbotapi.InlineKeyboardButton{}})
+		// And take the keyboard off the message, so the question cannot
+		// be answered twice — in the webhook's answer when there is one
+		// (Telegram carries it out: a call saved).
+		if edit, ok := keyboardOff(upd); ok && !in.webhook {
 			if _, err := b.send(ctx, "editMessageReplyMarkup", config(edit)); err != nil {
 				b.log.Debug("telegram: remove keyboard", "err", err)
 			}
@@ -268,6 +268,24 @@ func (b *Bot) deliver(ctx context.Context, chatID int64, reply bot.Reply) (int, 
 		}
 	}
 	return len(reply.Messages), nil
+}
+
+// inbound is an update as it waits for its chat's worker: webhook is set
+// when a webhook's answer is still to be written (it can carry one call).
+type inbound struct {
+	upd     tgbotapi.Update
+	webhook bool
+}
+
+// keyboardOff is the edit that takes the keyboard off a button's message
+// in a private chat. In a group the post stays pressable: a stranger's
+// press must not take "Nhận" away from the volunteers.
+func keyboardOff(upd tgbotapi.Update) (tgbotapi.EditMessageReplyMarkupConfig, bool) {
+	cq := upd.CallbackQuery
+	if cq == nil || cq.Message == nil || cq.Message.Chat == nil || !cq.Message.Chat.IsPrivate() {
+		return tgbotapi.EditMessageReplyMarkupConfig{}, false
+	}
+	return tgbotapi.NewEditMessageReplyMarkup(cq.Message.Chat.ID, cq.Message.MessageID, tgbotapi.InlineKeyboardMarkup{InlineKeyboard: [][]tgbotapi.InlineKeyboardButton{}}), true
 }
 
 // telegramChat reads a chat named "tg:<id>".

@@ -131,7 +131,10 @@ func (r *rig) deliver(u tgbotapi.Update) int {
 	if err != nil {
 		r.t.Fatal(err)
 	}
-	resp.Body.Close()
+	// As Telegram, make the call the answer carries (a keyboard taken off).
+	if err := r.api.Answered(resp); err != nil {
+		r.t.Fatal(err)
+	}
 	return resp.StatusCode
 }
 

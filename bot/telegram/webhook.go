@@ -38,10 +38,16 @@ func (b *Bot) Webhook(secret string) http.Handler {
 		}
 		ctx, cancel := context.WithTimeout(r.Context(), b.deadline)
 		defer cancel()
-		if err := b.take(ctx, upd); err != nil {
+		if err := b.take(ctx, inbound{upd: upd, webhook: true}); err != nil {
 			b.log.Warn("telegram: update to be delivered again", "update", upd.UpdateID, "err", err)
 			http.Error(w, "try again", http.StatusServiceUnavailable)
 			return
+		}
+		if edit, ok := keyboardOff(upd); ok {
+			// The keyboard comes off in the answer: Telegram makes the call.
+			if err := tgbotapi.WriteToHTTPResponse(w, edit); err == nil {
+				return
+			}
 		}
 		w.WriteHeader(http.StatusOK)
 	}))
@@ -55,12 +61,12 @@ func (b *Bot) Webhook(secret string) http.Handler {
 // It returns when ctx ends even if the handling has not: a call that does
 // not heed its context (a Redis that hangs) must not hold the webhook's
 // answer past the deadline. The update is then delivered again.
-func (b *Bot) take(ctx context.Context, upd tgbotapi.Update) error {
+func (b *Bot) take(ctx context.Context, in inbound) error {
 	select {
-	case err := <-b.disp.Submit(ctx, chatOf(upd), upd):
-		return b.taken(upd, err)
+	case err := <-b.disp.Submit(ctx, chatOf(in.upd), in):
+		return b.taken(in.upd, err)
 	case <-ctx.Done():
-		return fmt.Errorf("update %d: %w: %w", upd.UpdateID, bot.ErrTryLater, ctx.Err())
+		return fmt.Errorf("update %d: %w: %w", in.upd.UpdateID, bot.ErrTryLater, ctx.Err())
 	}
 }
 

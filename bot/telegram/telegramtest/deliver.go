@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
+	"net/url"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 )
@@ -34,4 +36,32 @@ func Deliver(ctx context.Context, webhookURL, secret string, u tgbotapi.Update) 
 		req.Header.Set(SecretHeader, secret)
 	}
 	return http.DefaultClient.Do(req)
+}
+
+// Answered does what Telegram does with a webhook's answer: a 2xx answer
+// may carry one Bot API call (the "method" field of a form, as
+// tgbotapi.WriteToHTTPResponse writes it), which Telegram makes on the
+// bot's behalf. The server makes it on itself, recorded as any call. It
+// reads and closes resp's body.
+func (s *Server) Answered(resp *http.Response) error {
+	defer resp.Body.Close()
+	if resp.StatusCode/100 != 2 {
+		return nil
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if err != nil {
+		return fmt.Errorf("telegramtest: read a webhook's answer: %w", err)
+	}
+	form, err := url.ParseQuery(string(body))
+	method := form.Get("method")
+	if err != nil || method == "" {
+		return nil // no call in the answer
+	}
+	form.Del("method")
+	call, err := http.PostForm(s.URL()+"/bot"+s.token+"/"+method, form)
+	if err != nil {
+		return fmt.Errorf("telegramtest: the call in a webhook's answer: %w", err)
+	}
+	call.Body.Close()
+	return nil
 }

@@ -52,7 +52,8 @@
 //     and all, with no entities, and HTML or Markdown errors go unnoticed;
 //   - reply keyboards, their removal and force_reply: accepted unread;
 //   - webhook delivery: setWebhook is recorded, updates are not posted
-//     (Deliver posts one), and any URL is taken, http too;
+//     (Deliver posts one; Answered makes the call a webhook's answer
+//     carries, as Telegram does), and any URL is taken, http too;
 //   - the scopes and languages of commands, chat members, downloads of
 //     files (an upload is any bytes, not checked to be an image);
 //   - ids: a chat's type is guessed from its id's sign and size.

@@ -146,3 +146,40 @@ func (r *Redis) Reach(ctx context.Context, from, to flows.Date) (int, error) {
 func failure(op string, err error) error {
 	return fmt.Errorf("stats: %s: %w", op, store.Unavailable(err))
 }
+
+// Write implements Batcher: every day's HINCRBYs and PFADD, each key's
+// EXPIREAT, in one MULTI sent in one round trip (all the keys share the
+// hash tag {stats}).
+func (r *Redis) Write(ctx context.Context, b Batch) error {
+	for day, counts := range b.Counts {
+		if err := checkAdd(day, counts); err != nil {
+			return err
+		}
+	}
+	pipe := r.client.TxPipeline()
+	for day, counts := range b.Counts {
+		key := r.countsKey(day)
+		for field, c := range counts {
+			if c != 0 {
+				pipe.HIncrBy(ctx, key, field, c)
+			}
+		}
+		pipe.ExpireAt(ctx, key, expiry(day))
+	}
+	for day, chats := range b.Active {
+		if len(chats) == 0 {
+			continue
+		}
+		key := r.activeKey(day)
+		args := make([]any, len(chats))
+		for i, c := range chats {
+			args[i] = c
+		}
+		pipe.PFAdd(ctx, key, args...)
+		pipe.ExpireAt(ctx, key, expiry(day))
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		return failure("write a batch", err)
+	}
+	return nil
+}

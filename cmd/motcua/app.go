@@ -93,7 +93,10 @@ type stores struct {
 	notices *notices.Store
 	redis   redis.UniversalClient // nil on the memory stores
 	ready   *readiness
-	close   func()
+	// buffered holds the figures of use between writes; nil on the
+	// memory stores. serve runs its writes (Run).
+	buffered *stats.Buffered
+	close    func()
 }
 
 // openStores connects to Redis when one is configured, and otherwise keeps
@@ -122,19 +125,31 @@ func openStores(ctx context.Context, cfg Config, sched reminders.Schedule, log *
 		return stores{}, err
 	}
 	log.Info("connected to Redis", "topology", topology)
+	// The figures of use are written a second at a time, not one round
+	// trip per first message of the day (serve runs the writes).
+	figures := stats.NewBuffered(stats.NewRedis(client, stats.Options{Prefix: cfg.Redis.Prefix}), log)
 	return stores{
 		conv:   store.NewRedis(client, opts),
 		rem:    reminders.NewRedis(client, sched, reminders.Options{Prefix: cfg.Redis.Prefix, Log: log}),
 		tix:    tickets.NewRedis(client, tickets.Options{Prefix: cfg.Redis.Prefix, Retention: time.Duration(cfg.Volunteers.Retention)}),
 		roles:  roles.WithConfig(roles.NewRedis(client, roles.Options{Prefix: cfg.Redis.Prefix}), cfg.Volunteers.Volunteers, cfg.Volunteers.Staff),
 		people: people.NewRedis(client, people.Options{Prefix: cfg.Redis.Prefix}),
-		stats:  stats.NewRedis(client, stats.Options{Prefix: cfg.Redis.Prefix}),
+		stats:  figures,
 		notices: notices.NewStore(client, notices.Options{
 			Prefix: cfg.Redis.Prefix, Retention: time.Duration(cfg.Notices.Retention), Location: sched.Location,
 		}),
-		redis: client,
-		ready: newReadiness(client, cfg.Redis.Prefix, log),
-		close: func() { client.Close() },
+		redis:    client,
+		ready:    newReadiness(client, cfg.Redis.Prefix, log),
+		buffered: figures,
+		close: func() {
+			// What the figures held goes before the client closes.
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			if err := figures.Flush(ctx); err != nil {
+				log.Warn("figures of use lost at stop", "err", err)
+			}
+			client.Close()
+		},
 	}, nil
 }
 

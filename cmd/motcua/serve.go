@@ -110,6 +110,15 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 			return fmt.Errorf("volunteers: %w", err)
 		}
 	}
+	// The figures of use held between writes go every second.
+	figuresDone := make(chan struct{})
+	figuresCtx, stopFigures := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopFigures()
+	if st.buffered != nil {
+		go func() { defer close(figuresDone); st.buffered.Run(figuresCtx, time.Second) }()
+	} else {
+		close(figuresDone)
+	}
 	// Notices: every replica's worker takes jobs from one stream.
 	workerDone := make(chan error, 1)
 	workerCtx, stopWorker := context.WithCancel(context.WithoutCancel(ctx))
@@ -200,6 +209,8 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 	// and a replica takes it over after the lease.
 	stopWorker()
 	<-workerDone
+	stopFigures()
+	<-figuresDone
 	err = errors.Join(srv.Shutdown(stop), job.Stop(stop), chans.close(stop))
 	if ticketJob != nil {
 		err = errors.Join(err, ticketJob.Stop(stop))

@@ -130,19 +130,25 @@ func BenchmarkClaim(b *testing.B) {
 		s := NewRedis(timed, benchSched, Options{})
 		bulkLoad(b, admin, s, size.stored, 1, size.windows, due)
 		ctx := context.Background()
-		dueKey := s.b.(*redisBackend).due
+		be := s.b.(*redisBackend)
 		day := func(w int) time.Time { return benchSched.At(flows.DateOf(benchNow).AddDays(w)) }
 		// park moves claimed reminders out of the way, or back to the
-		// day they fall due, outside the timer.
+		// day they fall due, outside the timer: out of the leased set,
+		// into the due set at that day.
 		park := func(b *testing.B, names []string, at time.Time) {
 			if len(names) == 0 {
 				return
 			}
 			zs := make([]redis.Z, len(names))
+			members := make([]any, len(names))
 			for i, name := range names {
 				zs[i] = redis.Z{Score: float64(at.UnixMilli()), Member: name}
+				members[i] = name
 			}
-			if err := admin.ZAdd(ctx, dueKey, zs...).Err(); err != nil {
+			pipe := admin.TxPipeline()
+			pipe.ZRem(ctx, be.leased, members...)
+			pipe.ZAdd(ctx, be.due, zs...)
+			if _, err := pipe.Exec(ctx); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -23,6 +23,7 @@
 // The scheduler (elsewhere) runs, on every replica, something like:
 //
 //	cs, err := st.Claim(ctx, now, lease, 500)
+//	// every lease/3 while sending: cs, err = st.Renew(ctx, cs, now, lease)
 //	for _, c := range cs {
 //		err := ob.Send(ctx, outbox.Message{Chat: c.Chat, Body: text(c), Key: c.Key()})
 //		switch {
@@ -33,36 +34,46 @@
 //		} // any other failure: the claim comes back when the lease ends
 //	}
 //
-// Claim takes due reminders atomically and moves their due time to the
-// end of the lease, so no other replica takes them meanwhile. A replica
-// that dies holding claims leaves them to come back, once, when the lease
-// ends. So the lease must outlast the sending of a whole batch through the
-// outbox (500 at 29 a second take 17 s): a claim whose lease ends before
-// its Done is sent twice. Delivery is at least once: a replica that dies
-// between a send and its Done sends that stage again after the lease;
-// Claimed.Key names the sending, the same for both, for an outbox that
-// wants to drop the second.
+// Claim takes due reminders atomically and leases them until now+lease,
+// so no other replica takes them meanwhile. The holder renews the lease
+// (Renew) while it sends, every third of it, so the lease can be short —
+// seconds — however long a batch takes: a replica that dies holding
+// claims leaves them to come back, once, when its last lease ends. Renew
+// also tells the holder which claims it no longer holds (recorded,
+// changed by the citizen, or taken by another replica after a stall past
+// the lease): it must not send those.
+//
+// Delivery is at least once, never "exactly once": a replica that dies
+// between a send the channel accepted and its Done sends nothing more,
+// but that stage goes again after the lease. So a crash repeats at most
+// the sends in flight at that instant, one per worker of the sender
+// (scheduler.Options.Workers); Claimed.Key names the sending, the same
+// for both, for an outbox that wants to drop the second. Done follows
+// the send at once, so the window is one round trip to Redis after the
+// channel's answer.
 //
 // Done is a compare-and-set on the record as it was claimed: when the
 // reminder changed since (renewed, snoozed, paused, deleted, or already
 // recorded by another replica) it changes nothing, so a late Done never
 // undoes a citizen's renewal or snooze, and recording twice is harmless.
 //
-// No store reads a clock: Claim is given now, Begin and SnoozeEnd the
-// time of the citizen's answer. Replicas' clocks must agree to well
-// within the lease. Stages fall at 08:00, outside quiet hours (21:00 to
-// 07:00), but a catch-up after a night's outage would not: the scheduler
-// should not claim in quiet hours, and a claim the outbox refuses for
-// them comes back after its lease.
+// No store reads a clock: Claim and Renew are given now, Begin and
+// SnoozeEnd the time of the citizen's answer. Replicas' clocks must agree
+// to well within the lease. Stages fall at 08:00, outside quiet hours
+// (21:00 to 07:00), but a catch-up after a night's outage would not: the
+// scheduler should not claim in quiet hours, and a claim the outbox
+// refuses for them comes back after its lease.
 //
 // # Keys in Redis
 //
 // With the default prefix "mc", reminder 1 of chat tg:123 is the name
-// "tg:123|1" in two places:
+// "tg:123|1" in up to three places:
 //
 //	mc:{rem}:due     a sorted set: every reminder that has a Next time,
-//	                 scored by it in Unix milliseconds (a claimed one by
-//	                 its lease's end); paused and finished ones are out
+//	                 scored by it in Unix milliseconds; paused and
+//	                 finished ones are out
+//	mc:{rem}:leased  a sorted set: the reminders claimed, scored by the
+//	                 end of their lease; only what replicas are sending
 //	mc:{rem}:r:<n>   a hash, one of 4096 buckets, name → record; a
 //	                 chat's reminders are all in bucket n = FNV-1a(chat)
 //	                 mod 4096
@@ -70,17 +81,30 @@
 // A record is one short string, "<expiry yyyymmdd> <sent> <snoozed until,
 // Unix seconds, or 0> <paused 0|1> <label>": "20260715 1 0 0 Bé An".
 //
-// Claim is one script on the due set alone (ZRANGEBYSCORE … LIMIT, then
-// ZADD at the lease's end), then one round trip of pipelined HGETs for the
-// records. Every write — Save, Delete, Done, Snooze, SetPaused, DeleteChat
-// — is one script on the due set and the chat's bucket together: the
-// record and its due entry change in one atomic step, so no crash and no
-// race between two writers can leave a due entry out of step with its
-// record. The writes that depend on the record (Done, Snooze, SetPaused)
-// compare it with the one they read and retry, or for Done give up, when
-// it changed. Claim still trusts the record over the due set: a name whose
-// record is missing or not due is given the due entry its record calls
-// for, and not returned.
+// Claim is one script on the two sorted sets (the due names, lowest score
+// first, less those leased beyond now; then a ZADD of the lease's end to
+// the leased set), then one round trip of pipelined HGETs for the
+// records. A claim leaves the due set as it is: changing a million-entry
+// sorted set at each name claimed costs a search of it per name, where
+// the leased set stays small (BenchmarkClaim: a claim of 1,000 costs
+// about the same at 10,000 stored and at a million but for the HGETs).
+// Renew is one script on the leased set: a claim's lease end is its
+// token, and a name whose score is no longer it is no longer held.
+// Every write — Save, Delete, Done, Snooze, SetPaused, DeleteChat — is
+// one script on the sorted sets and the chat's bucket together: the
+// record, its due entry and the end of its claim change in one atomic
+// step, so no crash and no race between two writers can leave a due entry
+// out of step with its record. The writes that depend on the record
+// (Done, Snooze, SetPaused) compare it with the one they read and retry,
+// or for Done give up, when it changed. Claim still trusts the record
+// over the due set: a name whose record is missing or not due is given
+// the due entry its record calls for, and not returned.
+//
+// The version before kept a claim by moving the due entry to the
+// lease's end, with no leased set; what such a replica left claimed comes
+// back when that lease ends. Replicas of both versions must not run at
+// once (stop the old ones, then start the new): an old one would claim,
+// from the due set alone, what a new one holds.
 //
 // # One hash tag, not the chat's
 //
@@ -106,7 +130,9 @@
 //     reminders, INFO used_memory; its chat-keys runs measure the other
 //     layout).
 //
-// A million reminders thus take about 180 MB on one node. A bucket stays a
+// The leased set holds only the claims in flight (a batch per replica
+// sending, about 100 bytes a claim) and is gone when none is. A million
+// reminders thus take about 180 MB on one node. A bucket stays a
 // listpack up to 512 records (about two million reminders in all) and
 // records up to 64 bytes (a label of up to about 40 bytes: 13 to 40
 // letters, by their diacritics); past that it turns into a hashtable,
@@ -119,7 +145,7 @@
 // safe (Save and Delete write the same again, Done and Snooze compare
 // first). A Claim that failed after taking reminders, or whose answer was
 // lost and was sent again by the client, leaves them to come back after
-// the lease.
+// the lease; a Renew that failed leaves the lease as it was.
 //
 // # Backends
 //

@@ -33,6 +33,13 @@ func TestRedis(t *testing.T) {
 	})
 }
 
+// fnv32 is FNV-1a, the hash that chooses a chat's bucket.
+func fnv32(chat string) uint32 {
+	h := fnv.New32a()
+	h.Write([]byte(chat))
+	return h.Sum32()
+}
+
 // TestRedisKeys checks the key layout the package doc describes.
 func TestRedisKeys(t *testing.T) {
 	ctx := context.Background()
@@ -43,9 +50,7 @@ func TestRedisKeys(t *testing.T) {
 	if err := s.Save(ctx, r); err != nil {
 		t.Fatalf("Save: %v", err)
 	}
-	h := fnv.New32a()
-	h.Write([]byte(r.Chat))
-	bucket := fmt.Sprintf("mc:{rem}:r:%d", h.Sum32()%4096)
+	bucket := fmt.Sprintf("mc:{rem}:r:%d", fnv32(r.Chat)%4096)
 	if got, err := client.HGet(ctx, bucket, "tg:5012345678|1").Result(); err != nil || got != "20260715 0 0 0 Bé An" {
 		t.Errorf("HGET %s = %q, %v; want the record %q", bucket, got, err, "20260715 0 0 0 Bé An")
 	}
@@ -53,18 +58,69 @@ func TestRedisKeys(t *testing.T) {
 		t.Errorf("the bucket is a %s, want a listpack", enc)
 	}
 	first, _ := sched.Next(r)
-	score, err := client.ZScore(ctx, "mc:{rem}:due", "tg:5012345678|1").Result()
-	if err != nil || int64(score) != first.UnixMilli() {
+	dueScore := func() (float64, error) { return client.ZScore(ctx, "mc:{rem}:due", "tg:5012345678|1").Result() }
+	if score, err := dueScore(); err != nil || int64(score) != first.UnixMilli() {
 		t.Errorf("ZSCORE mc:{rem}:due = %v, %v; want %d, the first stage in Unix ms", score, err, first.UnixMilli())
 	}
 	if keys := client.Keys(ctx, "*").Val(); len(keys) != 2 {
 		t.Errorf("keys %v, want the due set and one bucket", keys)
 	}
+
+	// A claim leases the name in the leased set, and leaves its due entry.
+	cs, err := s.Claim(ctx, first, time.Minute, 10)
+	if err != nil || len(cs) != 1 {
+		t.Fatalf("Claim = %v, %v", cs, err)
+	}
+	if score, err := client.ZScore(ctx, "mc:{rem}:leased", "tg:5012345678|1").Result(); err != nil || int64(score) != first.Add(time.Minute).UnixMilli() {
+		t.Errorf("ZSCORE mc:{rem}:leased = %v, %v; want the lease's end", score, err)
+	}
+	if score, err := dueScore(); err != nil || int64(score) != first.UnixMilli() {
+		t.Errorf("after the claim, ZSCORE mc:{rem}:due = %v, %v; want the stage, as before", score, err)
+	}
+	// Done ends the lease and schedules the next stage.
+	if err := s.Done(ctx, cs[0], cs[0].Stage); err != nil {
+		t.Fatal(err)
+	}
+	if n := client.Exists(ctx, "mc:{rem}:leased").Val(); n != 0 {
+		t.Errorf("after Done the leased set is still there")
+	}
+	if score, err := dueScore(); err != nil || int64(score) <= first.UnixMilli() {
+		t.Errorf("after Done, ZSCORE mc:{rem}:due = %v, %v; want the next stage", score, err)
+	}
+
 	if err := s.DeleteChat(ctx, r.Chat); err != nil {
 		t.Fatalf("DeleteChat: %v", err)
 	}
 	if keys := client.Keys(ctx, "*").Val(); len(keys) != 0 {
 		t.Errorf("keys %v after DeleteChat, want none", keys)
+	}
+}
+
+// TestRedisClaimOfTheVersionBefore: the version before kept a claim as
+// the due entry moved to the lease's end, with no leased set. Such a
+// claim, left by a replica stopped for the upgrade, comes back when its
+// lease ends, once.
+func TestRedisClaimOfTheVersionBefore(t *testing.T) {
+	ctx := context.Background()
+	client := redistest.Start(t).Client(t)
+	sched := reminders.DefaultSchedule()
+	s := reminders.NewRedis(client, sched, reminders.Options{})
+	r := sched.Begin(reminders.Reminder{Chat: "tg:2", ID: "1", Label: "Bố", Expiry: date(2026, 7, 15)}, at(2026, 5, 1))
+	if err := s.Save(ctx, r); err != nil {
+		t.Fatal(err)
+	}
+	due := at(2026, 6, 15)
+	leaseEnd := due.Add(5 * time.Minute)
+	client.ZAdd(ctx, "mc:{rem}:due", redis.Z{Score: float64(leaseEnd.UnixMilli()), Member: "tg:2|1"})
+	if cs, err := s.Claim(ctx, leaseEnd.Add(-time.Millisecond), time.Minute, 10); err != nil || len(cs) != 0 {
+		t.Errorf("Claim within the old claim's lease = %v, %v; want nothing", cs, err)
+	}
+	cs, err := s.Claim(ctx, leaseEnd, time.Minute, 10)
+	if err != nil || len(cs) != 1 || cs[0].Stage != 0 {
+		t.Fatalf("Claim as the old claim's lease ends = %v, %v; want the 30-day stage", cs, err)
+	}
+	if cs, err := s.Claim(ctx, leaseEnd, time.Minute, 10); err != nil || len(cs) != 0 {
+		t.Errorf("a second Claim = %v, %v; want nothing", cs, err)
 	}
 }
 

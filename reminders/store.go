@@ -31,6 +31,14 @@ type Store interface {
 	// that other replicas skip them; a claim nobody records as Done falls
 	// due again when the lease ends.
 	Claim(ctx context.Context, now time.Time, lease time.Duration, max int) ([]Claimed, error)
+	// Renew extends the claims still held to now+lease, and returns them
+	// with their new Lease, in the order given. A claim is no longer held
+	// once its reminder was recorded Done or changed (renewed, snoozed,
+	// paused, deleted), or once its lease ended and another claim took it:
+	// it is left out, and its holder must not send it. A holder renews
+	// well within the lease, so that a crash costs a short lease, not the
+	// time a whole batch takes to send.
+	Renew(ctx context.Context, cs []Claimed, now time.Time, lease time.Duration) ([]Claimed, error)
 	// Done records that the claimed reminder's stage was sent and
 	// schedules its next stage. It changes nothing, and returns nil, when
 	// the reminder changed since it was claimed (renewed, snoozed, paused,
@@ -90,13 +98,18 @@ var (
 const maxAttempts = 50
 
 // backend is what a store keeps: records, one per reminder, named by
-// member(chat, id), and a due set of the same names scored by due time in
-// Unix milliseconds. Redis and Memory implement it; core holds every rule
-// on top of it, so the two behave alike by construction.
+// member(chat, id); a due set of the same names scored by due time in
+// Unix milliseconds; and a leased set of the names claimed, scored by the
+// end of their lease. Redis and Memory implement it; core holds every
+// rule on top of it, so the two behave alike by construction.
 type backend interface {
-	// claim returns up to max names due at now (score ≤ now), lowest
-	// score first, and moves their score to until, atomically.
+	// claim returns up to max names due at now (score ≤ now) and not
+	// leased beyond now, lowest score first, and leases them until until,
+	// atomically.
 	claim(ctx context.Context, now, until int64, max int) ([]string, error)
+	// renew moves the lease of each name whose lease ends at held[i] to
+	// until, and reports which it moved.
+	renew(ctx context.Context, names []string, held []int64, until int64) ([]bool, error)
 	// records returns the record of each name, "" for a missing one.
 	records(ctx context.Context, names []string) ([]string, error)
 	// chat returns the names and records of the chat's reminders, in
@@ -104,7 +117,8 @@ type backend interface {
 	// same atomic step.
 	chat(ctx context.Context, chat string, del bool) ([]string, error)
 	// put applies changes to reminders of one chat, all or none: none
-	// when the record of a change is not what it wants.
+	// when the record of a change is not what it wants. A change ends
+	// the claim of its reminder: the name leaves the leased set.
 	put(ctx context.Context, chat string, changes []change) (bool, error)
 	// walkChats calls each with every chat that has a record, once.
 	walkChats(ctx context.Context, each func(chat string) error) error
@@ -262,6 +276,38 @@ func (c core) Claim(ctx context.Context, now time.Time, lease time.Duration, max
 		chat, _, _ := splitMember(name)
 		if _, err := c.b.put(ctx, chat, []change{fix}); err != nil {
 			return nil, fmt.Errorf("reminders: claim: reschedule %s: %w", name, err)
+		}
+	}
+	return out, nil
+}
+
+// Renew extends the claims still held; see Store.
+func (c core) Renew(ctx context.Context, cs []Claimed, now time.Time, lease time.Duration) ([]Claimed, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("reminders: renew: %w", err)
+	}
+	if lease <= 0 {
+		return nil, fmt.Errorf("reminders: renew: lease %v: %w: must be positive", lease, ErrInvalid)
+	}
+	if len(cs) == 0 {
+		return nil, nil
+	}
+	names := make([]string, len(cs))
+	held := make([]int64, len(cs))
+	for i, cl := range cs {
+		names[i] = member(cl.Chat, cl.ID)
+		held[i] = cl.Lease.UnixMilli()
+	}
+	until := now.Add(lease)
+	ok, err := c.b.renew(ctx, names, held, until.UnixMilli())
+	if err != nil {
+		return nil, fmt.Errorf("reminders: renew %d claims: %w", len(cs), err)
+	}
+	out := make([]Claimed, 0, len(cs))
+	for i, cl := range cs {
+		if ok[i] {
+			cl.Lease = until
+			out = append(out, cl)
 		}
 	}
 	return out, nil

@@ -65,10 +65,21 @@ func (d departures) SendTo(ctx context.Context, chat string, m bot.Message) erro
 
 func newRig(t testing.TB, limits telegramtest.Limits) *rig {
 	t.Helper()
+	return newSlowRig(t, limits, 0)
+}
+
+// newSlowRig is newRig with a Bot API whose calls take latency, there and
+// back (Telegram's is about 100 ms).
+func newSlowRig(t testing.TB, limits telegramtest.Limits, latency time.Duration) *rig {
+	t.Helper()
 	client := redistest.Start(t).Client(t)
 	api := telegramtest.New(t, token)
 	api.Limits = limits
-	tg, err := telegram.New(context.Background(), noHandler{}, telegram.Options{Token: token, APIURL: api.URL(), Logger: discard})
+	apiURL := api.URL()
+	if latency > 0 {
+		apiURL = telegramtest.NewSlow(t, api, latency).URL()
+	}
+	tg, err := telegram.New(context.Background(), noHandler{}, telegram.Options{Token: token, APIURL: apiURL, Logger: discard})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -280,3 +291,45 @@ func exactlyOnce(t testing.TB, got map[string]int, chats []string, text string) 
 var noLimits = telegramtest.Limits{}
 
 func flowsDate(y int, m time.Month, d int) flows.Date { return flows.Date{Year: y, Month: m, Day: d} }
+
+// staffReporter reports as motcua serve does: the first report posted
+// to the staff member's chat through the rig's adapter, the next ones
+// edits of it, a 429 waited out (Telegram allows a chat about one
+// message a second, and the staff's chat has just had the bot's answer
+// to the confirmation). It signals each final report.
+type staffReporter struct {
+	tg    *telegram.Bot
+	chat  string
+	final chan notices.Notice
+}
+
+func newStaffReporter(r *rig, chat string) *staffReporter {
+	return &staffReporter{tg: r.tg, chat: chat, final: make(chan notices.Notice, 16)}
+}
+
+func (s *staffReporter) Report(ctx context.Context, n notices.Notice) (string, error) {
+	text := bot.Message{Text: fmt.Sprintf("📢 Thông báo %s: đã gửi %d/%d", n.ID, n.Counts.Handled(), n.Counts.Total)}
+	ref := n.Progress
+	var err error
+	for range 3 {
+		if ref == "" {
+			ref, err = s.tg.Post(ctx, s.chat, text)
+		} else {
+			err = s.tg.Edit(ctx, s.chat, ref, text)
+		}
+		var rl interface{ RateLimited() (time.Duration, bool) }
+		if !errors.As(err, &rl) {
+			break
+		}
+		wait, _ := rl.RateLimited()
+		select {
+		case <-ctx.Done():
+			return n.Progress, ctx.Err()
+		case <-time.After(wait):
+		}
+	}
+	if n.Status == notices.Done || n.Status == notices.Canceled {
+		s.final <- n
+	}
+	return ref, err
+}

@@ -68,18 +68,15 @@ func newRig(t testing.TB, limits telegramtest.Limits) *rig {
 	return newSlowRig(t, limits, 0)
 }
 
-// newSlowRig is newRig with a Bot API whose calls take latency, there and
-// back (Telegram's is about 100 ms).
+// newSlowRig is newRig with a Bot API that answers latency after a call
+// (Telegram's answers take about 100 ms).
 func newSlowRig(t testing.TB, limits telegramtest.Limits, latency time.Duration) *rig {
 	t.Helper()
 	client := redistest.Start(t).Client(t)
 	api := telegramtest.New(t, token)
 	api.Limits = limits
-	apiURL := api.URL()
-	if latency > 0 {
-		apiURL = telegramtest.NewSlow(t, api, latency).URL()
-	}
-	tg, err := telegram.New(context.Background(), noHandler{}, telegram.Options{Token: token, APIURL: apiURL, Logger: discard})
+	api.Latency = latency
+	tg, err := telegram.New(context.Background(), noHandler{}, telegram.Options{Token: token, APIURL: api.URL(), Logger: discard})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -44,6 +44,9 @@ type Server struct {
 	// Limits; nil means time.Now. Long polls wait on real timers whatever
 	// it says.
 	Now func() time.Time
+	// Latency delays the answer to every call but getUpdates by this
+	// much, as Telegram's servers far away do (about 50–100 ms).
+	Latency time.Duration
 
 	token string
 	http  *httptest.Server
@@ -159,6 +162,14 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		s.stats.Errors++
 	}
 	s.mu.Unlock()
+	if s.Latency > 0 && !strings.HasSuffix(strings.ToLower(r.URL.Path), "/getupdates") {
+		t := time.NewTimer(s.Latency)
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+		}
+		t.Stop()
+	}
 	a.write(w)
 }
 

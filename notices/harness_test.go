@@ -291,17 +291,19 @@ func flowsDate(y int, m time.Month, d int) flows.Date { return flows.Date{Year: 
 
 // staffReporter reports as motcua serve does: the first report posted
 // to the staff member's chat through the rig's adapter, the next ones
-// edits of it, a 429 waited out (Telegram allows a chat about one
-// message a second, and the staff's chat has just had the bot's answer
-// to the confirmation). It signals each final report.
+// edits of it, each counted in the outbox's pace (Take), a 429 waited out
+// (Telegram allows a chat about one message a second, and the staff's
+// chat has just had the bot's answer to the confirmation). It signals
+// each final report.
 type staffReporter struct {
 	tg    *telegram.Bot
+	ob    *outbox.Outbox
 	chat  string
 	final chan notices.Notice
 }
 
-func newStaffReporter(r *rig, chat string) *staffReporter {
-	return &staffReporter{tg: r.tg, chat: chat, final: make(chan notices.Notice, 16)}
+func newStaffReporter(r *rig, ob *outbox.Outbox, chat string) *staffReporter {
+	return &staffReporter{tg: r.tg, ob: ob, chat: chat, final: make(chan notices.Notice, 16)}
 }
 
 func (s *staffReporter) Report(ctx context.Context, n notices.Notice) (string, error) {
@@ -309,6 +311,9 @@ func (s *staffReporter) Report(ctx context.Context, n notices.Notice) (string, e
 	ref := n.Progress
 	var err error
 	for range 3 {
+		if err = s.ob.Take(ctx, s.chat); err != nil {
+			break
+		}
 		if ref == "" {
 			ref, err = s.tg.Post(ctx, s.chat, text)
 		} else {

@@ -135,8 +135,9 @@ func BenchmarkNoticeRate(b *testing.B) {
 			r := newSlowRig(b, telegramLimits, latency)
 			r.addPeople(b, 5000, 300)
 			const staff = "tg:42"
-			rep := newStaffReporter(r, staff)
-			r.run(b, notices.WorkerOptions{Senders: map[string]notices.Sender{"tg": r.outbox(outbox.Options{})}, Reporter: rep})
+			ob := r.outbox(outbox.Options{})
+			rep := newStaffReporter(r, ob, staff)
+			r.run(b, notices.WorkerOptions{Senders: map[string]notices.Sender{"tg": ob}, Reporter: rep})
 			ctx := context.Background()
 			var rates, firsts []float64
 			i := 0

@@ -1,8 +1,8 @@
 -- Read, or delete, every reminder of one chat. Run by reminders.Redis for
 -- List, SetPaused and DeleteChat.
 --
--- KEYS[1]  the due set: name "<chat>|<id>" scored by due time (Unix ms)
--- KEYS[2]  the leased set: the names claimed, scored by their lease's end
+-- KEYS[1]  the due set: "<chat>|<id> <record>" scored by due time (Unix ms)
+-- KEYS[2]  the leased set: name "<chat>|<id>" scored by its lease's end
 -- KEYS[3]  the records' bucket that holds the chat: a hash, name → record
 -- ARGV[1]  the chat's names' prefix, "<chat>|"
 -- ARGV[2]  'del' to delete them with their due entries and claims, '' to
@@ -23,7 +23,7 @@ end
 if ARGV[2] == 'del' then
   for i = 1, #out, 2 do
     redis.call('HDEL', KEYS[3], out[i])
-    redis.call('ZREM', KEYS[1], out[i])
+    redis.call('ZREM', KEYS[1], out[i] .. ' ' .. out[i + 1], out[i])
     redis.call('ZREM', KEYS[2], out[i])
   end
 end

@@ -70,41 +70,54 @@
 // "tg:123|1" in up to three places:
 //
 //	mc:{rem}:due     a sorted set: every reminder that has a Next time,
-//	                 scored by it in Unix milliseconds; paused and
-//	                 finished ones are out
-//	mc:{rem}:leased  a sorted set: the reminders claimed, scored by the
-//	                 end of their lease; only what replicas are sending
+//	                 as "<name> <record>", scored by that time in Unix
+//	                 milliseconds; paused and finished ones are out
+//	mc:{rem}:leased  a sorted set: the names claimed, scored by the end
+//	                 of their lease; only what replicas are sending
 //	mc:{rem}:r:<n>   a hash, one of 4096 buckets, name → record; a
 //	                 chat's reminders are all in bucket n = FNV-1a(chat)
 //	                 mod 4096
 //
 // A record is one short string, "<expiry yyyymmdd> <sent> <snoozed until,
-// Unix seconds, or 0> <paused 0|1> <label>": "20260715 1 0 0 Bé An".
+// Unix seconds, or 0> <paused 0|1> <label>": "20260715 1 0 0 Bé An". A
+// name holds no space, so a due entry, "tg:123|1 20260715 1 0 0 Bé An",
+// splits at its first.
 //
-// Claim is one script on the two sorted sets (the due names, lowest score
-// first, less those leased beyond now; then a ZADD of the lease's end to
-// the leased set), then one round trip of pipelined HGETs for the
-// records. A claim leaves the due set as it is: changing a million-entry
-// sorted set at each name claimed costs a search of it per name, where
-// the leased set stays small (BenchmarkClaim: a claim of 1,000 costs
-// about the same at 10,000 stored and at a million but for the HGETs).
-// Renew is one script on the leased set: a claim's lease end is its
-// token, and a name whose score is no longer it is no longer held.
+// Claim is one script on the two sorted sets: the due entries, lowest
+// score first, less those whose name is leased beyond now; then a ZADD
+// of the lease's end to the leased set. It reads no record: the due
+// entries carry them, so a claim walks the head of the due set and
+// nothing else, and costs about the same with a million reminders stored
+// as with 10,000 (BenchmarkClaim: 1.3 ms and 1.2 ms of Redis's time for
+// 1,000 claimed; looking the records up in their buckets, 244 records
+// each at a million, cost that much again and twice as much at a million
+// as at 10,000). Nor does a claim change the due set: changing a
+// million-entry sorted set at each name claimed costs a search of it per
+// name, where the leased set stays small. Renew is one script on the
+// leased set: a claim's lease end is its token, and a name whose score is
+// no longer it is no longer held.
+//
 // Every write — Save, Delete, Done, Snooze, SetPaused, DeleteChat — is
 // one script on the sorted sets and the chat's bucket together: the
-// record, its due entry and the end of its claim change in one atomic
-// step, so no crash and no race between two writers can leave a due entry
-// out of step with its record. The writes that depend on the record
-// (Done, Snooze, SetPaused) compare it with the one they read and retry,
-// or for Done give up, when it changed. Claim still trusts the record
-// over the due set: a name whose record is missing or not due is given
-// the due entry its record calls for, and not returned.
+// record, its due entry (which carries it, so it is replaced with it) and
+// the end of its claim change in one atomic step, so no crash and no race
+// between two writers can leave a due entry out of step with its record.
+// The writes that depend on the record (Done, Snooze, SetPaused) compare
+// it with the one they read and retry, or for Done give up, when it
+// changed. Claim still trusts the record over the due time: an entry
+// whose record is unreadable or not due is given the due entry its record
+// calls for, and not returned.
 //
-// The version before kept a claim by moving the due entry to the
-// lease's end, with no leased set; what such a replica left claimed comes
-// back when that lease ends. Replicas of both versions must not run at
-// once (stop the old ones, then start the new): an old one would claim,
-// from the due set alone, what a new one holds.
+// The version before kept the record in its bucket only (a due entry was
+// the bare name) and a claim by moving the due entry to the lease's end,
+// with no leased set. Its data is read as it is: a bare due entry's record
+// is looked up in its bucket (an HGET, as every claim used to make), and
+// the first write of the reminder writes its due entry anew; what a
+// replica of that version left claimed comes back when that lease ends.
+// Nothing needs migrating. Replicas of both versions must not run at once
+// (stop the old ones, then start the new): an old one would claim, from
+// the due set alone, what a new one holds, and would leave due entries of
+// records it changed behind.
 //
 // # One hash tag, not the chat's
 //
@@ -114,7 +127,7 @@
 //
 //   - The due set must be one key for Claim to find the earliest due with
 //     one command, so its slot already carries all the claim traffic and,
-//     at about 120 bytes an entry, two thirds of the memory. Records in
+//     at about 136 bytes an entry, two thirds of the memory. Records in
 //     the same slot make each write one atomic script. In the chat's slot
 //     they would take two steps per write, and keeping the due entry in
 //     step with the record across a crash, or across a Done racing a
@@ -122,17 +135,18 @@
 //     stale ones.
 //   - Memory. A hash of its own per chat costs about 137 bytes holding
 //     one record (a dictionary entry, the key's name, an object, a
-//     listpack): 257 bytes a reminder with its due entry when a chat has
-//     one, 192 when it has three, against a target of 200. Small hashes
+//     listpack): 273 bytes a reminder with its due entry when a chat has
+//     one, 208 when it has three, against a target of 200. Small hashes
 //     are stored as compact listpacks, so in 4096 buckets of a few
-//     hundred a record costs about 47 bytes: 177 bytes a reminder,
+//     hundred a record costs about 47 bytes: 193 bytes a reminder,
 //     however many a chat has (BenchmarkMemoryPerReminder, 100,000
 //     reminders, INFO used_memory; its chat-keys runs measure the other
-//     layout).
+//     layout). The record carried in the due entry costs 16 of them
+//     (177 without it).
 //
 // The leased set holds only the claims in flight (a batch per replica
 // sending, about 100 bytes a claim) and is gone when none is. A million
-// reminders thus take about 180 MB on one node. A bucket stays a
+// reminders thus take about 195 MB on one node. A bucket stays a
 // listpack up to 512 records (about two million reminders in all) and
 // records up to 64 bytes (a label of up to about 40 bytes: 13 to 40
 // letters, by their diacritics); past that it turns into a hashtable,

@@ -52,10 +52,13 @@ func (m *memBackend) claim(_ context.Context, now, until int64, max int) ([]stri
 		return cmp.Or(cmp.Compare(m.due[a], m.due[b]), cmp.Compare(a, b))
 	})
 	names = names[:min(len(names), max)]
-	for _, name := range names {
+	out := make([]string, len(names))
+	for i, name := range names {
 		m.leased[name] = until
+		chat, _, _ := splitMember(name)
+		out[i] = name + " " + m.chats[chat][name]
 	}
-	return names, nil
+	return out, nil
 }
 
 func (m *memBackend) renew(_ context.Context, names []string, held []int64, until int64) ([]bool, error) {

@@ -58,9 +58,16 @@ func TestRedisKeys(t *testing.T) {
 		t.Errorf("the bucket is a %s, want a listpack", enc)
 	}
 	first, _ := sched.Next(r)
-	dueScore := func() (float64, error) { return client.ZScore(ctx, "mc:{rem}:due", "tg:5012345678|1").Result() }
-	if score, err := dueScore(); err != nil || int64(score) != first.UnixMilli() {
-		t.Errorf("ZSCORE mc:{rem}:due = %v, %v; want %d, the first stage in Unix ms", score, err, first.UnixMilli())
+	// due is the only due entry: the name and the record, at its score.
+	due := func() (string, int64) {
+		zs := client.ZRangeWithScores(ctx, "mc:{rem}:due", 0, -1).Val()
+		if len(zs) != 1 {
+			t.Fatalf("due set %v, want one entry", zs)
+		}
+		return zs[0].Member.(string), int64(zs[0].Score)
+	}
+	if entry, score := due(); entry != "tg:5012345678|1 20260715 0 0 0 Bé An" || score != first.UnixMilli() {
+		t.Errorf("due entry %q at %d; want the name and the record at %d, the first stage in Unix ms", entry, score, first.UnixMilli())
 	}
 	if keys := client.Keys(ctx, "*").Val(); len(keys) != 2 {
 		t.Errorf("keys %v, want the due set and one bucket", keys)
@@ -74,18 +81,19 @@ func TestRedisKeys(t *testing.T) {
 	if score, err := client.ZScore(ctx, "mc:{rem}:leased", "tg:5012345678|1").Result(); err != nil || int64(score) != first.Add(time.Minute).UnixMilli() {
 		t.Errorf("ZSCORE mc:{rem}:leased = %v, %v; want the lease's end", score, err)
 	}
-	if score, err := dueScore(); err != nil || int64(score) != first.UnixMilli() {
-		t.Errorf("after the claim, ZSCORE mc:{rem}:due = %v, %v; want the stage, as before", score, err)
+	if entry, score := due(); entry != "tg:5012345678|1 20260715 0 0 0 Bé An" || score != first.UnixMilli() {
+		t.Errorf("after the claim, due entry %q at %d; want it as before", entry, score)
 	}
-	// Done ends the lease and schedules the next stage.
+	// Done ends the lease, and the due entry, with the record, moves to
+	// the next stage.
 	if err := s.Done(ctx, cs[0], cs[0].Stage); err != nil {
 		t.Fatal(err)
 	}
 	if n := client.Exists(ctx, "mc:{rem}:leased").Val(); n != 0 {
 		t.Errorf("after Done the leased set is still there")
 	}
-	if score, err := dueScore(); err != nil || int64(score) <= first.UnixMilli() {
-		t.Errorf("after Done, ZSCORE mc:{rem}:due = %v, %v; want the next stage", score, err)
+	if entry, score := due(); entry != "tg:5012345678|1 20260715 1 0 0 Bé An" || score <= first.UnixMilli() {
+		t.Errorf("after Done, due entry %q at %d; want the record with one stage sent, at the next stage", entry, score)
 	}
 
 	if err := s.DeleteChat(ctx, r.Chat); err != nil {
@@ -96,19 +104,21 @@ func TestRedisKeys(t *testing.T) {
 	}
 }
 
-// TestRedisClaimOfTheVersionBefore: the version before kept a claim as
-// the due entry moved to the lease's end, with no leased set. Such a
-// claim, left by a replica stopped for the upgrade, comes back when its
-// lease ends, once.
+// TestRedisClaimOfTheVersionBefore: the version before kept the record
+// in its bucket only (a due entry was the bare name) and a claim as the
+// due entry moved to the lease's end, with no leased set. Such a claim,
+// left by a replica stopped for the upgrade, comes back when its lease
+// ends, once, its record read from the bucket; its Done writes the due
+// entry anew.
 func TestRedisClaimOfTheVersionBefore(t *testing.T) {
 	ctx := context.Background()
 	client := redistest.Start(t).Client(t)
 	sched := reminders.DefaultSchedule()
 	s := reminders.NewRedis(client, sched, reminders.Options{})
-	r := sched.Begin(reminders.Reminder{Chat: "tg:2", ID: "1", Label: "Bố", Expiry: date(2026, 7, 15)}, at(2026, 5, 1))
-	if err := s.Save(ctx, r); err != nil {
-		t.Fatal(err)
-	}
+	// As that version wrote it: the record in its bucket, the bare name
+	// in the due set, at the lease's end.
+	bucket := fmt.Sprintf("mc:{rem}:r:%d", fnv32("tg:2")%4096)
+	client.HSet(ctx, bucket, "tg:2|1", "20260715 0 0 0 Bố")
 	due := at(2026, 6, 15)
 	leaseEnd := due.Add(5 * time.Minute)
 	client.ZAdd(ctx, "mc:{rem}:due", redis.Z{Score: float64(leaseEnd.UnixMilli()), Member: "tg:2|1"})
@@ -121,6 +131,14 @@ func TestRedisClaimOfTheVersionBefore(t *testing.T) {
 	}
 	if cs, err := s.Claim(ctx, leaseEnd, time.Minute, 10); err != nil || len(cs) != 0 {
 		t.Errorf("a second Claim = %v, %v; want nothing", cs, err)
+	}
+	// Done writes the due entry as this version does: name and record.
+	if err := s.Done(ctx, cs[0], cs[0].Stage); err != nil {
+		t.Fatal(err)
+	}
+	zs := client.ZRange(ctx, "mc:{rem}:due", 0, -1).Val()
+	if len(zs) != 1 || zs[0] != "tg:2|1 20260715 1 0 0 Bố" {
+		t.Errorf("due set after Done %q, want the name and its record", zs)
 	}
 }
 

@@ -103,9 +103,11 @@ const maxAttempts = 50
 // end of their lease. Redis and Memory implement it; core holds every
 // rule on top of it, so the two behave alike by construction.
 type backend interface {
-	// claim returns up to max names due at now (score ≤ now) and not
+	// claim returns up to max reminders due at now (score ≤ now) and not
 	// leased beyond now, lowest score first, and leases them until until,
-	// atomically.
+	// atomically. Each is its name and its record, "<name> <record>", or
+	// the name alone when its record must be looked up (a due entry of
+	// the layout before).
 	claim(ctx context.Context, now, until int64, max int) ([]string, error)
 	// renew moves the lease of each name whose lease ends at held[i] to
 	// until, and reports which it moved.
@@ -238,10 +240,11 @@ func (c core) DeleteChat(ctx context.Context, chat string) error {
 
 // Claim takes up to max due reminders; see Store.
 //
-// The due set only says when to look: the record decides. A name whose
-// record is missing, unreadable or not due at now (which the atomic
-// writes should never leave behind) gets the due entry its record calls
-// for, and is not returned.
+// A due entry carries its reminder's record, written with it in one
+// atomic step, so a claim reads no record. An entry whose record is
+// unreadable or not due at now (which the atomic writes should never
+// leave behind) gets the due entry its record calls for, and is not
+// returned.
 func (c core) Claim(ctx context.Context, now time.Time, lease time.Duration, max int) ([]Claimed, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("reminders: claim: %w", err)
@@ -253,17 +256,34 @@ func (c core) Claim(ctx context.Context, now time.Time, lease time.Duration, max
 		return nil, nil
 	}
 	until := now.Add(lease)
-	names, err := c.b.claim(ctx, now.UnixMilli(), until.UnixMilli(), max)
+	taken, err := c.b.claim(ctx, now.UnixMilli(), until.UnixMilli(), max)
 	if err != nil {
 		return nil, fmt.Errorf("reminders: claim: %w", err)
 	}
-	if len(names) == 0 {
+	if len(taken) == 0 {
 		return nil, nil
 	}
-	recs, err := c.b.records(ctx, names)
-	if err != nil {
-		// The claims stand: they fall due again when the lease ends.
-		return nil, fmt.Errorf("reminders: claim: load %d records: %w", len(names), err)
+	names := make([]string, len(taken))
+	recs := make([]string, len(taken))
+	var bare []string // names whose record is to be looked up
+	var at []int      // bare[k] is names[at[k]]
+	for i, t := range taken {
+		var ok bool
+		names[i], recs[i], ok = strings.Cut(t, " ")
+		if !ok {
+			bare = append(bare, names[i])
+			at = append(at, i)
+		}
+	}
+	if len(bare) > 0 {
+		got, err := c.b.records(ctx, bare)
+		if err != nil {
+			// The claims stand: they fall due again when the lease ends.
+			return nil, fmt.Errorf("reminders: claim: load %d records: %w", len(bare), err)
+		}
+		for k, i := range at {
+			recs[i] = got[k]
+		}
 	}
 	out := make([]Claimed, 0, len(names))
 	for i, name := range names {

@@ -110,7 +110,10 @@
 // them: the first one goes to the staff's chat, which has just had the
 // bot's answer to the confirmation, and Telegram lets a chat have about
 // one message a second, so the first recipient would otherwise wait a
-// second for it. The final report waits for the one running.
+// second for it. The final report waits for the one running. A replica
+// that dies between posting the message and keeping its ref leaves a
+// message the run that takes over does not know of: staff then get a
+// second one, as any send in flight at a crash may go twice.
 //
 // # Keys in Redis
 //

@@ -160,10 +160,16 @@ func TestServeNoticeSurvivesAKilledReplica(t *testing.T) {
 		}
 		return false
 	})
+	// A quarter have it, and the staff's progress message is posted and
+	// kept in the notice. (A replica killed between that post and its
+	// keeping leaves a message the next one does not know of: it posts
+	// another, as any send in flight at a crash may go twice.)
+	ns := notices.NewStore(redisSrv.Client(t), notices.Options{Prefix: "mc"})
 	var atKill int
-	waitFor(t, time.Minute, "a quarter have the notice", func() bool {
+	waitFor(t, time.Minute, "a quarter have the notice, staff their progress message", func() bool {
 		atKill = len(got())
-		return atKill >= recipients/4
+		n, err := ns.Get(ctx, "1")
+		return atKill >= recipients/4 && err == nil && n.Progress != ""
 	})
 	killed := time.Now()
 	holder.kill()

@@ -65,17 +65,9 @@ func (d departures) SendTo(ctx context.Context, chat string, m bot.Message) erro
 
 func newRig(t testing.TB, limits telegramtest.Limits) *rig {
 	t.Helper()
-	return newSlowRig(t, limits, 0)
-}
-
-// newSlowRig is newRig with a Bot API that answers latency after a call
-// (Telegram's answers take about 100 ms).
-func newSlowRig(t testing.TB, limits telegramtest.Limits, latency time.Duration) *rig {
-	t.Helper()
 	client := redistest.Start(t).Client(t)
 	api := telegramtest.New(t, token)
 	api.Limits = limits
-	api.Latency = latency
 	tg, err := telegram.New(context.Background(), noHandler{}, telegram.Options{Token: token, APIURL: api.URL(), Logger: discard})
 	if err != nil {
 		t.Fatal(err)

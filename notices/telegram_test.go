@@ -132,7 +132,8 @@ func TestPacingAtTelegramRate(t *testing.T) {
 func BenchmarkNoticeRate(b *testing.B) {
 	for _, latency := range []time.Duration{0, 100 * time.Millisecond} {
 		b.Run(fmt.Sprintf("latency=%v", latency), func(b *testing.B) {
-			r := newSlowRig(b, telegramLimits, latency)
+			r := newRig(b, telegramLimits)
+			r.api.SetLatency(latency)
 			r.addPeople(b, 5000, 300)
 			const staff = "tg:42"
 			ob := r.outbox(outbox.Options{})

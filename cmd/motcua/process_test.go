@@ -13,12 +13,20 @@ import (
 )
 
 // asMotcua, set to "1" in its environment, makes the test binary run
-// motcua's main instead of the tests: the fault tests start `motcua serve`
-// as a process of its own, to kill it as a crash would.
+// motcua's main instead of the tests, with the arguments after "--" when
+// there is one: the fault tests start `motcua serve` as a process of its
+// own, to kill it as a crash would, and the terminal tests `motcua chat`,
+// so that Ctrl-C and SIGTERM reach a real process.
 const asMotcua = "MOTCUA_TEST_RUN_AS_MOTCUA"
 
 func TestMain(m *testing.M) {
 	if os.Getenv(asMotcua) == "1" {
+		for i, a := range os.Args {
+			if a == "--" {
+				os.Args = append([]string{"motcua"}, os.Args[i+1:]...)
+				break
+			}
+		}
 		main()
 		os.Exit(0)
 	}

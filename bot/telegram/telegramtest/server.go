@@ -45,7 +45,9 @@ type Server struct {
 	// it says.
 	Now func() time.Time
 	// Latency delays the answer to every call but getUpdates by this
-	// much, as Telegram's servers far away do (about 50–100 ms).
+	// much, as Telegram's servers far away do (about 50–100 ms). Unlike
+	// the other settings it may change while the server runs: set it
+	// with SetLatency then.
 	Latency time.Duration
 
 	token string
@@ -101,6 +103,13 @@ func NewServer(token string) *Server {
 	}
 	s.http = httptest.NewServer(http.HandlerFunc(s.serveHTTP))
 	return s
+}
+
+// SetLatency sets Latency while the server runs.
+func (s *Server) SetLatency(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.Latency = d
 }
 
 // Close ends waiting long polls with an empty answer and shuts the server
@@ -161,9 +170,10 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	case a.status != http.StatusOK:
 		s.stats.Errors++
 	}
+	latency := s.Latency
 	s.mu.Unlock()
-	if s.Latency > 0 && !strings.HasSuffix(strings.ToLower(r.URL.Path), "/getupdates") {
-		t := time.NewTimer(s.Latency)
+	if latency > 0 && !strings.HasSuffix(strings.ToLower(r.URL.Path), "/getupdates") {
+		t := time.NewTimer(latency)
 		select {
 		case <-t.C:
 		case <-r.Context().Done():

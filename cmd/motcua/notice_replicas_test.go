@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net/http"
@@ -15,6 +16,49 @@ import (
 	"github.com/motcua/motcua/people"
 	"github.com/motcua/motcua/store/redistest"
 )
+
+// replica is one motcua serve of several on one Redis and one bot.
+type replica struct {
+	name   string
+	addr   string
+	logs   *syncBuffer
+	cancel context.CancelFunc
+	done   chan error
+}
+
+// startReplica runs motcua serve with env and listen as its address;
+// stop ends it, and the test's end does too.
+func startReplica(t *testing.T, name, listen string, env map[string]string) *replica {
+	t.Helper()
+	vars := map[string]string{"MOTCUA_HTTP_LISTEN": listen}
+	for k, v := range env {
+		vars[k] = v
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	r := &replica{name: name, addr: listen, logs: &syncBuffer{}, cancel: cancel, done: make(chan error, 1)}
+	go func() { r.done <- run(ctx, []string{"serve"}, nil, &bytes.Buffer{}, r.logs, envOf(vars)) }()
+	t.Cleanup(func() {
+		if err := r.stop(); err != nil {
+			t.Errorf("replica %s: %v", name, err)
+		}
+		if t.Failed() {
+			t.Logf("replica %s logs:\n%s", name, r.logs.String())
+		}
+	})
+	waitHTTP(t, "http://"+listen+"/healthz", http.StatusOK)
+	return r
+}
+
+// stop cancels the replica, as SIGTERM does, and waits for serve to
+// return. A second call returns nil.
+func (r *replica) stop() error {
+	r.cancel()
+	err, ok := <-r.done
+	if ok {
+		close(r.done)
+	}
+	return err
+}
 
 // hookPerson is someone writing to the bot, her updates posted to one
 // replica's webhook as Telegram posts them.

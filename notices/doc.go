@@ -37,36 +37,54 @@
 // (people.Store's Audience, with Filter.Urgent set to the notice's), then
 // the families with a reminder (reminders.Store's Chats, less those who
 // stopped ordinary notices unless urgent), a Batch (100) at a time. Each
-// batch loses the chats it holds twice and, with one SMISMEMBER, those in
-// the notice's done set; the rest go to the outbox of their channel (by
-// the chat's prefix), Workers (8) at once, with Key "<id>/<chat>". The
-// outbox paces them (30 a second per bot, 1 a second per chat, 20 a
-// minute per group), waits out 429s and marks who blocked the bot. Memory
-// stays flat: a batch is all a worker holds, however large the audience.
+// batch loses the chats it holds twice, those still being sent to and,
+// with one SMISMEMBER, those in the notice's done set; the rest are
+// handed to Workers (8) senders that run for the whole job, each sending
+// through the outbox of the chat's channel (by its prefix) with Key
+// "<id>/<chat>". The next batch is read and handed out while the last
+// sends of the one before still wait for the channel's answers, so the
+// pace never drops at a batch's end: at Telegram's 100 ms a call, a notice
+// keeps the outbox's 29 a second (BenchmarkNoticeRate). The outbox paces
+// them (30 a second per bot, 1 a second per chat, 20 a minute per group),
+// waits out 429s and marks who blocked the bot. Memory stays flat: a
+// batch and the chats in flight are all a worker holds, however large the
+// audience.
 //
 // Each outcome is recorded right after it is known, by one script
 // (record.lua): the chat joins the done set and, only if it was not in
 // it, one counter goes up (sent, blocked, failed, skipped). So the counts
 // stay exact when a message is sent twice, and a chat in two parts of the
 // audience (a family with a reminder who is also among the people) gets
-// the notice once: the first part's outcome is recorded before the next
-// part's batch is checked. A failure after the outbox's retries, or a
+// the notice once: the second part's batch finds it in flight or in the
+// done set (the chats in flight are read first, so a chat recorded in
+// between is in the done set). A failure after the outbox's retries, or a
 // refusal for good, is recorded failed and not tried again.
 //
 // # Resuming, leases and takeovers
 //
 // A worker that dies, or whose context ends, leaves its entry pending.
 // Another worker takes it over with XAUTOCLAIM once it has been idle a
-// Lease (1 minute); a running job renews its hold every third of the
-// lease (refresh.lua: XCLAIM to itself, only while the entry is still its
-// own), so a long live job is never taken. The new worker walks the
-// audience again from the start: people.Store's Audience has no starting
-// chat, and the done set is the record of what was sent; re-reading 10,000
-// chats is 20 round trips and 100 SMISMEMBERs, nothing next to the six
-// minutes of sending. What was in flight when the first worker died
-// (at most Workers messages) may go twice, with the same Key; nothing
-// recorded goes again. A worker stalled past the lease whose entry was
-// taken sees that at its next renewal and stops.
+// Lease (10 s): the others look every Block (2 s), so a replica killed
+// mid-notice costs about a lease, seconds. A running job renews its hold
+// every third of the lease (refresh.lua: XCLAIM to itself, only while
+// the entry is still its own, with package lease), so a long live job is
+// never taken; one whose renewal finds the entry taken (it stalled past
+// the lease) stops, and so does one that could not renew for 9/10 of the
+// lease (Redis out of reach), before another worker may take it. The new
+// worker walks the audience again from the start: people.Store's
+// Audience has no starting chat, and the done set is the record of what
+// was sent; re-reading 10,000 chats is 20 round trips and 100
+// SMISMEMBERs, nothing next to the six minutes of sending.
+//
+// Delivery is at least once, never "exactly once": nothing recorded goes
+// again, but what was in flight when the first worker died — sent, and
+// maybe accepted by the channel, but not yet recorded — goes again, with
+// the same Key. So a crash repeats at most Workers messages (8), and in
+// practice one or two: a sender waits for the outbox's pace most of the
+// time, and records its outcome one round trip after the channel's
+// answer (TestServeNoticeSurvivesAKilledReplica in cmd/motcua measures
+// it with a SIGKILL). A send whose answer the network lost is retried by
+// the channel and may also arrive twice.
 //
 // # Quiet hours, cancel, progress
 //
@@ -88,6 +106,14 @@
 // and ReportSends recipients while it sends, when it waits for quiet
 // hours, and at the end. It returns the ref of its message, kept in the
 // notice, so a resumed run on another replica edits the same message.
+// Reports run aside, one at a time, and the sending does not wait for
+// them: the first one goes to the staff's chat, which has just had the
+// bot's answer to the confirmation, and Telegram lets a chat have about
+// one message a second, so the first recipient would otherwise wait a
+// second for it. The final report waits for the one running. A replica
+// that dies between posting the message and keeping its ref leaves a
+// message the run that takes over does not know of: staff then get a
+// second one, as any send in flight at a crash may go twice.
 //
 // # Keys in Redis
 //

@@ -287,3 +287,50 @@ func exactlyOnce(t testing.TB, got map[string]int, chats []string, text string) 
 var noLimits = telegramtest.Limits{}
 
 func flowsDate(y int, m time.Month, d int) flows.Date { return flows.Date{Year: y, Month: m, Day: d} }
+
+// staffReporter reports as motcua serve does: the first report posted
+// to the staff member's chat through the rig's adapter, the next ones
+// edits of it, each counted in the outbox's pace (Take), a 429 waited out
+// (Telegram allows a chat about one message a second, and the staff's
+// chat has just had the bot's answer to the confirmation). It signals
+// each final report.
+type staffReporter struct {
+	tg    *telegram.Bot
+	ob    *outbox.Outbox
+	chat  string
+	final chan notices.Notice
+}
+
+func newStaffReporter(r *rig, ob *outbox.Outbox, chat string) *staffReporter {
+	return &staffReporter{tg: r.tg, ob: ob, chat: chat, final: make(chan notices.Notice, 16)}
+}
+
+func (s *staffReporter) Report(ctx context.Context, n notices.Notice) (string, error) {
+	text := bot.Message{Text: fmt.Sprintf("📢 Thông báo %s: đã gửi %d/%d", n.ID, n.Counts.Handled(), n.Counts.Total)}
+	ref := n.Progress
+	var err error
+	for range 3 {
+		if err = s.ob.Take(ctx, s.chat); err != nil {
+			break
+		}
+		if ref == "" {
+			ref, err = s.tg.Post(ctx, s.chat, text)
+		} else {
+			err = s.tg.Edit(ctx, s.chat, ref, text)
+		}
+		var rl interface{ RateLimited() (time.Duration, bool) }
+		if !errors.As(err, &rl) {
+			break
+		}
+		wait, _ := rl.RateLimited()
+		select {
+		case <-ctx.Done():
+			return n.Progress, ctx.Err()
+		case <-time.After(wait):
+		}
+	}
+	if n.Status == notices.Done || n.Status == notices.Canceled {
+		s.final <- n
+	}
+	return ref, err
+}

@@ -9,19 +9,15 @@ import (
 	"time"
 
 	"github.com/motcua/motcua/bot"
+	"github.com/motcua/motcua/lease"
 	"github.com/motcua/motcua/outbox"
 	"github.com/motcua/motcua/people"
 )
 
-// Why a job's sending stopped before its end, as the cause of its
-// context.
-var (
-	// errCanceled: staff canceled the notice.
-	errCanceled = errors.New("notices: canceled by staff")
-	// errLost: the job's entry is no longer this worker's (it stalled past
-	// the lease and another took it over).
-	errLost = errors.New("notices: the job was taken over by another worker")
-)
+// errCanceled stops a job's sending when staff canceled the notice, as
+// the cause of its context. (A lease lost or not renewed in time stops it
+// with lease.ErrLost or lease.ErrExpiring.)
+var errCanceled = errors.New("notices: canceled by staff")
 
 // quietError stops an ordinary notice that met quiet hours, until they
 // end.
@@ -63,19 +59,31 @@ func (w *Worker) runJob(ctx context.Context, entry, id string) error {
 		return s.ack(ctx, w.group, entry)
 	}
 
-	jctx, cancel := context.WithCancelCause(ctx)
+	// The job's context ends with staff's cancel, quiet hours, or a lease
+	// this worker is no longer sure to hold.
+	stopped, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	renewing := w.renew(jctx, cancel, entry)
-	defer renewing()
-	j := &job{w: w, n: n, cancel: cancel, last: w.now()}
+	jctx, release := lease.Hold(stopped, w.lease, func(ctx context.Context) (bool, error) {
+		held, err := s.refresh(ctx, w.group, w.consumer, entry)
+		if err != nil && ctx.Err() == nil {
+			log.Warn("notices: renew a job's lease", "entry", entry, "err", err)
+		}
+		return held, err
+	})
+	defer release()
+	j := &job{w: w, n: n, cancel: cancel, last: w.now(), inflight: map[string]bool{}}
 	w.metrics.job("started")
 	log.Info("notices: sending", "resumed", n.Counts.Handled() > 0, "handled", n.Counts.Handled())
-	j.report(ctx)
+	// Staff see it start, but the first recipient does not wait for it:
+	// the staff's chat has just had the bot's answer, and Telegram allows
+	// a chat one message a second.
+	j.reportAside(ctx)
 
 	err = j.walk(jctx)
 	if jctx.Err() != nil {
 		err = context.Cause(jctx)
 	}
+	j.reports.Wait()
 	var quiet quietError
 	switch {
 	case ctx.Err() != nil:
@@ -87,43 +95,15 @@ func (w *Worker) runJob(ctx context.Context, entry, id string) error {
 		return w.finish(ctx, j.n, entry, Canceled)
 	case errors.As(err, &quiet):
 		return w.pause(ctx, j, entry, quiet.until)
-	case errors.Is(err, errLost):
+	case errors.Is(err, lease.ErrLost):
 		log.Warn("notices: the job was taken over by another worker; stopped")
+		return nil
+	case errors.Is(err, lease.ErrExpiring):
+		log.Warn("notices: the job's lease could not be renewed; stopped, left for the lease")
 		return nil
 	default:
 		return fmt.Errorf("notices: notice %s: %w", id, err)
 	}
-}
-
-// renew renews the job's hold on its entry every third of the lease, so
-// that no other worker takes a live job over, and cancels the job when
-// the entry is no longer this worker's. The returned function stops it.
-func (w *Worker) renew(ctx context.Context, cancel context.CancelCauseFunc, entry string) func() {
-	done := make(chan struct{})
-	stopped := make(chan struct{})
-	go func() {
-		defer close(stopped)
-		t := time.NewTicker(w.lease / 3)
-		defer t.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-ctx.Done():
-				return
-			case <-t.C:
-				ok, err := w.store.refresh(ctx, w.group, w.consumer, entry)
-				switch {
-				case err != nil && ctx.Err() == nil:
-					w.log.Warn("notices: renew a job's lease", "entry", entry, "err", err)
-				case err == nil && !ok:
-					cancel(errLost)
-					return
-				}
-			}
-		}
-	}()
-	return func() { close(done); <-stopped }
 }
 
 // finish ends the job as status (done, or canceled), makes the final
@@ -172,8 +152,15 @@ type job struct {
 	n      Notice
 	cancel context.CancelCauseFunc
 	batch  []target
+	work   chan target    // to the senders
+	sends  sync.WaitGroup // the senders
+	// reports is the report running aside, if any.
+	reports sync.WaitGroup
 
-	mu        sync.Mutex
+	mu sync.Mutex
+	// inflight are the chats handed to a sender whose outcome is not
+	// recorded yet: at most Workers.
+	inflight  map[string]bool
 	last      time.Time // of the last report
 	since     int       // recipients handled since it
 	reporting bool
@@ -189,8 +176,31 @@ type target struct {
 }
 
 // walk sends to the audience: the village groups, the people, the
-// families with a reminder, a batch at a time.
+// families with a reminder, read a batch at a time and handed to Workers
+// senders that run for the whole job, so that a batch's last sends, still
+// waiting for the channel's answers, never hold the next batch's first
+// ones back.
 func (j *job) walk(ctx context.Context) error {
+	j.work = make(chan target)
+	for range j.w.workers {
+		j.sends.Go(func() {
+			for t := range j.work {
+				j.send(ctx, t)
+				j.landed(t.chat)
+			}
+		})
+	}
+	err := j.feed(ctx)
+	close(j.work)
+	j.sends.Wait()
+	if ctx.Err() != nil {
+		return context.Cause(ctx)
+	}
+	return err
+}
+
+// feed reads the audience and hands it to the senders, a batch at a time.
+func (j *job) feed(ctx context.Context) error {
 	w, a := j.w, j.n.Audience
 	if a.Groups {
 		groups, err := w.people.Groups(ctx, a.Filter.Villages)
@@ -227,8 +237,8 @@ func (j *job) walk(ctx context.Context) error {
 	return j.flush(ctx)
 }
 
-// add queues t, and sends the batch once full. A chat of another channel
-// than the filter's is not in the audience.
+// add queues t, and hands the batch out once full. A chat of another
+// channel than the filter's is not in the audience.
 func (j *job) add(ctx context.Context, t target) error {
 	if ch := j.n.Audience.Filter.Channel; ch != "" && !strings.HasPrefix(t.chat, ch+":") {
 		return nil
@@ -240,10 +250,10 @@ func (j *job) add(ctx context.Context, t target) error {
 	return j.flush(ctx)
 }
 
-// flush sends the batch: each chat once, none that has an outcome
-// already (a resumed run, or a chat in two parts of the audience), to
-// Workers at a time. It returns the cause of the job's context when it
-// ended.
+// flush hands the batch to the senders: each chat once, none that has an
+// outcome already (a resumed run, or a chat in two parts of the
+// audience) or is being sent to. It returns once the last is handed out,
+// the cause of the job's context when it ended first.
 func (j *job) flush(ctx context.Context) error {
 	batch := j.batch
 	j.batch = make([]target, 0, j.w.batch)
@@ -254,35 +264,41 @@ func (j *job) flush(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	work := make(chan target)
-	var wg sync.WaitGroup
-	for range min(j.w.workers, len(todo)) {
-		wg.Go(func() {
-			for t := range work {
-				j.send(ctx, t)
-			}
-		})
-	}
-feed:
 	for _, t := range todo {
+		j.mu.Lock()
+		j.inflight[t.chat] = true
+		j.mu.Unlock()
 		select {
-		case work <- t:
+		case j.work <- t:
 		case <-ctx.Done():
-			break feed
+			j.landed(t.chat)
+			return context.Cause(ctx)
 		}
-	}
-	close(work)
-	wg.Wait()
-	if ctx.Err() != nil {
-		return context.Cause(ctx)
 	}
 	return nil
 }
 
-// pending is the batch less the chats met twice in it, those in the done
-// set and the families who stopped ordinary notices.
+// landed forgets chat as in flight: its outcome is recorded, or will not
+// be in this run.
+func (j *job) landed(chat string) {
+	j.mu.Lock()
+	delete(j.inflight, chat)
+	j.mu.Unlock()
+}
+
+// pending is the batch less the chats met twice in it, those in flight
+// or in the done set, and the families who stopped ordinary notices.
+//
+// The chats in flight are read before the done set: a chat not in flight
+// then was either never handed out, or recorded before, and so is in the
+// done set read after. (Only this goroutine hands chats out.)
 func (j *job) pending(ctx context.Context, batch []target) ([]target, error) {
-	seen := make(map[string]bool, len(batch))
+	j.mu.Lock()
+	seen := make(map[string]bool, len(batch)+len(j.inflight))
+	for chat := range j.inflight {
+		seen[chat] = true
+	}
+	j.mu.Unlock()
 	uniq := batch[:0]
 	for _, t := range batch {
 		if !seen[t.chat] {
@@ -392,23 +408,35 @@ func (j *job) send(ctx context.Context, t target) {
 }
 
 // progress reports when ReportEvery has passed and ReportSends were
-// handled since the last report, from one sender at a time.
+// handled since the last report, aside: the senders go on.
 func (j *job) progress(ctx context.Context) {
 	now := j.w.now()
 	j.mu.Lock()
 	j.since++
-	due := !j.reporting && now.Sub(j.last) >= j.w.every && j.since >= j.w.sends
-	if due {
-		j.reporting = true
-	}
+	due := now.Sub(j.last) >= j.w.every && j.since >= j.w.sends
 	j.mu.Unlock()
-	if !due {
+	if due {
+		j.reportAside(ctx)
+	}
+}
+
+// reportAside reports in a goroutine of its own, unless a report is
+// running: one at a time, so that the message is posted once and edited
+// in order. Wait for reports before the final one.
+func (j *job) reportAside(ctx context.Context) {
+	j.mu.Lock()
+	if j.reporting {
+		j.mu.Unlock()
 		return
 	}
-	j.report(ctx)
-	j.mu.Lock()
-	j.reporting, j.last, j.since = false, j.w.now(), 0
+	j.reporting = true
 	j.mu.Unlock()
+	j.reports.Go(func() {
+		j.report(ctx)
+		j.mu.Lock()
+		j.reporting, j.last, j.since = false, j.w.now(), 0
+		j.mu.Unlock()
+	})
 }
 
 // report shows the notice as it is in the store.

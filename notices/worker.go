@@ -79,8 +79,10 @@ type WorkerOptions struct {
 	// held is taken over after the lease.
 	Consumer string
 	// Lease is how long a job may go without its worker renewing it
-	// before another worker takes it over (1 minute when zero). A running
-	// job renews it every third of it.
+	// before another worker takes it over (10 s when zero): what a
+	// replica killed mid-notice costs, with Block. A running job renews it
+	// every third of it, and stops sending when it could not for 9/10 of
+	// it.
 	Lease time.Duration
 	// Block is how long a worker waits on the stream for a job (2 s when
 	// zero); the scheduled notices are promoted that often.
@@ -108,7 +110,7 @@ type WorkerOptions struct {
 // Defaults of WorkerOptions.
 const (
 	DefaultGroup       = "senders"
-	DefaultLease       = time.Minute
+	DefaultLease       = 10 * time.Second
 	DefaultBlock       = 2 * time.Second
 	DefaultWorkers     = 8
 	DefaultBatch       = 100

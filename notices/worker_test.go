@@ -3,6 +3,7 @@ package notices_test
 import (
 	"context"
 	"errors"
+	"sync"
 	"testing"
 	"time"
 
@@ -323,15 +324,17 @@ func TestRedisDown(t *testing.T) {
 	exactlyOnce(t, r.delivered(), chats, n.Text)
 }
 
-// TestLiveJobNotTaken: a job that runs for ten leases is renewed by its
-// worker and never taken over by the other, idle, one.
+// TestLiveJobNotTaken: a job that runs for three leases is renewed by
+// its worker and never taken over by the other, idle, one.
 func TestLiveJobNotTaken(t *testing.T) {
 	r := newRig(t, noLimits)
 	chats := r.addPeople(t, 100, 1500) // 3 s at 500 a second
 	rep := newReporter()
 	regs := []*prometheus.Registry{prometheus.NewRegistry(), prometheus.NewRegistry()}
 	for _, reg := range regs {
-		r.run(t, notices.WorkerOptions{Senders: fast(r), Reporter: rep, Lease: 300 * time.Millisecond,
+		// A lease long enough that a loaded machine's stalls do not pass
+		// 9/10 of it between two renewals.
+		r.run(t, notices.WorkerOptions{Senders: fast(r), Reporter: rep, Lease: time.Second,
 			Block: 20 * time.Millisecond, Registerer: reg})
 	}
 	n := create(t, r.store, notice("Thông báo dài."), time.Now())
@@ -351,4 +354,64 @@ func TestLiveJobNotTaken(t *testing.T) {
 	if started != 1 {
 		t.Errorf("the job started %v times, want once: it was taken over", started)
 	}
+}
+
+// TestChatInTwoPartsAcrossBatches: every person also has a reminder, and
+// batches are small, so a chat comes again in the families' part while
+// its first send may still be in flight: each gets the notice once.
+func TestChatInTwoPartsAcrossBatches(t *testing.T) {
+	r := newRig(t, noLimits)
+	chats := r.addPeople(t, 100, 60)
+	ctx := context.Background()
+	rem := reminders.NewRedis(r.client, reminders.DefaultSchedule(), reminders.Options{})
+	for _, chat := range chats {
+		if err := rem.Save(ctx, reminders.Reminder{Chat: chat, ID: "1", Label: "Tôi", Expiry: flowsDate(2027, 1, 15)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rep := newReporter()
+	r.run(t, notices.WorkerOptions{Senders: fast(r), Reminders: rem, Reporter: rep, Batch: 3, Block: 20 * time.Millisecond})
+	n := notice("Họp thôn: mang theo thẻ BHYT.")
+	n.Audience = notices.Audience{People: true, Reminders: true}
+	n = create(t, r.store, n, time.Now())
+	if f := rep.awaitFinal(t); f.Counts != (notices.Counts{Total: 60, Sent: 60}) {
+		t.Errorf("final counts %+v, want 60 sent", f.Counts)
+	}
+	exactlyOnce(t, r.delivered(), chats, n.Text)
+}
+
+// TestFirstRecipientDoesNotWaitForTheReport: the first report, to the
+// staff's chat, may wait a second for Telegram's limit of a chat; the
+// notice goes out meanwhile, and the final report edits the message the
+// first one posted.
+func TestFirstRecipientDoesNotWaitForTheReport(t *testing.T) {
+	r := newRig(t, noLimits)
+	chats := r.addPeople(t, 100, 20)
+	rep := newReporter()
+	release := make(chan struct{})
+	var once sync.Once
+	rep.onReport = func(notices.Notice) { once.Do(func() { <-release }) }
+	r.run(t, notices.WorkerOptions{Senders: fast(r), Reporter: rep, Block: 20 * time.Millisecond})
+	n := create(t, r.store, notice("Lịch tiêm chủng tuần này."), time.Now())
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	// Every recipient gets it while the first report is held.
+	if err := r.api.AwaitCalls(ctx, "sendMessage", len(chats)); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case f := <-rep.final:
+		t.Fatalf("a final report (%+v) before the first one returned", f.Counts)
+	default:
+	}
+	close(release)
+	f := rep.awaitFinal(t)
+	if f.Status != notices.Done || f.Counts.Sent != len(chats) || f.Progress != "msg-1" {
+		t.Errorf("final report %s %+v on %q, want done, %d sent, on the first report's message", f.Status, f.Counts, f.Progress, len(chats))
+	}
+	reports := rep.all()
+	if reports[0].Counts.Handled() != 0 || reports[0].Progress != "" {
+		t.Errorf("first report %+v on %q, want the start, posted", reports[0].Counts, reports[0].Progress)
+	}
+	exactlyOnce(t, r.delivered(), chats, n.Text)
 }

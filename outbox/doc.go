@@ -53,6 +53,14 @@
 // by one replica pauses them all. The local limiters stay, so a replica
 // alone never exceeds the rate when Redis is unreachable.
 //
+// Take counts a message sent beside the outbox (a notice's progress
+// report, posted or edited in the staff's chat): it waits for a place in
+// the same limits, so that a report sent while a notice goes out at full
+// pace does not make one message too many in a second. Its 429 is the
+// caller's to wait out: it pauses no send of the outbox. The bot's answers
+// to what citizens write do not go through the outbox, and are not
+// counted: the 29 a second leave them about one a second.
+//
 // A message the channel splits in parts (Telegram's past 4096 characters)
 // counts as one send: reminders and notices are short.
 //

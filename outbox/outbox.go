@@ -314,6 +314,29 @@ func (o *Outbox) deliver(ctx context.Context, m Message) (reason string, err err
 	}
 }
 
+// Take waits until the bot's limits allow one more message to chat and
+// counts it, for a message sent beside the outbox: a notice's progress
+// report, posted or edited in the staff's chat. Telegram counts every
+// message of the bot against its 30 a second; a report sent beside a
+// notice at the outbox's full pace, uncounted, makes one too many in some
+// second, and the 429 that answers it pauses every send of the notice.
+// Take waits out a rate limit's pause, the chat's limiter and the bot's
+// (and the pace every replica shares, with a Pacer), as Send does before
+// each attempt, but sends nothing and keeps no quiet hours: the caller
+// sends at once, and a 429 it meets is its own to wait out. It returns
+// the context's error when ctx ends first.
+func (o *Outbox) Take(ctx context.Context, chat string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	cl := o.acquire(chat, false)
+	defer o.release(cl)
+	if err := o.await(ctx, cl); err != nil {
+		return err
+	}
+	return o.pace(ctx)
+}
+
 // pace waits for the send's instant in the schedule every replica shares,
 // when there is a Pacer. If it cannot be reached the replica goes on at its
 // own pace: a missed reservation must not stop the reminders.

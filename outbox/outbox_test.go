@@ -360,6 +360,57 @@ func TestLimits(t *testing.T) {
 	}
 }
 
+// TestTakeCountsMessagesSentBeside: a notice's progress reports, sent
+// beside the outbox, each Take a place in the bot's pace, so that with the
+// outbox's own sends they never exceed it in any second; two to one chat
+// are a second apart.
+func TestTakeCountsMessagesSentBeside(t *testing.T) {
+	ob, f, c := rig(t0, outbox.Options{PerSecond: 10})
+	msgs := repeat(30, func(i int) outbox.Message { return private(fmt.Sprintf("tg:%d", 100+i)) })
+	var mu sync.Mutex
+	var beside []time.Time
+	fs := make([]func(), 0, len(msgs)+3)
+	for _, m := range msgs {
+		fs = append(fs, func() {
+			if err := ob.Send(context.Background(), m); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	for range 3 {
+		fs = append(fs, func() {
+			if err := ob.Take(context.Background(), "tg:42"); err != nil {
+				t.Error(err)
+			}
+			mu.Lock()
+			beside = append(beside, c.Now())
+			mu.Unlock()
+		})
+	}
+	c.run(fs...)
+	var all []time.Time
+	for _, s := range f.all() {
+		all = append(all, s.at)
+	}
+	all = append(all, beside...)
+	slices.SortFunc(all, func(a, b time.Time) int { return a.Compare(b) })
+	if n := maxInWindow(all, time.Second); n > 10 {
+		t.Errorf("%d messages in a second, the outbox's and those beside it, want at most 10", n)
+	}
+	slices.SortFunc(beside, func(a, b time.Time) int { return a.Compare(b) })
+	if n := maxInWindow(beside, time.Second); n > 1 {
+		t.Errorf("%d messages to tg:42 in a second", n)
+	}
+	if span := all[len(all)-1].Sub(all[0]); span < 32*time.Second/10 {
+		t.Errorf("33 messages in %v at 10 a second", span)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := ob.Take(ctx, "tg:42"); !errors.Is(err, context.Canceled) {
+		t.Errorf("Take with a canceled context = %v", err)
+	}
+}
+
 func TestBusyChatHoldsNoOtherBack(t *testing.T) {
 	ob, f, c := rig(t0, outbox.Options{PerSecond: 30})
 	msgs := append(repeat(3, func(int) outbox.Message { return private("tg:7") }),

@@ -22,17 +22,20 @@ var _ Store = (*Memory)(nil)
 // invalid (check configuration with Schedule.Validate first).
 func NewMemory(sched Schedule) *Memory {
 	return &Memory{newCore(&memBackend{
-		chats: make(map[string]map[string]string),
-		due:   make(map[string]int64),
+		chats:  make(map[string]map[string]string),
+		due:    make(map[string]int64),
+		leased: make(map[string]int64),
 	}, sched, slog.Default())}
 }
 
-// memBackend is the backend of Memory: the same records and due set as in
-// Redis, in maps under one lock.
+// memBackend is the backend of Memory: the same records, due set and
+// leased set as in Redis, in maps under one lock. A claim looks at every
+// due reminder, which is fine for the few thousand of a trial.
 type memBackend struct {
-	mu    sync.Mutex
-	chats map[string]map[string]string // chat → name → record
-	due   map[string]int64             // name → due score
+	mu     sync.Mutex
+	chats  map[string]map[string]string // chat → name → record
+	due    map[string]int64             // name → due score
+	leased map[string]int64             // name → the end of its lease
 }
 
 func (m *memBackend) claim(_ context.Context, now, until int64, max int) ([]string, error) {
@@ -40,7 +43,7 @@ func (m *memBackend) claim(_ context.Context, now, until int64, max int) ([]stri
 	defer m.mu.Unlock()
 	var names []string
 	for name, score := range m.due {
-		if score <= now {
+		if end, ok := m.leased[name]; score <= now && (!ok || end <= now) {
 			names = append(names, name)
 		}
 	}
@@ -49,10 +52,26 @@ func (m *memBackend) claim(_ context.Context, now, until int64, max int) ([]stri
 		return cmp.Or(cmp.Compare(m.due[a], m.due[b]), cmp.Compare(a, b))
 	})
 	names = names[:min(len(names), max)]
-	for _, name := range names {
-		m.due[name] = until
+	out := make([]string, len(names))
+	for i, name := range names {
+		m.leased[name] = until
+		chat, _, _ := splitMember(name)
+		out[i] = name + " " + m.chats[chat][name]
 	}
-	return names, nil
+	return out, nil
+}
+
+func (m *memBackend) renew(_ context.Context, names []string, held []int64, until int64) ([]bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := make([]bool, len(names))
+	for i, name := range names {
+		if end, ok := m.leased[name]; ok && end == held[i] {
+			m.leased[name] = until
+			out[i] = true
+		}
+	}
+	return out, nil
 }
 
 func (m *memBackend) records(_ context.Context, names []string) ([]string, error) {
@@ -74,6 +93,7 @@ func (m *memBackend) chat(_ context.Context, chat string, del bool) ([]string, e
 		out = append(out, name, rec)
 		if del {
 			delete(m.due, name)
+			delete(m.leased, name)
 		}
 	}
 	if del {
@@ -101,6 +121,7 @@ func (m *memBackend) put(_ context.Context, chat string, changes []change) (bool
 		default:
 			delete(recs, ch.name)
 		}
+		delete(m.leased, ch.name)
 		if ch.due == noDue {
 			delete(m.due, ch.name)
 		} else {

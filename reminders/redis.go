@@ -21,17 +21,22 @@ var (
 	putSource string
 	//go:embed chat.lua
 	chatSource string
+	//go:embed renew.lua
+	renewSource string
 
 	claimScript = redis.NewScript(claimSource)
 	putScript   = redis.NewScript(putSource)
 	chatScript  = redis.NewScript(chatSource)
+	renewScript = redis.NewScript(renewSource)
 )
 
 // buckets is how many hashes hold the records. A chat's records are all
 // in one, chosen by a hash of the chat. 4096 keeps every bucket under
 // Redis's hash-max-listpack-entries (512) up to about two million
 // reminders, and costs about 100 bytes each when empty. Changing it moves
-// every chat to another bucket: it needs a migration.
+// every chat to another bucket: it needs a migration. (16,384 buckets,
+// 61 records each at a million reminders rather than 244, made a claim's
+// lookups no cheaper, and slower at a million: BenchmarkClaim.)
 const buckets = 4096
 
 // Options configures a Redis store.
@@ -61,6 +66,7 @@ func NewRedis(client redis.UniversalClient, sched Schedule, opts Options) *Redis
 	b := &redisBackend{
 		client: client,
 		due:    p + "due",
+		leased: p + "leased",
 		bucket: p + "r:",
 	}
 	return &Redis{newCore(b, sched, opts.Log)}
@@ -70,6 +76,7 @@ func NewRedis(client redis.UniversalClient, sched Schedule, opts Options) *Redis
 type redisBackend struct {
 	client redis.UniversalClient
 	due    string // the due set: "mc:{rem}:due"
+	leased string // the leased set: "mc:{rem}:leased"
 	bucket string // the records' buckets' prefix: "mc:{rem}:r:"
 }
 
@@ -84,8 +91,14 @@ func (b *redisBackend) bucketOf(chat string) string {
 	return b.bucket + strconv.FormatUint(uint64(h%buckets), 10)
 }
 
+// keys are the keys of a script on chat's reminders: the due set, the
+// leased set and the chat's bucket.
+func (b *redisBackend) keys(chat string) []string {
+	return []string{b.due, b.leased, b.bucketOf(chat)}
+}
+
 func (b *redisBackend) claim(ctx context.Context, now, until int64, max int) ([]string, error) {
-	names, err := claimScript.Run(ctx, b.client, []string{b.due}, now, until, max).StringSlice()
+	names, err := claimScript.Run(ctx, b.client, []string{b.due, b.leased}, now, until, max).StringSlice()
 	if err != nil && !errors.Is(err, redis.Nil) {
 		return nil, failure(err)
 	}
@@ -119,8 +132,7 @@ func (b *redisBackend) chat(ctx context.Context, chat string, del bool) ([]strin
 	if del {
 		mode = "del"
 	}
-	keys := []string{b.due, b.bucketOf(chat)}
-	out, err := chatScript.Run(ctx, b.client, keys, chat+"|", mode).StringSlice()
+	out, err := chatScript.Run(ctx, b.client, b.keys(chat), chat+"|", mode).StringSlice()
 	if err != nil && !errors.Is(err, redis.Nil) {
 		return nil, failure(err)
 	}
@@ -136,12 +148,28 @@ func (b *redisBackend) put(ctx context.Context, chat string, changes []change) (
 		}
 		args = append(args, ch.name, ch.want, ch.rec, due)
 	}
-	keys := []string{b.due, b.bucketOf(chat)}
-	n, err := putScript.Run(ctx, b.client, keys, args...).Int()
+	n, err := putScript.Run(ctx, b.client, b.keys(chat), args...).Int()
 	if err != nil {
 		return false, failure(err)
 	}
 	return n == 1, nil
+}
+
+func (b *redisBackend) renew(ctx context.Context, names []string, held []int64, until int64) ([]bool, error) {
+	args := make([]any, 0, 1+2*len(names))
+	args = append(args, until)
+	for i, name := range names {
+		args = append(args, name, held[i])
+	}
+	got, err := renewScript.Run(ctx, b.client, []string{b.leased}, args...).Int64Slice()
+	if err != nil && !errors.Is(err, redis.Nil) {
+		return nil, failure(err)
+	}
+	out := make([]bool, len(names))
+	for i := range out {
+		out[i] = i < len(got) && got[i] == 1
+	}
+	return out, nil
 }
 
 // failure wraps an error of Redis. A failure to get an answer (refused,

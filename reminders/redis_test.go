@@ -33,6 +33,13 @@ func TestRedis(t *testing.T) {
 	})
 }
 
+// fnv32 is FNV-1a, the hash that chooses a chat's bucket.
+func fnv32(chat string) uint32 {
+	h := fnv.New32a()
+	h.Write([]byte(chat))
+	return h.Sum32()
+}
+
 // TestRedisKeys checks the key layout the package doc describes.
 func TestRedisKeys(t *testing.T) {
 	ctx := context.Background()
@@ -43,9 +50,7 @@ func TestRedisKeys(t *testing.T) {
 	if err := s.Save(ctx, r); err != nil {
 		t.Fatalf("Save: %v", err)
 	}
-	h := fnv.New32a()
-	h.Write([]byte(r.Chat))
-	bucket := fmt.Sprintf("mc:{rem}:r:%d", h.Sum32()%4096)
+	bucket := fmt.Sprintf("mc:{rem}:r:%d", fnv32(r.Chat)%4096)
 	if got, err := client.HGet(ctx, bucket, "tg:5012345678|1").Result(); err != nil || got != "20260715 0 0 0 Bé An" {
 		t.Errorf("HGET %s = %q, %v; want the record %q", bucket, got, err, "20260715 0 0 0 Bé An")
 	}
@@ -53,18 +58,87 @@ func TestRedisKeys(t *testing.T) {
 		t.Errorf("the bucket is a %s, want a listpack", enc)
 	}
 	first, _ := sched.Next(r)
-	score, err := client.ZScore(ctx, "mc:{rem}:due", "tg:5012345678|1").Result()
-	if err != nil || int64(score) != first.UnixMilli() {
-		t.Errorf("ZSCORE mc:{rem}:due = %v, %v; want %d, the first stage in Unix ms", score, err, first.UnixMilli())
+	// due is the only due entry: the name and the record, at its score.
+	due := func() (string, int64) {
+		zs := client.ZRangeWithScores(ctx, "mc:{rem}:due", 0, -1).Val()
+		if len(zs) != 1 {
+			t.Fatalf("due set %v, want one entry", zs)
+		}
+		return zs[0].Member.(string), int64(zs[0].Score)
+	}
+	if entry, score := due(); entry != "tg:5012345678|1 20260715 0 0 0 Bé An" || score != first.UnixMilli() {
+		t.Errorf("due entry %q at %d; want the name and the record at %d, the first stage in Unix ms", entry, score, first.UnixMilli())
 	}
 	if keys := client.Keys(ctx, "*").Val(); len(keys) != 2 {
 		t.Errorf("keys %v, want the due set and one bucket", keys)
 	}
+
+	// A claim leases the name in the leased set, and leaves its due entry.
+	cs, err := s.Claim(ctx, first, time.Minute, 10)
+	if err != nil || len(cs) != 1 {
+		t.Fatalf("Claim = %v, %v", cs, err)
+	}
+	if score, err := client.ZScore(ctx, "mc:{rem}:leased", "tg:5012345678|1").Result(); err != nil || int64(score) != first.Add(time.Minute).UnixMilli() {
+		t.Errorf("ZSCORE mc:{rem}:leased = %v, %v; want the lease's end", score, err)
+	}
+	if entry, score := due(); entry != "tg:5012345678|1 20260715 0 0 0 Bé An" || score != first.UnixMilli() {
+		t.Errorf("after the claim, due entry %q at %d; want it as before", entry, score)
+	}
+	// Done ends the lease, and the due entry, with the record, moves to
+	// the next stage.
+	if err := s.Done(ctx, cs[0], cs[0].Stage); err != nil {
+		t.Fatal(err)
+	}
+	if n := client.Exists(ctx, "mc:{rem}:leased").Val(); n != 0 {
+		t.Errorf("after Done the leased set is still there")
+	}
+	if entry, score := due(); entry != "tg:5012345678|1 20260715 1 0 0 Bé An" || score <= first.UnixMilli() {
+		t.Errorf("after Done, due entry %q at %d; want the record with one stage sent, at the next stage", entry, score)
+	}
+
 	if err := s.DeleteChat(ctx, r.Chat); err != nil {
 		t.Fatalf("DeleteChat: %v", err)
 	}
 	if keys := client.Keys(ctx, "*").Val(); len(keys) != 0 {
 		t.Errorf("keys %v after DeleteChat, want none", keys)
+	}
+}
+
+// TestRedisClaimOfTheVersionBefore: the version before kept the record
+// in its bucket only (a due entry was the bare name) and a claim as the
+// due entry moved to the lease's end, with no leased set. Such a claim,
+// left by a replica stopped for the upgrade, comes back when its lease
+// ends, once, its record read from the bucket; its Done writes the due
+// entry anew.
+func TestRedisClaimOfTheVersionBefore(t *testing.T) {
+	ctx := context.Background()
+	client := redistest.Start(t).Client(t)
+	sched := reminders.DefaultSchedule()
+	s := reminders.NewRedis(client, sched, reminders.Options{})
+	// As that version wrote it: the record in its bucket, the bare name
+	// in the due set, at the lease's end.
+	bucket := fmt.Sprintf("mc:{rem}:r:%d", fnv32("tg:2")%4096)
+	client.HSet(ctx, bucket, "tg:2|1", "20260715 0 0 0 Bố")
+	due := at(2026, 6, 15)
+	leaseEnd := due.Add(5 * time.Minute)
+	client.ZAdd(ctx, "mc:{rem}:due", redis.Z{Score: float64(leaseEnd.UnixMilli()), Member: "tg:2|1"})
+	if cs, err := s.Claim(ctx, leaseEnd.Add(-time.Millisecond), time.Minute, 10); err != nil || len(cs) != 0 {
+		t.Errorf("Claim within the old claim's lease = %v, %v; want nothing", cs, err)
+	}
+	cs, err := s.Claim(ctx, leaseEnd, time.Minute, 10)
+	if err != nil || len(cs) != 1 || cs[0].Stage != 0 {
+		t.Fatalf("Claim as the old claim's lease ends = %v, %v; want the 30-day stage", cs, err)
+	}
+	if cs, err := s.Claim(ctx, leaseEnd, time.Minute, 10); err != nil || len(cs) != 0 {
+		t.Errorf("a second Claim = %v, %v; want nothing", cs, err)
+	}
+	// Done writes the due entry as this version does: name and record.
+	if err := s.Done(ctx, cs[0], cs[0].Stage); err != nil {
+		t.Fatal(err)
+	}
+	zs := client.ZRange(ctx, "mc:{rem}:due", 0, -1).Val()
+	if len(zs) != 1 || zs[0] != "tg:2|1 20260715 1 0 0 Bố" {
+		t.Errorf("due set after Done %q, want the name and its record", zs)
 	}
 }
 

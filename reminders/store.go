@@ -31,6 +31,14 @@ type Store interface {
 	// that other replicas skip them; a claim nobody records as Done falls
 	// due again when the lease ends.
 	Claim(ctx context.Context, now time.Time, lease time.Duration, max int) ([]Claimed, error)
+	// Renew extends the claims still held to now+lease, and returns them
+	// with their new Lease, in the order given. A claim is no longer held
+	// once its reminder was recorded Done or changed (renewed, snoozed,
+	// paused, deleted), or once its lease ended and another claim took it:
+	// it is left out, and its holder must not send it. A holder renews
+	// well within the lease, so that a crash costs a short lease, not the
+	// time a whole batch takes to send.
+	Renew(ctx context.Context, cs []Claimed, now time.Time, lease time.Duration) ([]Claimed, error)
 	// Done records that the claimed reminder's stage was sent and
 	// schedules its next stage. It changes nothing, and returns nil, when
 	// the reminder changed since it was claimed (renewed, snoozed, paused,
@@ -90,13 +98,20 @@ var (
 const maxAttempts = 50
 
 // backend is what a store keeps: records, one per reminder, named by
-// member(chat, id), and a due set of the same names scored by due time in
-// Unix milliseconds. Redis and Memory implement it; core holds every rule
-// on top of it, so the two behave alike by construction.
+// member(chat, id); a due set of the same names scored by due time in
+// Unix milliseconds; and a leased set of the names claimed, scored by the
+// end of their lease. Redis and Memory implement it; core holds every
+// rule on top of it, so the two behave alike by construction.
 type backend interface {
-	// claim returns up to max names due at now (score ≤ now), lowest
-	// score first, and moves their score to until, atomically.
+	// claim returns up to max reminders due at now (score ≤ now) and not
+	// leased beyond now, lowest score first, and leases them until until,
+	// atomically. Each is its name and its record, "<name> <record>", or
+	// the name alone when its record must be looked up (a due entry of
+	// the layout before).
 	claim(ctx context.Context, now, until int64, max int) ([]string, error)
+	// renew moves the lease of each name whose lease ends at held[i] to
+	// until, and reports which it moved.
+	renew(ctx context.Context, names []string, held []int64, until int64) ([]bool, error)
 	// records returns the record of each name, "" for a missing one.
 	records(ctx context.Context, names []string) ([]string, error)
 	// chat returns the names and records of the chat's reminders, in
@@ -104,7 +119,8 @@ type backend interface {
 	// same atomic step.
 	chat(ctx context.Context, chat string, del bool) ([]string, error)
 	// put applies changes to reminders of one chat, all or none: none
-	// when the record of a change is not what it wants.
+	// when the record of a change is not what it wants. A change ends
+	// the claim of its reminder: the name leaves the leased set.
 	put(ctx context.Context, chat string, changes []change) (bool, error)
 	// walkChats calls each with every chat that has a record, once.
 	walkChats(ctx context.Context, each func(chat string) error) error
@@ -224,10 +240,11 @@ func (c core) DeleteChat(ctx context.Context, chat string) error {
 
 // Claim takes up to max due reminders; see Store.
 //
-// The due set only says when to look: the record decides. A name whose
-// record is missing, unreadable or not due at now (which the atomic
-// writes should never leave behind) gets the due entry its record calls
-// for, and is not returned.
+// A due entry carries its reminder's record, written with it in one
+// atomic step, so a claim reads no record. An entry whose record is
+// unreadable or not due at now (which the atomic writes should never
+// leave behind) gets the due entry its record calls for, and is not
+// returned.
 func (c core) Claim(ctx context.Context, now time.Time, lease time.Duration, max int) ([]Claimed, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("reminders: claim: %w", err)
@@ -239,17 +256,34 @@ func (c core) Claim(ctx context.Context, now time.Time, lease time.Duration, max
 		return nil, nil
 	}
 	until := now.Add(lease)
-	names, err := c.b.claim(ctx, now.UnixMilli(), until.UnixMilli(), max)
+	taken, err := c.b.claim(ctx, now.UnixMilli(), until.UnixMilli(), max)
 	if err != nil {
 		return nil, fmt.Errorf("reminders: claim: %w", err)
 	}
-	if len(names) == 0 {
+	if len(taken) == 0 {
 		return nil, nil
 	}
-	recs, err := c.b.records(ctx, names)
-	if err != nil {
-		// The claims stand: they fall due again when the lease ends.
-		return nil, fmt.Errorf("reminders: claim: load %d records: %w", len(names), err)
+	names := make([]string, len(taken))
+	recs := make([]string, len(taken))
+	var bare []string // names whose record is to be looked up
+	var at []int      // bare[k] is names[at[k]]
+	for i, t := range taken {
+		var ok bool
+		names[i], recs[i], ok = strings.Cut(t, " ")
+		if !ok {
+			bare = append(bare, names[i])
+			at = append(at, i)
+		}
+	}
+	if len(bare) > 0 {
+		got, err := c.b.records(ctx, bare)
+		if err != nil {
+			// The claims stand: they fall due again when the lease ends.
+			return nil, fmt.Errorf("reminders: claim: load %d records: %w", len(bare), err)
+		}
+		for k, i := range at {
+			recs[i] = got[k]
+		}
 	}
 	out := make([]Claimed, 0, len(names))
 	for i, name := range names {
@@ -262,6 +296,38 @@ func (c core) Claim(ctx context.Context, now time.Time, lease time.Duration, max
 		chat, _, _ := splitMember(name)
 		if _, err := c.b.put(ctx, chat, []change{fix}); err != nil {
 			return nil, fmt.Errorf("reminders: claim: reschedule %s: %w", name, err)
+		}
+	}
+	return out, nil
+}
+
+// Renew extends the claims still held; see Store.
+func (c core) Renew(ctx context.Context, cs []Claimed, now time.Time, lease time.Duration) ([]Claimed, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("reminders: renew: %w", err)
+	}
+	if lease <= 0 {
+		return nil, fmt.Errorf("reminders: renew: lease %v: %w: must be positive", lease, ErrInvalid)
+	}
+	if len(cs) == 0 {
+		return nil, nil
+	}
+	names := make([]string, len(cs))
+	held := make([]int64, len(cs))
+	for i, cl := range cs {
+		names[i] = member(cl.Chat, cl.ID)
+		held[i] = cl.Lease.UnixMilli()
+	}
+	until := now.Add(lease)
+	ok, err := c.b.renew(ctx, names, held, until.UnixMilli())
+	if err != nil {
+		return nil, fmt.Errorf("reminders: renew %d claims: %w", len(cs), err)
+	}
+	out := make([]Claimed, 0, len(cs))
+	for i, cl := range cs {
+		if ok[i] {
+			cl.Lease = until
+			out = append(out, cl)
 		}
 	}
 	return out, nil

@@ -18,10 +18,12 @@ import (
 )
 
 // Claimer is what a Job needs of the reminder store; reminders.Store has
-// it. Claim takes due reminders under a lease, Done records a stage as
-// sent, SetPaused pauses the reminders of a chat that blocked the bot.
+// it. Claim takes due reminders under a lease, Renew extends the lease of
+// those still held, Done records a stage as sent, SetPaused pauses the
+// reminders of a chat that blocked the bot.
 type Claimer interface {
 	Claim(ctx context.Context, now time.Time, lease time.Duration, max int) ([]reminders.Claimed, error)
+	Renew(ctx context.Context, cs []reminders.Claimed, now time.Time, lease time.Duration) ([]reminders.Claimed, error)
 	Done(ctx context.Context, c reminders.Claimed, sentStage int) error
 	SetPaused(ctx context.Context, chat string, paused bool) error
 }
@@ -54,18 +56,21 @@ type offerer interface {
 // Options configures a Job. The zero value, but for what New requires,
 // is the project's defaults.
 type Options struct {
-	// Spec says when to tick, as robfig/cron parses it: "@every 1m" when
+	// Spec says when to tick, as robfig/cron parses it: "@every 5s" when
 	// empty, or a standard spec such as "* * * * *" (every minute on the
-	// minute).
+	// minute). A tick that finds nothing due costs one round trip; what a
+	// replica that died held is taken over at the first tick after its
+	// lease ended, so the interval adds to what a crash costs.
 	Spec string
 	// Location is where Spec's hours count (Asia/Ho_Chi_Minh when nil).
 	// Quiet hours are the Sender's.
 	Location *time.Location
-	// Lease is how long a claim keeps a reminder from other replicas (5
-	// minutes when zero). It must outlast the sending of a whole batch
-	// through the outbox (500 at 29 a second take 17 s): a claim whose
-	// lease ends before its Done may be sent twice. A batch's sends stop
-	// at 9/10 of it.
+	// Lease is how long a claim keeps a reminder from other replicas
+	// without being renewed (10 s when zero). A batch's claims are
+	// renewed every third of it while they are sent, so it need not
+	// outlast a batch (500 at 29 a second take 17 s); a replica that dies
+	// leaves its claims to the others a lease later. Sending stops when
+	// the lease could not be renewed for 9/10 of it.
 	Lease time.Duration
 	// Batch is how many reminders one claim takes (500 when zero). A tick
 	// claims again while batches come back full.
@@ -84,8 +89,8 @@ type Options struct {
 
 // Defaults of Options.
 const (
-	DefaultSpec    = "@every 1m"
-	DefaultLease   = 5 * time.Minute
+	DefaultSpec    = "@every 5s"
+	DefaultLease   = 10 * time.Second
 	DefaultBatch   = 500
 	DefaultWorkers = 8
 )
@@ -187,7 +192,8 @@ type cronLogger struct{ log *slog.Logger }
 
 func (l cronLogger) Info(msg string, keysAndValues ...any) {
 	if msg == "skip" {
-		l.log.Info("scheduler: tick skipped: the previous one is still running")
+		// Every few seconds while a long batch runs: routine.
+		l.log.Debug("scheduler: tick skipped: the previous one is still running")
 		return
 	}
 	l.log.Debug("scheduler: cron: "+msg, keysAndValues...)

@@ -18,6 +18,7 @@ import (
 
 	"github.com/motcua/motcua/bot"
 	"github.com/motcua/motcua/flows"
+	"github.com/motcua/motcua/lease"
 	"github.com/motcua/motcua/metricstest"
 	"github.com/motcua/motcua/outbox"
 	"github.com/motcua/motcua/reminders"
@@ -616,7 +617,15 @@ func (s *stuck) Send(ctx context.Context, m outbox.Message) error {
 
 func (s *stuck) QuietUntil(t time.Time) time.Time { return t }
 
-func TestBatchStopsBeforeItsLeaseEnds(t *testing.T) {
+// unrenewable is a store whose leases cannot be renewed: Redis went out
+// of reach after the claim.
+type unrenewable struct{ scheduler.Claimer }
+
+func (unrenewable) Renew(context.Context, []reminders.Claimed, time.Time, time.Duration) ([]reminders.Claimed, error) {
+	return nil, errors.New("redis: connection refused")
+}
+
+func TestBatchStopsWhenItsLeaseCannotBeRenewed(t *testing.T) {
 	created := at(2026, 6, 1, 10, 0)
 	st := reminders.NewMemory(sched)
 	for _, chat := range []string{"tg:1", "tg:2", "tg:3"} {
@@ -625,14 +634,14 @@ func TestBatchStopsBeforeItsLeaseEnds(t *testing.T) {
 		}
 	}
 	// A real lease this short: the test waits for 9/10 of it, on the
-	// context's deadline.
+	// lease's context.
 	s := &stuck{chat: "tg:2"}
-	job, err := scheduler.New(st, s, texts{}, scheduler.Options{Lease: 200 * time.Millisecond, Workers: 1, Logger: discard})
+	job, err := scheduler.New(unrenewable{st}, s, texts{}, scheduler.Options{Lease: 300 * time.Millisecond, Workers: 1, Logger: discard})
 	if err != nil {
 		t.Fatal(err)
 	}
 	rep, err := job.Tick(context.Background(), at(2026, 6, 15, 8, 0))
-	if !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "lease") {
+	if !errors.Is(err, lease.ErrExpiring) {
 		t.Errorf("Tick: %v, want the batch stopped for its lease", err)
 	}
 	checkSum(t, rep)
@@ -641,5 +650,110 @@ func TestBatchStopsBeforeItsLeaseEnds(t *testing.T) {
 	}
 	if !slices.Equal(s.sent, []string{"tg:1"}) {
 		t.Errorf("sent to %v, want tg:1 only", s.sent)
+	}
+}
+
+// renewals is a store that tells of each renewal of a lease.
+type renewals struct {
+	scheduler.Claimer
+	renewed chan []reminders.Claimed
+}
+
+func (r *renewals) Renew(ctx context.Context, cs []reminders.Claimed, now time.Time, lease time.Duration) ([]reminders.Claimed, error) {
+	held, err := r.Claimer.Renew(ctx, cs, now, lease)
+	if err == nil {
+		select {
+		case r.renewed <- held:
+		default:
+		}
+	}
+	return held, err
+}
+
+// gate is a Sender whose sends wait until it is opened, telling of the
+// first.
+type gate struct {
+	entered chan struct{}
+	open    chan struct{}
+	mu      sync.Mutex
+	sent    []string
+}
+
+func (g *gate) Send(ctx context.Context, m outbox.Message) error {
+	select {
+	case g.entered <- struct{}{}:
+	default:
+	}
+	select {
+	case <-g.open:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.sent = append(g.sent, m.Chat)
+	return nil
+}
+
+func (*gate) QuietUntil(t time.Time) time.Time { return t }
+
+// TestLongBatchKeepsItsLease: a batch whose sending takes three leases
+// renews them, so another replica ticking meanwhile claims nothing; the
+// batch then goes out, each reminder once.
+func TestLongBatchKeepsItsLease(t *testing.T) {
+	// Long enough that a loaded machine's stalls do not pass 9/10 of it:
+	// the renewals run on real time.
+	const lease = 1500 * time.Millisecond
+	created := at(2026, 6, 1, 10, 0)
+	clk := &clock{now: at(2026, 6, 15, 8, 0)}
+	st := reminders.NewMemory(sched)
+	for _, chat := range []string{"tg:1", "tg:2", "tg:3"} {
+		if err := st.Save(context.Background(), reminder(chat, "1", expiry, created)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rn := &renewals{Claimer: st, renewed: make(chan []reminders.Claimed, 1)}
+	slow := &gate{entered: make(chan struct{}, 1), open: make(chan struct{})}
+	a, err := scheduler.New(rn, slow, texts{}, scheduler.Options{Lease: lease, Now: clk.Now, Logger: discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch := newChannel(clk)
+	b, err := scheduler.New(st, newOutbox(t, ch, clk, st), texts{}, scheduler.Options{Lease: lease, Now: clk.Now, Logger: discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan scheduler.Report, 1)
+	go func() {
+		rep, err := a.Tick(context.Background(), clk.Now())
+		if err != nil {
+			t.Errorf("the slow replica's Tick: %v", err)
+		}
+		done <- rep
+	}()
+	await(t, slow.entered, "send")
+	// Half a lease at a time, each renewed, to three leases past the claim.
+	for range 6 {
+		clk.Add(lease / 2)
+		if held := await(t, rn.renewed, "renewal"); len(held) != 3 {
+			t.Fatalf("a renewal held %d claims, want the 3 not sent yet", len(held))
+		}
+		rep, err := b.Tick(context.Background(), clk.Now())
+		if err != nil || rep.Claimed != 0 {
+			t.Fatalf("the other replica, %v after the claim: %+v, %v; want nothing claimed", clk.Now().Sub(at(2026, 6, 15, 8, 0)), rep, err)
+		}
+	}
+	close(slow.open)
+	rep := await(t, done, "the slow tick's end")
+	if rep.Claimed != 3 || rep.Sent != 3 {
+		t.Errorf("the slow replica's report %+v, want 3 claimed and sent", rep)
+	}
+	clk.Add(2 * lease)
+	if rep, err := b.Tick(context.Background(), clk.Now()); err != nil || rep.Claimed != 0 {
+		t.Errorf("after the batch: %+v, %v; want nothing claimed", rep, err)
+	}
+	slices.Sort(slow.sent)
+	if !slices.Equal(slow.sent, []string{"tg:1", "tg:2", "tg:3"}) {
+		t.Errorf("sent to %v, want each chat once", slow.sent)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/motcua/motcua/lease"
 	"github.com/motcua/motcua/outbox"
 	"github.com/motcua/motcua/reminders"
 )
@@ -28,9 +29,11 @@ type Report struct {
 	// Blocked counts the reminders of chats that blocked the bot; their
 	// reminders are paused.
 	Blocked int
-	// Failed counts the claimed reminders whose send failed or that the
-	// tick did not try once it stopped for a failure of the store or the
-	// context.
+	// Failed counts the claimed reminders whose send failed, that the
+	// tick did not try once it stopped (a failure of the store, the
+	// context, or a lease it could not renew), or that it no longer held
+	// when their turn came (changed by the citizen meanwhile, or taken by
+	// another replica after this one stalled past the lease).
 	Failed int
 	// QuietUntil, when not zero, is when the quiet hours that stopped the
 	// tick end: before its first claim, or when the outbox refused one.
@@ -50,7 +53,9 @@ var errQuiet = errors.New("scheduler: quiet hours")
 // tests with a clock of their own. In quiet hours it claims nothing.
 // Otherwise it claims up to Options.Batch reminders with the lease,
 // sends each through the Sender with its Claimed.Key, and records the
-// stage as sent only once the Sender accepted it. It claims again while
+// stage as sent only once the Sender accepted it. While a batch is sent
+// its lease is renewed every third of it (Renew), so that the lease can
+// be seconds long however long the batch takes. It claims again while
 // claims come back full and some of them went out (a whole batch failing
 // means the channel is down: the next tick tries again).
 //
@@ -58,19 +63,19 @@ var errQuiet = errors.New("scheduler: quiet hours")
 // 21:00): it and the rest come back when their lease ends, and are claimed
 // when the quiet hours are over. A chat that blocked the bot has its
 // reminders paused and gets nothing more. Any other failure leaves the
-// reminder claimed: the lease brings it back, once.
+// reminder claimed, no longer renewed: the lease brings it back, once.
 //
 // Tick returns the store's error when a claim or a write failed, the
-// context's when it ended, and one matching context.DeadlineExceeded when
-// a batch's sends reached 9/10 of its lease (the lease is too short for
-// the batch, or the channel is failing); the report counts what was done
-// until then.
+// context's when it ended, and one matching lease.ErrExpiring when the
+// batch's lease could not be renewed (sending stops at 9/10 of it, before
+// another replica may claim the same reminders) or lease.ErrLost; the
+// report counts what was done until then.
 // Each claim after the first is made at now plus the time the tick has
 // taken by Options.Now, so that its lease counts from when it was made.
 func (j *Job) Tick(ctx context.Context, now time.Time) (Report, error) {
 	started := j.now()
-	t := &tick{job: j, blocked: map[string]bool{}}
-	err := t.run(ctx, now, started)
+	t := &tick{job: j, now: now, started: started, blocked: map[string]bool{}}
+	err := t.run(ctx)
 	took := j.now().Sub(started)
 	j.metrics.observe(t.rep, took)
 	j.logTick(t.rep, t.failure, took)
@@ -80,6 +85,9 @@ func (j *Job) Tick(ctx context.Context, now time.Time) (Report, error) {
 // tick is the state of one Tick, shared by its workers.
 type tick struct {
 	job *Job
+	// now is the tick's time, and started when it began by Options.Now:
+	// the time of a claim or a renewal is now plus the time since.
+	now, started time.Time
 
 	mu  sync.Mutex
 	rep Report
@@ -93,11 +101,16 @@ type tick struct {
 	failure error
 }
 
+// at is the tick's time now: its now, plus the time it has taken.
+func (t *tick) at() time.Time {
+	return t.now.Add(max(t.job.now().Sub(t.started), 0))
+}
+
 // run claims and sends until nothing is due or sending stops.
-func (t *tick) run(ctx context.Context, now, started time.Time) error {
+func (t *tick) run(ctx context.Context) error {
 	j := t.job
 	for {
-		at := now.Add(max(j.now().Sub(started), 0))
+		at := t.at()
 		if until := j.sender.QuietUntil(at); until.After(at) {
 			t.rep.QuietUntil = until
 			return nil
@@ -128,15 +141,18 @@ func (t *tick) run(ctx context.Context, now, started time.Time) error {
 // send sends one claim's reminders, the chats in parallel and each
 // chat's reminders in turn, and returns when all are done.
 //
-// Sending stops at 9/10 of the lease, measured from now: past its end
-// another replica may claim the same reminders and send them too (a
-// channel failing every send makes the outbox back off for seconds a
-// message). What is left comes back with the lease.
+// The claims' lease is renewed every third of it while they are sent,
+// those not yet sent only: a reminder whose send failed is left for its
+// lease to bring back. Sending stops when the lease could not be renewed
+// for 9/10 of it (Redis out of reach, or this process stalled): past its
+// end another replica may claim the same reminders and send them too.
+// What is left comes back with the lease.
 func (t *tick) send(ctx context.Context, cs []reminders.Claimed, at time.Time) {
-	lease := t.job.lease
-	ctx, cancel := context.WithTimeoutCause(ctx, lease-lease/10,
-		fmt.Errorf("scheduler: a batch took 9/10 of its %v lease, the rest is left to it: %w", lease, context.DeadlineExceeded))
-	defer cancel()
+	b := newBatch(cs)
+	ctx, stop := lease.Hold(ctx, t.job.lease, func(ctx context.Context) (bool, error) {
+		return t.renew(ctx, b)
+	})
+	defer stop()
 	chats := byChat(cs)
 	work := make(chan []reminders.Claimed)
 	var wg sync.WaitGroup
@@ -144,7 +160,16 @@ func (t *tick) send(ctx context.Context, cs []reminders.Claimed, at time.Time) {
 		wg.Go(func() {
 			for chat := range work {
 				for _, c := range chat {
+					if t.skipped(c.Chat) {
+						b.end(c)
+						continue
+					}
+					if !b.holds(c) {
+						t.count(&t.rep.Failed)
+						continue
+					}
 					t.sendOne(ctx, c, at)
+					b.end(c)
 				}
 			}
 		})
@@ -156,12 +181,93 @@ func (t *tick) send(ctx context.Context, cs []reminders.Claimed, at time.Time) {
 	wg.Wait()
 }
 
-// sendOne sends c unless sending stopped or its chat blocked the bot,
-// and records how it went.
-func (t *tick) sendOne(ctx context.Context, c reminders.Claimed, at time.Time) {
-	if t.skipped(c.Chat) {
-		return
+// renew renews the lease of the batch's claims not yet ended. It reports
+// the lease lost when none of them is held any more.
+func (t *tick) renew(ctx context.Context, b *batch) (bool, error) {
+	pending := b.pending()
+	if len(pending) == 0 {
+		return true, nil
 	}
+	held, err := t.job.claimer.Renew(ctx, pending, t.at(), t.job.lease)
+	if err != nil {
+		if ctx.Err() == nil {
+			t.job.log.Warn("scheduler: renew the lease of a batch", "claims", len(pending), "err", err)
+		}
+		return false, err
+	}
+	b.renewed(pending, held)
+	return len(held) > 0, nil
+}
+
+// batch is one claim's reminders while they are sent: those not yet
+// ended, with the lease each holds, for renewing; and those no longer
+// held.
+type batch struct {
+	mu   sync.Mutex
+	held map[string]reminders.Claimed // by chat|id: not ended, still held
+	lost map[string]bool
+}
+
+func newBatch(cs []reminders.Claimed) *batch {
+	b := &batch{held: make(map[string]reminders.Claimed, len(cs)), lost: map[string]bool{}}
+	for _, c := range cs {
+		b.held[name(c)] = c
+	}
+	return b
+}
+
+func name(c reminders.Claimed) string { return c.Chat + "|" + c.ID }
+
+// pending is the claims not yet ended.
+func (b *batch) pending() []reminders.Claimed {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	out := make([]reminders.Claimed, 0, len(b.held))
+	for _, c := range b.held {
+		out = append(out, c)
+	}
+	return out
+}
+
+// renewed keeps, of asked, those held with their new lease, and marks
+// the others lost, unless they ended meanwhile.
+func (b *batch) renewed(asked, held []reminders.Claimed) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	kept := make(map[string]bool, len(held))
+	for _, c := range held {
+		kept[name(c)] = true
+		if _, ok := b.held[name(c)]; ok {
+			b.held[name(c)] = c
+		}
+	}
+	for _, c := range asked {
+		if n := name(c); !kept[n] {
+			if _, ok := b.held[n]; ok {
+				delete(b.held, n)
+				b.lost[n] = true
+			}
+		}
+	}
+}
+
+// holds reports whether c's claim is still held.
+func (b *batch) holds(c reminders.Claimed) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return !b.lost[name(c)]
+}
+
+// end takes c out of the claims to renew: sent, given up, or left for
+// its lease to bring back.
+func (b *batch) end(c reminders.Claimed) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	delete(b.held, name(c))
+}
+
+// sendOne sends c and records how it went.
+func (t *tick) sendOne(ctx context.Context, c reminders.Claimed, at time.Time) {
 	j := t.job
 	m := outbox.Message{Chat: c.Chat, Body: j.renderer.Render(c, at), Key: c.Key()}
 	err := j.sender.Send(ctx, m)
@@ -208,7 +314,7 @@ func (t *tick) sendOne(ctx context.Context, c reminders.Claimed, at time.Time) {
 		}
 	case ctx.Err() != nil:
 		t.count(&t.rep.Failed)
-		t.halt(context.Cause(ctx))
+		t.halt(fmt.Errorf("scheduler: sending stopped: %w", context.Cause(ctx)))
 	default:
 		j.log.Debug("scheduler: reminder not sent, the lease brings it back", "key", m.Key, "err", err)
 		t.mu.Lock()

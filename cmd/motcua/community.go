@@ -238,6 +238,9 @@ type poster interface {
 type reporter struct {
 	com     *bot.Community
 	posters map[string]poster
+	// pace counts each report in its channel's outbox (Take), so that the
+	// reports and the notice's own sends keep the bot's limit together.
+	pace outboxes
 }
 
 var _ notices.Reporter = reporter{}
@@ -257,8 +260,19 @@ func (r reporter) Report(ctx context.Context, n notices.Notice) (string, error) 
 		// the conversation; elsewhere the text's /huythongbao does.
 		m.Buttons = nil
 	}
+	take := func() error {
+		if ob, ok := r.pace[channel(n.Author)]; ok {
+			return ob.Take(ctx, n.Author)
+		}
+		return nil
+	}
 	if n.Progress != "" {
-		err := paced(ctx, func() error { return p.Edit(ctx, n.Author, n.Progress, m) })
+		err := paced(ctx, func() error {
+			if err := take(); err != nil {
+				return err
+			}
+			return p.Edit(ctx, n.Author, n.Progress, m)
+		})
 		switch {
 		case err == nil:
 			return n.Progress, nil
@@ -269,7 +283,13 @@ func (r reporter) Report(ctx context.Context, n notices.Notice) (string, error) 
 		}
 	}
 	var ref string
-	err := paced(ctx, func() (err error) { ref, err = p.Post(ctx, n.Author, m); return err })
+	err := paced(ctx, func() (err error) {
+		if err := take(); err != nil {
+			return err
+		}
+		ref, err = p.Post(ctx, n.Author, m)
+		return err
+	})
 	if err != nil {
 		return n.Progress, fmt.Errorf("report notice %s: %w", n.ID, err)
 	}

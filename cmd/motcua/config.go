@@ -57,7 +57,8 @@ type NoticesConfig struct {
 	// paces them.
 	Workers int `yaml:"workers"`
 	// Lease is how long a notice's job may go without its replica
-	// renewing it before another replica takes it over.
+	// renewing it before another replica takes it over; the replica
+	// renews it every third of it.
 	Lease Duration `yaml:"lease"`
 	// ReportEvery is how often staff's progress message is edited.
 	ReportEvery Duration `yaml:"report_every"`
@@ -123,10 +124,11 @@ type RemindersConfig struct {
 	// sent (HH:MM; equal for none).
 	QuietFrom string `yaml:"quiet_from"`
 	QuietTo   string `yaml:"quiet_to"`
-	// Spec is the cron schedule of the sending job ("@every 1m").
+	// Spec is the cron schedule of the sending job ("@every 5s").
 	Spec string `yaml:"spec"`
-	// Lease is how long a claimed reminder is held before another replica
-	// may send it; it must outlast sending a batch.
+	// Lease is how long a claimed reminder is held, without renewal,
+	// before another replica may send it; the replica sending renews it
+	// every third of it.
 	Lease Duration `yaml:"lease"`
 	// PerSecond is the bot's pace of unasked messages. Telegram allows 30,
 	// but at exactly 30 network jitter meets a 429 every 40–50 sends, each
@@ -256,15 +258,15 @@ func defaults() Config {
 		Updates: UpdatesConfig{Deadline: Duration(15 * time.Second), ChatRate: 1, ChatBurst: 10},
 		Reminders: RemindersConfig{
 			Procedure: "bhyt-gia-han", Flow: "nhac-nho", Leads: []int{30, 7, 1}, After: 1, At: "08:00",
-			SnoozeDays: 3, QuietFrom: "21:00", QuietTo: "07:00", Spec: "@every 1m",
-			Lease: Duration(5 * time.Minute), PerSecond: 29,
+			SnoozeDays: 3, QuietFrom: "21:00", QuietTo: "07:00", Spec: "@every 5s",
+			Lease: Duration(10 * time.Second), PerSecond: 29,
 		},
 		Volunteers: VolunteersConfig{
 			RenotifyAfter: Duration(30 * time.Minute), EscalateAfter: Duration(4 * time.Hour),
 			DeskHours: "07:30-11:30,13:30-17:00", Retention: Duration(30 * 24 * time.Hour),
 		},
 		Notices: NoticesConfig{
-			Workers: 8, Lease: Duration(time.Minute), ReportEvery: Duration(5 * time.Second),
+			Workers: 8, Lease: Duration(10 * time.Second), ReportEvery: Duration(5 * time.Second),
 			Retention: Duration(90 * 24 * time.Hour),
 		},
 		Zalo: ZaloConfig{
@@ -468,6 +470,16 @@ func (c Config) validate() error {
 	}
 	if c.Reminders.PerSecond <= 0 || c.Reminders.PerSecond > 30 {
 		errs = append(errs, fmt.Errorf("reminders.per_second %v: more than 0, at most Telegram's 30", c.Reminders.PerSecond))
+	}
+	// Renewed every third: a lease shorter than a second would be lost to
+	// a pause of the process or of Redis, and the work taken over.
+	for _, l := range []struct {
+		name string
+		d    Duration
+	}{{"reminders.lease", c.Reminders.Lease}, {"notices.lease", c.Notices.Lease}} {
+		if time.Duration(l.d) < time.Second {
+			errs = append(errs, fmt.Errorf("%s %v: at least 1s (it is renewed every third of it)", l.name, time.Duration(l.d)))
+		}
 	}
 	switch c.Log.Format {
 	case "text", "json":

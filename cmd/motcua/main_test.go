@@ -76,6 +76,12 @@ func TestConfig(t *testing.T) {
 		{name: "two villages of one name", env: map[string]string{"MOTCUA_COMMUNE_VILLAGES": "[Thôn Đắk Lư, thon dak lu]"}, wantErr: "are the same name"},
 		{name: "zalo token in the file", file: "zalo:\n  token: \"1:abc\"\n", wantErr: "MOTCUA_ZALO_TOKEN"},
 		{name: "two webhooks on one path", env: map[string]string{"MOTCUA_TELEGRAM_WEBHOOK_URL": "https://bot.example.vn/hook", "MOTCUA_ZALO_WEBHOOK_URL": "https://bot.example.vn/hook"}, wantErr: "paths must differ"},
+		{name: "leases too short", env: map[string]string{"MOTCUA_REMINDERS_LEASE": "500ms", "MOTCUA_NOTICES_LEASE": "900ms"}, wantErr: "notices.lease 900ms: at least 1s"},
+		{name: "lease defaults", check: func(t *testing.T, c Config) {
+			if time.Duration(c.Reminders.Lease) != 10*time.Second || time.Duration(c.Notices.Lease) != 10*time.Second || c.Reminders.Spec != "@every 5s" {
+				t.Errorf("reminders %v %q, notices %v", time.Duration(c.Reminders.Lease), c.Reminders.Spec, time.Duration(c.Notices.Lease))
+			}
+		}},
 		{name: "zalo defaults", check: func(t *testing.T, c Config) {
 			if c.Zalo.Quota != 3000 || c.Zalo.APIURL != "https://bot-api.zaloplatforms.com" || c.Notices.Workers != 8 {
 				t.Errorf("%+v %+v", c.Zalo, c.Notices)

@@ -130,7 +130,7 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 		}
 		w, err := notices.NewWorker(st.notices, notices.WorkerOptions{
 			Senders: senders, People: st.people, Reminders: st.rem,
-			Reporter: reporter{com: p.com, posters: chans.posters()},
+			Reporter: reporter{com: p.com, posters: chans.posters(), pace: obs},
 			Workers:  cfg.Notices.Workers, Lease: time.Duration(cfg.Notices.Lease),
 			ReportEvery: time.Duration(cfg.Notices.ReportEvery), Logger: log, Registerer: reg,
 		})

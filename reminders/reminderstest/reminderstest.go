@@ -43,6 +43,8 @@ func Run(t *testing.T, h Harness) {
 		{"Invalid", testInvalid},
 		{"ClaimDueOnly", testClaimDueOnly},
 		{"LeaseRedelivers", testLeaseRedelivers},
+		{"RenewKeepsTheClaim", testRenewKeeps},
+		{"RenewDropsWhatIsNoLongerHeld", testRenewDrops},
 		{"ConcurrentClaimers", testConcurrentClaimers},
 		{"DoneMovesToNextStage", testDoneNextStage},
 		{"DoneTwiceIsHarmless", testDoneTwice},
@@ -294,6 +296,91 @@ func testLeaseRedelivers(t *testing.T, s reminders.Store) {
 	claimNone(t, s, now.Add(lease+time.Minute))
 	done(t, s, again)
 	claimNone(t, s, now.Add(3*lease))
+}
+
+func testRenewKeeps(t *testing.T, s reminders.Store) {
+	ctx := context.Background()
+	save(t, s, card("tg:1", "1", "Tôi"), card("tg:2", "1", "Mẹ"))
+	now := stage(0).Add(time.Minute)
+	cs := claim(t, s, now, 10)
+	if len(cs) != 2 {
+		t.Fatalf("Claim = %s, want both", describe(cs))
+	}
+	// Renewed twice, each time just before the lease ends: nobody else
+	// gets them, for three leases.
+	at := now
+	for range 2 {
+		at = at.Add(lease - time.Millisecond)
+		got, err := s.Renew(ctx, cs, at, lease)
+		if err != nil {
+			t.Fatalf("Renew at %v: %v", at, err)
+		}
+		if len(got) != 2 || !got[0].Lease.Equal(at.Add(lease)) || got[0].Key() != cs[0].Key() || got[1].Key() != cs[1].Key() {
+			t.Fatalf("Renew at %v = %s leased until %v, want both, in order, until %v", at, describe(got), got[0].Lease, at.Add(lease))
+		}
+		claimNone(t, s, at.Add(time.Millisecond)) // past the lease before
+		cs = got
+	}
+	claimNone(t, s, at.Add(lease-time.Millisecond))
+	// Renewing ends; the claims come back when the last lease ends, and
+	// what was renewed can still be recorded.
+	done(t, s, cs[0])
+	claimOne(t, s, at.Add(lease), "tg:2", "1", 0)
+	if got, err := s.Renew(ctx, nil, at, lease); err != nil || len(got) != 0 {
+		t.Errorf("Renew of nothing = %s, %v", describe(got), err)
+	}
+	if _, err := s.Renew(ctx, cs, at, 0); !errors.Is(err, reminders.ErrInvalid) {
+		t.Errorf("Renew with no lease = %v, want ErrInvalid", err)
+	}
+}
+
+func testRenewDrops(t *testing.T, s reminders.Store) {
+	ctx := context.Background()
+	for _, chat := range []string{"tg:done", "tg:snoozed", "tg:deleted", "tg:paused", "tg:lapsed", "tg:kept"} {
+		save(t, s, card(chat, "1", "Tôi"))
+	}
+	now := stage(0)
+	cs := claim(t, s, now, 10)
+	if len(cs) != 6 {
+		t.Fatalf("Claim = %s, want all six", describe(cs))
+	}
+	byChat := map[string]reminders.Claimed{}
+	for _, c := range cs {
+		byChat[c.Chat] = c
+	}
+	done(t, s, byChat["tg:done"])
+	if err := s.Snooze(ctx, "tg:snoozed", "1", now.Add(72*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Delete(ctx, "tg:deleted", "1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetPaused(ctx, "tg:paused", true); err != nil {
+		t.Fatal(err)
+	}
+	// tg:lapsed's holder stalled past its lease: another replica claimed
+	// it, and holds it now.
+	late := now.Add(lease)
+	kept, err := s.Renew(ctx, []reminders.Claimed{byChat["tg:kept"]}, late.Add(-time.Millisecond), lease)
+	if err != nil || len(kept) != 1 {
+		t.Fatalf("Renew of tg:kept = %s, %v", describe(kept), err)
+	}
+	other := claimOne(t, s, late, "tg:lapsed", "1", 0)
+
+	got, err := s.Renew(ctx, []reminders.Claimed{byChat["tg:done"], byChat["tg:snoozed"], byChat["tg:deleted"],
+		byChat["tg:paused"], byChat["tg:lapsed"], kept[0]}, late, lease)
+	if err != nil {
+		t.Fatalf("Renew: %v", err)
+	}
+	if len(got) != 1 || got[0].Chat != "tg:kept" {
+		t.Errorf("Renew = %s, want tg:kept alone: the others were recorded, changed or taken", describe(got))
+	}
+	// The other replica's claim stands: the stalled one's renewal did not
+	// take it back.
+	claimNone(t, s, late.Add(lease-time.Millisecond))
+	if held, err := s.Renew(ctx, []reminders.Claimed{other}, late.Add(lease-time.Millisecond), lease); err != nil || len(held) != 1 {
+		t.Errorf("the other replica's Renew = %s, %v; want its claim", describe(held), err)
+	}
 }
 
 func testConcurrentClaimers(t *testing.T, s reminders.Store) {
@@ -585,6 +672,7 @@ func testCanceled(t *testing.T, s reminders.Store) {
 	}
 	_, calls["List"] = s.List(ctx, "tg:1")
 	_, calls["Claim"] = s.Claim(ctx, stage(1), lease, 10)
+	_, calls["Renew"] = s.Renew(ctx, []reminders.Claimed{c}, stage(0), lease)
 	calls["Chats"] = s.Chats(ctx, func(string) error { return nil })
 	for name, err := range calls {
 		if !errors.Is(err, context.Canceled) {

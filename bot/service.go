@@ -63,6 +63,9 @@ type Service struct {
 	vol     *Volunteers
 	com     *Community
 	router  *router
+	// marks records delivered replies off the update's path, when the
+	// store can write many at once; nil otherwise.
+	marks *marker
 }
 
 // rooms are the bot's features, each in its file; the router's order
@@ -93,6 +96,9 @@ func New(eng *flows.Engine, st store.Conversations, opts Options) *Service {
 	}
 	if s.log == nil {
 		s.log = slog.Default()
+	}
+	if b, ok := st.(store.Batcher); ok {
+		s.marks = newMarker(b, s.log)
 	}
 	if opts.Retries == nil {
 		s.retries = []time.Duration{100 * time.Millisecond, 400 * time.Millisecond}
@@ -279,10 +285,12 @@ func (s *Service) failed(u Update, op string, err error) (Reply, error) {
 
 // Delivered records how much of r, the reply Handle returned for u, the
 // channel delivered: its first sent messages, in order. The rest is kept
-// for a repeated delivery of u; all of it delivered, nothing is kept.
-// Handle's actions were carried out, so a repeated delivery sends the rest
-// without doing them again. A reply that was not kept (an apology, a
-// terminal's reply) costs nothing here.
+// for a repeated delivery of u, at once, so that the redelivery can take
+// it; all of it delivered, nothing is kept — recorded off the update's
+// path when the store writes many at once (a marker; Close writes what is
+// queued). Handle's actions were carried out, so a repeated delivery sends
+// the rest without doing them again. A reply that was not kept (an
+// apology, a terminal's reply) costs nothing here.
 func (s *Service) Delivered(ctx context.Context, u Update, r Reply, sent int) error {
 	if !r.kept || u.ID == "" {
 		return nil
@@ -293,6 +301,9 @@ func (s *Service) Delivered(ctx context.Context, u Update, r Reply, sent int) er
 		if rest, err = encodeKept(kept{Messages: r.Messages[max(0, sent):]}); err != nil {
 			return fmt.Errorf("record delivery of %s: %w", u.ID, err)
 		}
+	} else if s.marks != nil && s.marks.add(store.Delivery{Conv: u.Chat.ID, UpdateID: u.ID}) {
+		// All of it got through: the mark need not hold the update up.
+		return nil
 	}
 	if err := s.store.SetReply(ctx, u.Chat.ID, u.ID, rest); err != nil {
 		return fmt.Errorf("record delivery of %s: %w", u.ID, err)
@@ -331,6 +342,15 @@ func (s *Service) apply(ctx context.Context, chat Chat, reply Reply, effects []f
 		}
 	}
 	return reply
+}
+
+// Close writes what the service still holds (the marks of replies
+// delivered) and stops its work, or gives up when ctx ends.
+func (s *Service) Close(ctx context.Context) error {
+	if s.marks == nil {
+		return nil
+	}
+	return s.marks.close(ctx)
 }
 
 // sleep waits for d unless ctx ends first.

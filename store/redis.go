@@ -189,6 +189,26 @@ func (r *Redis) SetReply(ctx context.Context, conv, updateID string, reply []byt
 	return nil
 }
 
+// Delivered records that the replies of ds all got through, in one round
+// trip: SetReply(nil) for many updates at once (a SET XX KEEPTTL each,
+// pipelined). An update not remembered is left alone.
+func (r *Redis) Delivered(ctx context.Context, ds []Delivery) error {
+	pipe := r.client.Pipeline()
+	for _, d := range ds {
+		if err := checkConv("delivered", d.Conv); err != nil {
+			return err
+		}
+		if d.UpdateID == "" {
+			continue
+		}
+		pipe.SetArgs(ctx, r.updateKey(d.Conv, d.UpdateID), "d", redis.SetArgs{Mode: "XX", KeepTTL: true})
+	}
+	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
+		return redisFailure("delivered", fmt.Sprintf("(%d updates)", len(ds)), err)
+	}
+	return nil
+}
+
 // ClaimReply takes the undelivered reply of updateID (claim.lua); see
 // Conversations.ClaimReply.
 func (r *Redis) ClaimReply(ctx context.Context, conv, updateID string) ([]byte, error) {

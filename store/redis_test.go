@@ -433,3 +433,44 @@ func TestNewRedisRefusesBracedPrefix(t *testing.T) {
 		})
 	}
 }
+
+// TestRedisDeliveredMany: Delivered marks many updates' replies as got
+// through in one round trip, leaves an update not remembered alone, and
+// keeps each id's time to live.
+func TestRedisDeliveredMany(t *testing.T) {
+	ctx := context.Background()
+	srv := redistest.Start(t)
+	client := srv.Client(t)
+	rt := &roundTrips{}
+	client.AddHook(rt)
+	s := store.NewRedis(client, store.Options{})
+	var ds []store.Delivery
+	for i := range 20 {
+		conv := "tg:" + strconv.Itoa(i)
+		if err := s.Commit(ctx, conv, "u1", 0, store.Change{Data: []byte("d"), Reply: []byte("r")}); err != nil {
+			t.Fatal(err)
+		}
+		ds = append(ds, store.Delivery{Conv: conv, UpdateID: "u1"})
+	}
+	ds = append(ds, store.Delivery{Conv: "tg:never", UpdateID: "u9"})
+	if _, err := s.Load(ctx, "tg:0", "u1"); err != nil { // opens the pipelines' connection
+		t.Fatal(err)
+	}
+	rt.take()
+	if err := s.Delivered(ctx, ds); err != nil {
+		t.Fatalf("Delivered: %v", err)
+	}
+	if calls, writes := rt.take(); len(calls) != 1 || writes != 1 {
+		t.Errorf("Delivered of 21 updates took %v in %d writes, want one pipeline", calls, writes)
+	}
+	for _, d := range ds[:20] {
+		snap, err := s.Load(ctx, d.Conv, d.UpdateID)
+		if err != nil || !snap.Seen || snap.Reply != nil {
+			t.Errorf("%s after Delivered: seen %v, reply %q, %v", d.Conv, snap.Seen, snap.Reply, err)
+		}
+	}
+	if snap, _ := s.Load(ctx, "tg:never", "u9"); snap.Seen {
+		t.Error("Delivered made an unknown update seen")
+	}
+	checkTTL(t, client, "mc:{tg:3}:u:u1", store.DedupTTL)
+}

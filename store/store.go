@@ -87,6 +87,17 @@ type Conversations interface {
 	Delete(ctx context.Context, conv string) error
 }
 
+// Delivery names an update whose reply got through.
+type Delivery struct {
+	Conv, UpdateID string
+}
+
+// Batcher is a store that records many delivered replies in one round
+// trip; Redis is one. It does what SetReply(nil) does for each.
+type Batcher interface {
+	Delivered(ctx context.Context, ds []Delivery) error
+}
+
 // Blocklist remembers the chats that blocked the bot (Telegram's 403), so
 // that bulk sends skip them. The next Commit for the chat, which means she
 // wrote to the bot again, clears the mark.

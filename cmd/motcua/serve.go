@@ -211,7 +211,7 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 	<-workerDone
 	stopFigures()
 	<-figuresDone
-	err = errors.Join(srv.Shutdown(stop), job.Stop(stop), chans.close(stop))
+	err = errors.Join(srv.Shutdown(stop), job.Stop(stop), chans.close(stop), p.svc.Close(stop))
 	if ticketJob != nil {
 		err = errors.Join(err, ticketJob.Stop(stop))
 	}

@@ -1,0 +1,81 @@
+package bot
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/motcua/motcua/store"
+)
+
+// maxMarks bounds the marks queued, and those written in one round trip.
+const maxMarks = 512
+
+// marker records, off the path of an update, that replies got through:
+// the reply of an update delivered whole need not wait for its mark
+// (Service.Delivered). Marks queued while one write is under way go
+// together in the next, so that under load many updates share a round
+// trip. A mark not yet written when the process dies leaves its reply
+// kept: a redelivery of that update (Telegram does not redeliver an update
+// it got 200 for; polling after a crash does) would send it again — the
+// same bound as a crash between sending and marking.
+type marker struct {
+	st   store.Batcher
+	log  *slog.Logger
+	in   chan store.Delivery
+	done chan struct{}
+	once sync.Once
+}
+
+func newMarker(st store.Batcher, log *slog.Logger) *marker {
+	m := &marker{st: st, log: log, in: make(chan store.Delivery, maxMarks), done: make(chan struct{})}
+	go m.run()
+	return m
+}
+
+// add queues a mark; false when the queue is full (the caller writes it
+// itself).
+func (m *marker) add(d store.Delivery) bool {
+	select {
+	case m.in <- d:
+		return true
+	default:
+		return false
+	}
+}
+
+func (m *marker) run() {
+	defer close(m.done)
+	for d := range m.in {
+		batch := []store.Delivery{d}
+	more:
+		for len(batch) < maxMarks {
+			select {
+			case d, ok := <-m.in:
+				if !ok {
+					break more
+				}
+				batch = append(batch, d)
+			default:
+				break more
+			}
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		if err := m.st.Delivered(ctx, batch); err != nil {
+			m.log.Warn("record delivered replies", "n", len(batch), "err", err)
+		}
+		cancel()
+	}
+}
+
+// close writes the marks queued and stops, or gives up when ctx ends.
+func (m *marker) close(ctx context.Context) error {
+	m.once.Do(func() { close(m.in) })
+	select {
+	case <-m.done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

@@ -173,6 +173,54 @@ func (d *Dispatcher[U]) Submit(ctx context.Context, chat string, u U) <-chan err
 	return done
 }
 
+// Do handles u in ctx and returns the result, as Submit's channel would
+// give it; when u's chat has nothing waiting or being handled, it is
+// handled right here, in the caller's goroutine (a webhook's request),
+// with no hand-over to another goroutine and back: the common case, a
+// citizen's update while her previous one is done. Otherwise it waits its
+// turn in the chat's queue.
+func (d *Dispatcher[U]) Do(ctx context.Context, chat string, u U) error {
+	d.mu.Lock()
+	q, err := d.admitLocked(chat, u)
+	if err != nil {
+		d.mu.Unlock()
+		return err
+	}
+	if q.running || len(q.jobs) > 0 {
+		d.mu.Unlock()
+		done := make(chan error, 1)
+		if err := d.put(chat, job[U]{ctx: ctx, u: u, done: done}); err != nil {
+			return err
+		}
+		select {
+		case err := <-done:
+			return err
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	q.running = true
+	d.startedLocked()
+	d.wg.Add(1) // Close waits for it too
+	d.mu.Unlock()
+	defer d.wg.Done()
+	err = d.work(job[U]{ctx: ctx, u: u})
+	// What came for the chat meanwhile goes on in a goroutine of its own.
+	d.mu.Lock()
+	if len(q.jobs) > 0 {
+		d.wg.Add(1)
+		go d.run(chat, q)
+	} else {
+		q.running = false
+		if q.limit == nil && d.chats[chat] == q {
+			delete(d.chats, chat)
+		}
+	}
+	d.mu.Unlock()
+	d.finished()
+	return err
+}
+
 // Enqueue queues u on chat and returns: u is handled in the dispatcher's
 // context, which ends when Close does. It returns the error that kept u
 // out (ErrClosed, ErrBusy, a *Throttled).
@@ -183,8 +231,29 @@ func (d *Dispatcher[U]) Enqueue(chat string, u U) error {
 func (d *Dispatcher[U]) put(chat string, j job[U]) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	q, err := d.admitLocked(chat, j.u)
+	if err != nil {
+		return err
+	}
+	if len(q.jobs) >= d.opts.QueueLen {
+		return ErrBusy
+	}
+	d.startedLocked()
+	q.jobs = append(q.jobs, j)
+	if !q.running {
+		q.running = true
+		d.wg.Add(1)
+		go d.run(chat, q)
+	}
+	return nil
+}
+
+// admitLocked finds chat's queue and counts u against its limit: it
+// refuses u when the dispatcher is closing or the chat floods. The caller
+// holds d.mu.
+func (d *Dispatcher[U]) admitLocked(chat string, u U) (*chatQueue[U], error) {
 	if d.closed {
-		return ErrClosed
+		return nil, ErrClosed
 	}
 	d.puts++
 	if d.puts%sweepEvery == 0 {
@@ -201,32 +270,28 @@ func (d *Dispatcher[U]) put(chat string, j job[U]) error {
 	if q.limit != nil {
 		var id string
 		if d.opts.ID != nil {
-			id = d.opts.ID(j.u)
+			id = d.opts.ID(u)
 		}
 		if !q.takenBefore(id) {
 			if !q.limit.AllowN(d.opts.Now(), 1) {
 				first := !q.refused
 				q.refused = true
-				return &Throttled{Chat: chat, First: first}
+				return nil, &Throttled{Chat: chat, First: first}
 			}
 			q.took(id)
 		}
 	}
 	q.refused = false
-	if len(q.jobs) >= d.opts.QueueLen {
-		return ErrBusy
-	}
+	return q, nil
+}
+
+// startedLocked counts an update queued or being handled. The caller
+// holds d.mu.
+func (d *Dispatcher[U]) startedLocked() {
 	if d.pending == 0 {
 		d.idle = make(chan struct{})
 	}
 	d.pending++
-	q.jobs = append(q.jobs, j)
-	if !q.running {
-		q.running = true
-		d.wg.Add(1)
-		go d.run(chat, q)
-	}
-	return nil
 }
 
 // run handles chat's updates, one after the other, until none is left.
@@ -292,6 +357,16 @@ func (d *Dispatcher[U]) finished() {
 	if d.pending == 0 {
 		close(d.idle)
 	}
+}
+
+// Waiting is how many updates of chat wait in its queue.
+func (d *Dispatcher[U]) Waiting(chat string) int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if q := d.chats[chat]; q != nil {
+		return len(q.jobs)
+	}
+	return 0
 }
 
 // Settled is closed once no update is queued or being handled: the

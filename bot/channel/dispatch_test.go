@@ -310,3 +310,67 @@ func BenchmarkSubmit(b *testing.B) {
 		<-d.Submit(context.Background(), chats[i%len(chats)], i)
 	}
 }
+
+// waitFor polls cond until it holds, or fails the test after a generous
+// while.
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatal("condition never held")
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// TestDoInOrder: Do handles an update of an idle chat in the caller's
+// goroutine, and one of a busy chat after those before it, in order;
+// Close waits for an update being handled by Do.
+func TestDoInOrder(t *testing.T) {
+	var mu sync.Mutex
+	var got []int
+	release := make(chan struct{})
+	started := make(chan struct{})
+	d := channel.NewDispatcher(channel.DispatchOptions[update]{}, func(_ context.Context, u update) error {
+		if u.n == 0 {
+			close(started)
+			<-release
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		got = append(got, u.n)
+		return nil
+	})
+	first := make(chan error, 1)
+	go func() { first <- d.Do(context.Background(), "c", update{n: 0}) }()
+	<-started
+	var later []<-chan error
+	for n := 1; n <= 4; n++ {
+		later = append(later, d.Submit(context.Background(), "c", update{n: n}))
+	}
+	// A Do of the busy chat waits its turn, after those queued before.
+	last := make(chan error, 1)
+	go func() { last <- d.Do(context.Background(), "c", update{n: 5}) }()
+	later = append(later, last)
+	waitFor(t, func() bool { return d.Waiting("c") == 5 })
+	closed := make(chan error, 1)
+	go func() { closed <- d.Close(context.Background()) }()
+	close(release)
+	if err := <-first; err != nil {
+		t.Fatal(err)
+	}
+	for _, ch := range later {
+		if err := <-ch; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := <-closed; err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if !slices.Equal(got, []int{0, 1, 2, 3, 4, 5}) {
+		t.Errorf("handled %v, want 0…5 in order", got)
+	}
+}

@@ -53,21 +53,19 @@ func (b *Bot) Webhook(secret string) http.Handler {
 	}))
 }
 
-// take hands an update to its chat's queue and waits until it is handled
-// or ctx ends. It returns an error when the update must be delivered
-// again; an update dropped because its chat floods is no error, the
-// citizen told once to slow down.
-//
-// It returns when ctx ends even if the handling has not: a call that does
-// not heed its context (a Redis that hangs) must not hold the webhook's
-// answer past the deadline. The update is then delivered again.
+// take hands an update to its chat — handled in this goroutine when the
+// chat is idle, the common case — and returns once it is handled or ctx
+// ends. It returns an error when the update must be delivered again; an
+// update dropped because its chat floods is no error, the citizen told
+// once to slow down. Every call below heeds ctx (go-redis bounds commands
+// by their context, the Bot API calls run on ctx), so the answer comes
+// by the deadline.
 func (b *Bot) take(ctx context.Context, in inbound) error {
-	select {
-	case err := <-b.disp.Submit(ctx, chatOf(in.upd), in):
-		return b.taken(in.upd, err)
-	case <-ctx.Done():
-		return fmt.Errorf("update %d: %w: %w", in.upd.UpdateID, bot.ErrTryLater, ctx.Err())
+	err := b.disp.Do(ctx, chatOf(in.upd), in)
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		return fmt.Errorf("update %d: %w: %w", in.upd.UpdateID, bot.ErrTryLater, err)
 	}
+	return b.taken(in.upd, err)
 }
 
 // taken reads the result of handling upd, as take says.

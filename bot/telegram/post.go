@@ -18,12 +18,12 @@ import (
 // id of the last. With waitRateLimit false a 429 is returned, not waited
 // out. A part that fails ends it: the parts before it stay sent.
 func (b *Bot) post(ctx context.Context, chatID int64, m bot.Message, waitRateLimit bool) (int, error) {
-	var resp *tgbotapi.APIResponse
-	for _, p := range b.parts(chatID, m) {
-		var err error
-		if resp, err = b.sendWith(ctx, p.method, config(p.c), waitRateLimit); err != nil {
-			return 0, err
-		}
+	resp, err := b.sendParts(ctx, chatID, m, waitRateLimit)
+	if err != nil {
+		return 0, err
+	}
+	if resp == nil {
+		return 0, errors.New("telegram: a message with nothing to send")
 	}
 	var sent struct {
 		MessageID int `json:"message_id"`
@@ -32,6 +32,19 @@ func (b *Bot) post(ctx context.Context, chatID int64, m bot.Message, waitRateLim
 		return 0, errors.New("telegram: sent, but the answer holds no message_id")
 	}
 	return sent.MessageID, nil
+}
+
+// sendParts sends the parts of m to chatID, in order, and returns the
+// answer to the last: a reply, whose message id nobody reads, stops here.
+func (b *Bot) sendParts(ctx context.Context, chatID int64, m bot.Message, waitRateLimit bool) (*tgbotapi.APIResponse, error) {
+	var resp *tgbotapi.APIResponse
+	for _, p := range b.parts(chatID, m) {
+		var err error
+		if resp, err = b.sendWith(ctx, p.method, config(p.c), waitRateLimit); err != nil {
+			return nil, err
+		}
+	}
+	return resp, nil
 }
 
 // Post sends one message, unasked, to a chat named "tg:<id>" — a

@@ -238,7 +238,7 @@ func (b *Bot) deliver(ctx context.Context, chatID int64, reply bot.Reply) (int, 
 			continue
 		}
 		to := target
-		_, err := b.post(ctx, to, m, true)
+		_, err := b.sendParts(ctx, to, m, true)
 		var serr *SendError
 		if errors.As(err, &serr) && serr.Reason == ReasonMigrated {
 			// The group became a supergroup: send there, and from now on.
@@ -248,7 +248,7 @@ func (b *Bot) deliver(ctx context.Context, chatID int64, reply bot.Reply) (int, 
 				chatID = serr.MigratedTo
 			}
 			to = serr.MigratedTo
-			_, err = b.post(ctx, to, m, true)
+			_, err = b.sendParts(ctx, to, m, true)
 		}
 		switch {
 		case err == nil:

@@ -25,7 +25,9 @@ type marker struct {
 	log  *slog.Logger
 	in   chan store.Delivery
 	done chan struct{}
-	once sync.Once
+
+	mu     sync.RWMutex // held to send on in, and to close it
+	closed bool
 }
 
 func newMarker(st store.Batcher, log *slog.Logger) *marker {
@@ -37,6 +39,11 @@ func newMarker(st store.Batcher, log *slog.Logger) *marker {
 // add queues a mark; false when the queue is full (the caller writes it
 // itself).
 func (m *marker) add(d store.Delivery) bool {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	if m.closed {
+		return false
+	}
 	select {
 	case m.in <- d:
 		return true
@@ -71,7 +78,12 @@ func (m *marker) run() {
 
 // close writes the marks queued and stops, or gives up when ctx ends.
 func (m *marker) close(ctx context.Context) error {
-	m.once.Do(func() { close(m.in) })
+	m.mu.Lock()
+	if !m.closed {
+		m.closed = true
+		close(m.in)
+	}
+	m.mu.Unlock()
 	select {
 	case <-m.done:
 		return nil

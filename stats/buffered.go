@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"maps"
-	"slices"
 	"sync"
 	"time"
 
@@ -66,21 +64,9 @@ func (b *Buffered) Add(ctx context.Context, day flows.Date, counts map[string]in
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	for field, n := range counts {
-		if n == 0 {
-			continue
+		if n != 0 {
+			b.count(day, field, n)
 		}
-		if b.pending.Counts == nil {
-			b.pending.Counts = map[flows.Date]map[string]int64{}
-		}
-		c := b.pending.Counts[day]
-		if c == nil {
-			c = map[string]int64{}
-			b.pending.Counts[day] = c
-		}
-		if _, ok := c[field]; !ok && !b.room() {
-			continue
-		}
-		c[field] += n
 	}
 	return nil
 }
@@ -92,14 +78,38 @@ func (b *Buffered) Active(ctx context.Context, day flows.Date, chat string) erro
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	b.active(day, chat)
+	return nil
+}
+
+// count adds n to a field's count of the day, if there is room for a
+// new field. The caller holds b.mu.
+func (b *Buffered) count(day flows.Date, field string, n int64) {
+	if b.pending.Counts == nil {
+		b.pending.Counts = map[flows.Date]map[string]int64{}
+	}
+	c := b.pending.Counts[day]
+	if c == nil {
+		c = map[string]int64{}
+		b.pending.Counts[day] = c
+	}
+	if _, ok := c[field]; !ok && !b.room() {
+		return
+	}
+	c[field] += n
+}
+
+// active holds a chat as active on the day, reporting false when there
+// is no room. The caller holds b.mu.
+func (b *Buffered) active(day flows.Date, chat string) bool {
 	if !b.room() {
-		return nil
+		return false
 	}
 	if b.pending.Active == nil {
 		b.pending.Active = map[flows.Date][]string{}
 	}
 	b.pending.Active[day] = append(b.pending.Active[day], chat)
-	return nil
+	return true
 }
 
 // room reports whether one more entry may be held, counting it. The
@@ -154,31 +164,16 @@ func (b *Buffered) Flush(ctx context.Context) error {
 func (b *Buffered) keep(batch Batch) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	for _, day := range slices.Collect(maps.Keys(batch.Counts)) {
-		for field, n := range batch.Counts[day] {
-			if b.pending.Counts == nil {
-				b.pending.Counts = map[flows.Date]map[string]int64{}
-			}
-			c := b.pending.Counts[day]
-			if c == nil {
-				c = map[string]int64{}
-				b.pending.Counts[day] = c
-			}
-			if _, ok := c[field]; !ok && !b.room() {
-				continue
-			}
-			c[field] += n
+	for day, counts := range batch.Counts {
+		for field, n := range counts {
+			b.count(day, field, n)
 		}
 	}
 	for day, chats := range batch.Active {
 		for _, chat := range chats {
-			if !b.room() {
+			if !b.active(day, chat) {
 				break
 			}
-			if b.pending.Active == nil {
-				b.pending.Active = map[flows.Date][]string{}
-			}
-			b.pending.Active[day] = append(b.pending.Active[day], chat)
 		}
 	}
 }

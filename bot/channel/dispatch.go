@@ -186,10 +186,11 @@ func (d *Dispatcher[U]) Do(ctx context.Context, chat string, u U) error {
 		d.mu.Unlock()
 		return err
 	}
-	if q.running || len(q.jobs) > 0 {
-		d.mu.Unlock()
+	if q.running {
 		done := make(chan error, 1)
-		if err := d.put(chat, job[U]{ctx: ctx, u: u, done: done}); err != nil {
+		err := d.enqueueLocked(chat, q, job[U]{ctx: ctx, u: u, done: done})
+		d.mu.Unlock()
+		if err != nil {
 			return err
 		}
 		select {
@@ -211,13 +212,10 @@ func (d *Dispatcher[U]) Do(ctx context.Context, chat string, u U) error {
 		d.wg.Add(1)
 		go d.run(chat, q)
 	} else {
-		q.running = false
-		if q.limit == nil && d.chats[chat] == q {
-			delete(d.chats, chat)
-		}
+		d.idleLocked(chat, q)
 	}
+	d.finishedLocked()
 	d.mu.Unlock()
-	d.finished()
 	return err
 }
 
@@ -235,6 +233,12 @@ func (d *Dispatcher[U]) put(chat string, j job[U]) error {
 	if err != nil {
 		return err
 	}
+	return d.enqueueLocked(chat, q, j)
+}
+
+// enqueueLocked queues an admitted job on chat's queue, starting the
+// chat's goroutine if none runs. The caller holds d.mu.
+func (d *Dispatcher[U]) enqueueLocked(chat string, q *chatQueue[U], j job[U]) error {
 	if len(q.jobs) >= d.opts.QueueLen {
 		return ErrBusy
 	}
@@ -300,10 +304,7 @@ func (d *Dispatcher[U]) run(chat string, q *chatQueue[U]) {
 	for {
 		d.mu.Lock()
 		if len(q.jobs) == 0 {
-			q.running = false
-			if q.limit == nil && d.chats[chat] == q {
-				delete(d.chats, chat) // nothing to remember about it
-			}
+			d.idleLocked(chat, q)
 			d.mu.Unlock()
 			return
 		}
@@ -341,7 +342,7 @@ func (d *Dispatcher[U]) work(j job[U]) error {
 func (d *Dispatcher[U]) sweepLocked() {
 	now := d.opts.Now()
 	for chat, q := range d.chats {
-		if q.running || len(q.jobs) > 0 {
+		if q.running {
 			continue
 		}
 		if q.limit == nil || q.limit.TokensAt(now) >= float64(d.opts.Burst) {
@@ -350,9 +351,23 @@ func (d *Dispatcher[U]) sweepLocked() {
 	}
 }
 
+// idleLocked marks chat's queue idle, forgetting the chat when there is
+// nothing to remember about it. The caller holds d.mu.
+func (d *Dispatcher[U]) idleLocked(chat string, q *chatQueue[U]) {
+	q.running = false
+	if q.limit == nil && d.chats[chat] == q {
+		delete(d.chats, chat)
+	}
+}
+
 func (d *Dispatcher[U]) finished() {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	d.finishedLocked()
+}
+
+// finishedLocked counts an update done. The caller holds d.mu.
+func (d *Dispatcher[U]) finishedLocked() {
 	d.pending--
 	if d.pending == 0 {
 		close(d.idle)

@@ -374,3 +374,46 @@ func TestDoInOrder(t *testing.T) {
 		t.Errorf("handled %v, want 0…5 in order", got)
 	}
 }
+
+// TestDoOnABusyChatCountsOnce: an update given to Do while its chat is
+// busy is counted once against the chat's limit, as one given while it is
+// idle: a burst of 3 takes the update handled and two that wait, and only
+// the fourth is refused.
+func TestDoOnABusyChatCountsOnce(t *testing.T) {
+	now := time.Date(2026, 12, 6, 9, 0, 0, 0, time.UTC)
+	release := make(chan struct{})
+	unblock := sync.OnceFunc(func() { close(release) })
+	started := make(chan struct{})
+	d := channel.NewDispatcher(channel.DispatchOptions[update]{
+		Rate: 1, Burst: 3, Now: func() time.Time { return now },
+	}, func(_ context.Context, u update) error {
+		if u.n == 0 {
+			close(started)
+			<-release
+		}
+		return nil
+	})
+	defer d.Close(context.Background())
+	defer unblock() // before Close, when the test ends early
+	first := make(chan error, 1)
+	go func() { first <- d.Do(context.Background(), "c", update{n: 0}) }()
+	<-started
+	waiting := make([]chan error, 2)
+	for i := range waiting {
+		waiting[i] = make(chan error, 1)
+		go func() { waiting[i] <- d.Do(context.Background(), "c", update{n: i + 1}) }()
+		waitFor(t, func() bool { return d.Waiting("c") == i+1 || len(waiting[i]) > 0 })
+		if len(waiting[i]) > 0 {
+			t.Fatalf("update %d of a burst of 3, given while the chat is busy = %v, want it to wait its turn", i+1, <-waiting[i])
+		}
+	}
+	if err := d.Do(context.Background(), "c", update{n: 3}); !errors.Is(err, channel.ErrThrottled) {
+		t.Errorf("the 4th update of a burst of 3 = %v, want ErrThrottled", err)
+	}
+	unblock()
+	for i, ch := range append([]chan error{first}, waiting...) {
+		if err := <-ch; err != nil {
+			t.Errorf("update %d of the burst = %v, want handled", i, err)
+		}
+	}
+}

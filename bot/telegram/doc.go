@@ -27,8 +27,10 @@
 // delivered again (a webhook answers 503; polling keeps its offset at the
 // update). Update ids are remembered by the store with the reply still to
 // deliver, so a second delivery of an update already handled changes
-// nothing and sends only what did not get through. A webhook answers at
-// its deadline even when a call below ignores it (a Redis that hangs).
+// nothing and sends only what did not get through. A webhook answers by
+// its deadline because every call below heeds the update's context
+// (go-redis bounds each command by it, the Bot API calls run on it): a
+// Redis that hangs makes the webhook answer 503 at the deadline.
 //
 // Choices are inline keyboards whose callback data carry the conversation's
 // turn; after a press the keyboard is taken off the message. Texts are sent

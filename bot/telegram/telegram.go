@@ -186,12 +186,11 @@ func (b *Bot) process(ctx context.Context, in inbound) error {
 	if kind == kindIgnored {
 		return nil
 	}
-	id := strconv.Itoa(upd.UpdateID)
 	reply, err := b.svc.Handle(ctx, u)
 	if errors.Is(err, bot.ErrTryLater) {
 		if errors.Is(err, store.ErrUnavailable) {
 			b.metrics.StoreError()
-			if b.apologized.First(id) {
+			if b.apologized.First(u.ID) {
 				b.deliver(ctx, chatID, reply)
 			}
 		}
@@ -211,7 +210,7 @@ func (b *Bot) process(ctx context.Context, in inbound) error {
 	if derr != nil {
 		return fmt.Errorf("update %d: %d of %d messages sent: %w: %w", upd.UpdateID, sent, len(reply.Messages), bot.ErrTryLater, derr)
 	}
-	b.apologized.Done(id)
+	b.apologized.Done(u.ID)
 	b.metrics.Handled(time.Since(start))
 	return nil
 }

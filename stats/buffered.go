@@ -17,8 +17,8 @@ type Batch struct {
 	Active map[flows.Date][]string
 }
 
-// Batcher is a store that writes a Batch in one round trip; Redis and
-// Memory are.
+// Batcher is a store that writes a Batch in one round trip, as Redis
+// does.
 type Batcher interface {
 	Store
 	Write(ctx context.Context, b Batch) error

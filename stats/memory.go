@@ -110,20 +110,3 @@ func (m *Memory) Reach(ctx context.Context, from, to flows.Date) (int, error) {
 	}
 	return len(seen), nil
 }
-
-// Write implements Batcher.
-func (m *Memory) Write(ctx context.Context, b Batch) error {
-	for day, counts := range b.Counts {
-		if err := m.Add(ctx, day, counts); err != nil {
-			return err
-		}
-	}
-	for day, chats := range b.Active {
-		for _, c := range chats {
-			if err := m.Active(ctx, day, c); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}

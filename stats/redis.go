@@ -54,19 +54,10 @@ func (r *Redis) Add(ctx context.Context, day flows.Date, counts map[string]int64
 	if err := checkAdd(day, counts); err != nil {
 		return err
 	}
-	key := r.countsKey(day)
 	pipe := r.client.TxPipeline()
-	n := 0
-	for field, c := range counts {
-		if c != 0 {
-			pipe.HIncrBy(ctx, key, field, c)
-			n++
-		}
-	}
-	if n == 0 {
+	if !r.queueCounts(ctx, pipe, day, counts) {
 		return nil
 	}
-	pipe.ExpireAt(ctx, key, expiry(day))
 	if _, err := pipe.Exec(ctx); err != nil {
 		return failure("add "+day.ISO(), err)
 	}
@@ -78,14 +69,43 @@ func (r *Redis) Active(ctx context.Context, day flows.Date, chat string) error {
 	if err := checkActive(day, chat); err != nil {
 		return err
 	}
-	key := r.activeKey(day)
 	pipe := r.client.TxPipeline()
-	pipe.PFAdd(ctx, key, chat)
-	pipe.ExpireAt(ctx, key, expiry(day))
+	r.queueActive(ctx, pipe, day, []string{chat})
 	if _, err := pipe.Exec(ctx); err != nil {
 		return failure("active "+day.ISO(), err)
 	}
 	return nil
+}
+
+// queueCounts queues an HINCRBY per non-zero count of day and the key's
+// EXPIREAT, reporting whether there was any.
+func (r *Redis) queueCounts(ctx context.Context, pipe redis.Pipeliner, day flows.Date, counts map[string]int64) bool {
+	key := r.countsKey(day)
+	n := 0
+	for field, c := range counts {
+		if c != 0 {
+			pipe.HIncrBy(ctx, key, field, c)
+			n++
+		}
+	}
+	if n > 0 {
+		pipe.ExpireAt(ctx, key, expiry(day))
+	}
+	return n > 0
+}
+
+// queueActive queues the PFADD of chats on day and the key's EXPIREAT.
+func (r *Redis) queueActive(ctx context.Context, pipe redis.Pipeliner, day flows.Date, chats []string) {
+	if len(chats) == 0 {
+		return
+	}
+	key := r.activeKey(day)
+	args := make([]any, len(chats))
+	for i, c := range chats {
+		args[i] = c
+	}
+	pipe.PFAdd(ctx, key, args...)
+	pipe.ExpireAt(ctx, key, expiry(day))
 }
 
 // Days implements Store: an HGETALL and a PFCOUNT per day, all in one
@@ -158,25 +178,10 @@ func (r *Redis) Write(ctx context.Context, b Batch) error {
 	}
 	pipe := r.client.TxPipeline()
 	for day, counts := range b.Counts {
-		key := r.countsKey(day)
-		for field, c := range counts {
-			if c != 0 {
-				pipe.HIncrBy(ctx, key, field, c)
-			}
-		}
-		pipe.ExpireAt(ctx, key, expiry(day))
+		r.queueCounts(ctx, pipe, day, counts)
 	}
 	for day, chats := range b.Active {
-		if len(chats) == 0 {
-			continue
-		}
-		key := r.activeKey(day)
-		args := make([]any, len(chats))
-		for i, c := range chats {
-			args[i] = c
-		}
-		pipe.PFAdd(ctx, key, args...)
-		pipe.ExpireAt(ctx, key, expiry(day))
+		r.queueActive(ctx, pipe, day, chats)
 	}
 	if _, err := pipe.Exec(ctx); err != nil {
 		return failure("write a batch", err)

@@ -152,8 +152,7 @@ type job struct {
 	n      Notice
 	cancel context.CancelCauseFunc
 	batch  []target
-	work   chan target    // to the senders
-	sends  sync.WaitGroup // the senders
+	work   chan target // to the senders
 	// reports is the report running aside, if any.
 	reports sync.WaitGroup
 
@@ -182,8 +181,9 @@ type target struct {
 // ones back.
 func (j *job) walk(ctx context.Context) error {
 	j.work = make(chan target)
+	var sends sync.WaitGroup
 	for range j.w.workers {
-		j.sends.Go(func() {
+		sends.Go(func() {
 			for t := range j.work {
 				j.send(ctx, t)
 				j.landed(t.chat)
@@ -192,7 +192,7 @@ func (j *job) walk(ctx context.Context) error {
 	}
 	err := j.feed(ctx)
 	close(j.work)
-	j.sends.Wait()
+	sends.Wait()
 	if ctx.Err() != nil {
 		return context.Cause(ctx)
 	}

@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"strconv"
 	"unicode/utf8"
 
 	"github.com/motcua/motcua/flows"
@@ -52,8 +51,7 @@ func (t *turn) closing(st flows.State) {
 	t.conv.Menu = nil
 	m := Message{Text: t.s.msg.AfterEnd, Hint: t.s.msg.AfterEndHint}
 	for _, o := range t.s.eng.Ending(st) {
-		t.conv.Menu = append(t.conv.Menu, endedPrefix+o.ID)
-		m.Buttons = append(m.Buttons, t.button(o.Label, actMenu, strconv.Itoa(len(t.conv.Menu)-1)))
+		m.Buttons = append(m.Buttons, t.choice(o.Label, endedPrefix+o.ID))
 	}
 	m.Buttons = append(m.Buttons, t.otherProcedures())
 	m.Nav = []Button{t.button(t.s.msg.FixLast, actBack, "")}

@@ -306,8 +306,7 @@ func (n noticeRoom) askStep(t *turn) {
 	m := Message{Text: text, Hint: t.s.msg.TypedHintInput}
 	t.conv.Menu = nil
 	for _, o := range n.options(t) {
-		t.conv.Menu = append(t.conv.Menu, noticePrefix+o.entry)
-		m.Buttons = append(m.Buttons, t.button(o.label, actMenu, strconv.Itoa(len(t.conv.Menu)-1)))
+		m.Buttons = append(m.Buttons, t.choice(o.label, noticePrefix+o.entry))
 	}
 	if len(m.Buttons) > 0 {
 		m.Hint = t.s.msg.TypedHint

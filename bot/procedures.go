@@ -2,7 +2,6 @@ package bot
 
 import (
 	"maps"
-	"strconv"
 	"strings"
 
 	"github.com/motcua/motcua/flows"
@@ -212,8 +211,7 @@ func (t *turn) answer(q *flows.FAQ) {
 	t.conv.Menu = nil
 	m := Message{Text: q.Answer}
 	if f, ok := t.s.eng.Catalog().Flow(q.Related); ok {
-		t.conv.Menu = []string{f.ID}
-		m.Buttons = append(m.Buttons, t.button(f.Title, actMenu, "0"))
+		m.Buttons = append(m.Buttons, t.choice(f.Title, f.ID))
 	}
 	m.Buttons = append(m.Buttons, t.faqSourcesButton(q), t.otherProcedures())
 	t.out = append(t.out, m)
@@ -222,20 +220,17 @@ func (t *turn) answer(q *flows.FAQ) {
 // otherProcedures is the button that lists every procedure, numbered after
 // the menu entries before it.
 func (t *turn) otherProcedures() Button {
-	t.conv.Menu = append(t.conv.Menu, "")
-	return t.button(t.s.msg.OtherProcedures, actMenu, strconv.Itoa(len(t.conv.Menu)-1))
+	return t.choice(t.s.msg.OtherProcedures, "")
 }
 
 // menu lists every procedure as numbered choices after the given text.
 func (t *turn) menu(text string) {
 	flowsList := t.s.eng.Catalog().Flows()
-	ids := make([]string, len(flowsList))
+	t.conv.Menu = make([]string, 0, len(flowsList))
 	m := Message{Text: text}
-	for i, f := range flowsList {
-		ids[i] = f.ID
-		m.Buttons = append(m.Buttons, t.button(f.Title, actMenu, strconv.Itoa(i)))
+	for _, f := range flowsList {
+		m.Buttons = append(m.Buttons, t.choice(f.Title, f.ID))
 	}
-	t.conv.Menu = ids
 	t.out = append(t.out, m)
 }
 

@@ -36,7 +36,7 @@ const pendingAsk = "ask"
 func (volunteerRoom) register(r *router) {
 	v := volunteerRoom{}
 	r.command(v.ask, "hoi")
-	r.word(v.ask, "hoi nguoi", "hoi tinh nguyen vien", "gap nguoi")
+	r.word("hoi", "hoi nguoi", "hoi tinh nguyen vien", "gap nguoi")
 	r.help = append(r.help, func(t *turn) string {
 		if t.s.vol == nil {
 			return ""

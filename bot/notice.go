@@ -213,10 +213,9 @@ func (noticeRoom) register(r *router) {
 		return true
 	})
 	r.prereads = append(r.prereads, preread{
-		name: readStaff,
-		wants: func(s *Service, u Update) bool {
-			return s.com != nil && s.com.Notices != nil && u.Chat.Private && isCommand(u.Text, "thongbao")
-		},
+		name:    readStaff,
+		command: "thongbao",
+		on:      func(s *Service) bool { return s.com != nil && s.com.Notices != nil },
 		read: func(ctx context.Context, s *Service, u Update) (any, error) {
 			return s.com.isStaff(ctx, userOf(u), "notice", u.Chat.ID)
 		},

@@ -41,7 +41,7 @@ func (procedureRoom) register(r *router) {
 	}, "thutuc")
 	r.command(func(t *turn, _ string) { r.doCancel(t) }, "huy")
 	r.command(func(t *turn, _ string) { r.doBack(t) }, "quaylai")
-	r.word(func(t *turn, _ string) { t.menu(t.s.msg.MenuTitle) }, "menu", "danh sach")
+	r.word("thutuc", "menu", "danh sach")
 	r.action(func(t *turn, choice string) {
 		if t.conv.Flow == nil {
 			t.say(t.s.msg.StaleButton)

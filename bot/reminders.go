@@ -204,10 +204,6 @@ const (
 
 func reminderData(id, what string) string { return itemData(reminderButton, id, what) }
 
-func parseReminderData(data string) (id, what string, ok bool) {
-	return parseItemData(reminderButton, data)
-}
-
 // itemData is the data of a button about one thing — a reminder, a
 // ticket — rather than a conversation's turn: "<kind>:<id>:<what>". Such
 // a button works whenever it is pressed.

@@ -209,13 +209,21 @@ func reminderData(id, what string) string { return itemData(reminderButton, id, 
 // a button works whenever it is pressed.
 func itemData(kind, id, what string) string { return kind + ":" + id + ":" + what }
 
+// cutItem splits itemData into its kind, id and what; ok is false when
+// data has no kind (no ':'). A what left out reads as "".
+func cutItem(data string) (kind, id, what string, ok bool) {
+	kind, rest, ok := strings.Cut(data, ":")
+	id, what, _ = strings.Cut(rest, ":")
+	return kind, id, what, ok
+}
+
 // parseItemData reads itemData of the given kind.
 func parseItemData(kind, data string) (id, what string, ok bool) {
-	rest, ok := strings.CutPrefix(data, kind+":")
-	if !ok {
+	k, id, what, ok := cutItem(data)
+	if !ok || k != kind {
 		return "", "", false
 	}
-	return strings.Cut(rest, ":")
+	return id, what, true
 }
 
 // newID makes a short reminder id.

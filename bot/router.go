@@ -282,12 +282,8 @@ func (r *router) commandOf(text string) string {
 
 // press routes a button: a thing's by its kind, a turn's by its kind.
 func (r *router) press(t *turn, data string) {
-	if kind, rest, ok := strings.Cut(data, ":"); ok {
-		if fn, ok := r.items[kind]; ok {
-			id, what, _ := strings.Cut(rest, ":")
-			fn(t, id, what)
-			return
-		}
+	if r.takeItem(t, data) {
+		return
 	}
 	a, ok := parseAction(data)
 	if !ok || a.turn != t.conv.Turn {
@@ -313,12 +309,8 @@ func (r *router) press(t *turn, data string) {
 // chose acts on a line of a numbered list, pressed or typed: a thing's
 // button, or an entry, by its prefix.
 func (r *router) chose(t *turn, e string) {
-	if kind, rest, ok := strings.Cut(e, ":"); ok {
-		if fn, ok := r.items[kind]; ok {
-			id, what, _ := strings.Cut(rest, ":")
-			fn(t, id, what)
-			return
-		}
+	if r.takeItem(t, e) {
+		return
 	}
 	for _, en := range r.entries {
 		if rest, ok := strings.CutPrefix(e, en.prefix); ok {
@@ -326,6 +318,21 @@ func (r *router) chose(t *turn, e string) {
 			return
 		}
 	}
+}
+
+// takeItem gives data, when it is a button about a thing (itemData), to
+// the room of its kind, and reports whether it did.
+func (r *router) takeItem(t *turn, data string) bool {
+	kind, id, what, ok := cutItem(data)
+	if !ok {
+		return false
+	}
+	fn, ok := r.items[kind]
+	if !ok {
+		return false
+	}
+	fn(t, id, what)
+	return true
 }
 
 // helpText is /trogiup: what every chat can do, then each room's lines

@@ -75,10 +75,7 @@ func (reminderRoom) list(t *turn, _ string) {
 	m.Buttons = append(m.Buttons, Button{Label: t.s.msg.ReminderAdd, Data: reminderData("", actAdd)})
 	// Typed numbers act as these buttons (Zalo, the terminal): the list
 	// holds their data.
-	t.conv.Menu = nil
-	for _, b := range m.Buttons {
-		t.conv.Menu = append(t.conv.Menu, b.Data)
-	}
+	t.conv.Menu = choicesOf(m)
 	t.show(m)
 }
 

@@ -143,7 +143,7 @@ func (communeRoom) card(t *turn) {
 }
 
 func (communeRoom) help(t *turn, _ string) {
-	t.say(t.r.helpText(t))
+	t.say(t.s.router.helpText(t))
 	if t.s.com != nil {
 		// Staff read their own commands after everyone's.
 		t.act(effectStaffHelp, map[string]string{"user": t.user()})

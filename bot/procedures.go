@@ -243,7 +243,7 @@ func (p procedureRoom) group(t *turn) {
 		case "start", "thutuc":
 			text = arg
 		case "trogiup", "help":
-			t.say(t.r.helpText(t))
+			t.say(t.s.router.helpText(t))
 			return
 		default:
 			return

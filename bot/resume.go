@@ -30,7 +30,7 @@ func (s *Service) Resume(ctx context.Context, chat Chat, from User) (Reply, erro
 		if err != nil {
 			conv = conversation{}
 		}
-		t := &turn{s: s, r: s.router, u: Update{Chat: chat, From: from}, conv: conv, now: now}
+		t := &turn{s: s, u: Update{Chat: chat, From: from}, conv: conv, now: now}
 		if conv.Flow == nil {
 			procedureRoom{}.startCommand(t, "")
 		} else {

@@ -190,7 +190,7 @@ func (s *Service) Handle(ctx context.Context, u Update) (Reply, error) {
 			s.log.Error("unreadable conversation, starting afresh", "chat", u.Chat.ID, "err", err)
 			conv = conversation{}
 		}
-		t := &turn{s: s, r: s.router, u: u, conv: conv, now: now, read: read}
+		t := &turn{s: s, u: u, conv: conv, now: now, read: read}
 		s.router.handle(t)
 		if t.err != nil {
 			return store.Change{}, t.err

@@ -15,7 +15,6 @@ import (
 // read before (read). The rooms act through its few helpers.
 type turn struct {
 	s    *Service
-	r    *router
 	u    Update
 	conv conversation
 	now  time.Time

@@ -129,13 +129,21 @@ func (p procedureRoom) cancel(t *turn) bool {
 		return false
 	}
 	t.conv.Pending = ""
-	title := t.conv.Flow.Flow
-	if f, ok := t.s.eng.Catalog().Flow(title); ok {
-		title = f.Title
-	}
+	title := flowTitle(t.s.eng.Catalog(), t.conv.Flow.Flow)
 	t.quit()
 	t.menu(flows.Fill(t.s.msg.Cancelled, "title", title))
 	return true
+}
+
+// flowTitle names a procedure by its title, or by its id when the
+// catalogue has it no more (or there is none).
+func flowTitle(cat *flows.Catalog, id string) string {
+	if cat != nil {
+		if f, ok := cat.Flow(id); ok {
+			return f.Title
+		}
+	}
+	return id
 }
 
 // start begins the procedure id.

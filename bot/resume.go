@@ -38,11 +38,7 @@ func (s *Service) Resume(ctx context.Context, chat Chat, from User) (Reply, erro
 			if err != nil {
 				return store.Change{}, err
 			}
-			title := conv.Flow.Flow
-			if f, ok := s.eng.Catalog().Flow(title); ok {
-				title = f.Title
-			}
-			t.say(flows.Fill(s.msg.Resumed, "title", title))
+			t.say(flows.Fill(s.msg.Resumed, "title", flowTitle(s.eng.Catalog(), conv.Flow.Flow)))
 			t.result(res)
 		}
 		if t.err != nil {

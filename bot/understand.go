@@ -99,11 +99,8 @@ func (p procedureRoom) communeTopic(t *turn, it *flows.Intent) {
 		return
 	}
 	t.say(flows.Fill(t.s.msg.CommuneMissing, "topic", it.Title))
-	for _, q := range t.s.eng.Catalog().FAQs() {
-		if strings.HasPrefix(q.ID, communePrefix) {
-			communeRoom{}.card(t) // what the commune did set
-			return
-		}
+	if card := communeCard(t.s.eng.Catalog()); card != "" {
+		t.say(card) // what the commune did set
 	}
 }
 

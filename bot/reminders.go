@@ -178,10 +178,15 @@ func (r *Reminders) Render(c reminders.Claimed, now time.Time) Message {
 	}
 	today := flows.DateOf(now.In(r.Schedule.Location))
 	text = flows.Fill(text, "label", c.Label, "expiry", c.Expiry.String(), "days", r.Engine.DaysLeftText(today, c.Expiry))
-	return Message{Text: text, Hint: r.Messages.ChooseHint, Buttons: []Button{
-		{Label: r.Messages.ReminderRenewed, Data: reminderData(c.ID, actRenew)},
-		{Label: r.Messages.ReminderSnooze, Data: reminderData(c.ID, actSnooze)},
-	}}
+	return Message{Text: text, Hint: r.Messages.ChooseHint, Buttons: r.choices(c.ID)}
+}
+
+// choices are the buttons of reminder id as it is sent.
+func (r *Reminders) choices(id string) []Button {
+	return []Button{
+		{Label: r.Messages.ReminderRenewed, Data: reminderData(id, actRenew)},
+		{Label: r.Messages.ReminderSnooze, Data: reminderData(id, actSnooze)},
+	}
 }
 
 // Offered makes a reminder just sent answerable by typing the number of
@@ -189,7 +194,7 @@ func (r *Reminders) Render(c reminders.Claimed, now time.Time) Message {
 // conversation's last numbered list (offerChoices). Without Conversations
 // it does nothing.
 func (r *Reminders) Offered(ctx context.Context, c reminders.Claimed) error {
-	return offerChoices(ctx, r.Conversations, c.Chat, r.Render(c, r.Now()))
+	return offerChoices(ctx, r.Conversations, c.Chat, Message{Buttons: r.choices(c.ID)})
 }
 
 // Reminder buttons: "r:<id>:<what>".

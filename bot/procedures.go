@@ -164,16 +164,24 @@ func (t *turn) start(id string) {
 // question of the procedure is the last thing asked: typed numbers are
 // its answers, not the lines of a list shown before.
 func (t *turn) result(res flows.Result) {
+	// When a reminder set now will be sent is said after the step's
+	// outputs.
+	var when []string
 	for _, e := range res.Effects {
-		if e.Action == effectSet && e.Args["id"] == "" {
-			// The reminder's id is chosen now and saved with the reply, so
-			// that the step carried out again after a crash sets the same
-			// one, not a second.
-			e.Args = maps.Clone(e.Args)
-			if e.Args == nil {
-				e.Args = map[string]string{}
+		if e.Action == effectSet {
+			if e.Args["id"] == "" {
+				// The reminder's id is chosen now and saved with the reply,
+				// so that the step carried out again after a crash sets the
+				// same one, not a second.
+				e.Args = maps.Clone(e.Args)
+				if e.Args == nil {
+					e.Args = map[string]string{}
+				}
+				e.Args["id"] = newID()
 			}
-			e.Args["id"] = newID()
+			if d, err := flows.ParseISODate(e.Args["expiry"]); err == nil && t.s.rem != nil {
+				when = append(when, t.s.rem.whenSet(d, t.now))
+			}
 		}
 		t.effects = append(t.effects, e)
 	}
@@ -184,10 +192,8 @@ func (t *turn) result(res flows.Result) {
 		t.conv.Kept[k] = v
 	}
 	t.outputs(res.Out)
-	for _, e := range res.Effects {
-		if d, err := flows.ParseISODate(e.Args["expiry"]); e.Action == effectSet && err == nil && t.s.rem != nil {
-			t.say(t.s.rem.whenSet(d, t.now))
-		}
+	for _, w := range when {
+		t.say(w)
 	}
 	switch {
 	case res.Done:

@@ -25,16 +25,15 @@ func (t *turn) outputs(out []flows.Output) {
 			m.Nav = []Button{t.button(t.s.msg.Back, actBack, ""), t.button(t.s.msg.Cancel, actCancel, "")}
 			if t.s.vol != nil {
 				m.Nav = append(m.Nav, t.button(t.s.msg.AskVolunteer, actAsk, ""))
-			}
-			m.Hint = t.s.msg.TypedHintInput
-			if len(m.Buttons) > 0 {
-				m.Hint = t.s.msg.TypedHint
-			}
-			if t.s.vol != nil {
 				// The 🙋 of channels without buttons: a word to type.
 				m.Hint = t.s.msg.TypedHintInputAsk
 				if len(m.Buttons) > 0 {
 					m.Hint = t.s.msg.TypedHintAsk
+				}
+			} else {
+				m.Hint = t.s.msg.TypedHintInput
+				if len(m.Buttons) > 0 {
+					m.Hint = t.s.msg.TypedHint
 				}
 			}
 		}

@@ -36,7 +36,7 @@ const pendingAsk = "ask"
 func (volunteerRoom) register(r *router) {
 	v := volunteerRoom{}
 	r.command(v.ask, "hoi")
-	r.word(v.ask, "hoi nguoi", "hoi tinh nguyen vien", "gap nguoi")
+	r.word("hoi", "hoi nguoi", "hoi tinh nguyen vien", "gap nguoi")
 	r.help = append(r.help, func(t *turn) string {
 		if t.s.vol == nil {
 			return ""
@@ -105,12 +105,12 @@ func (v volunteerRoom) confirm(t *turn, question string) {
 	if flow, step := flowStep(t); flow != "" {
 		where = describeWhere(t.s.eng.Catalog(), t.s.msg, flow, step)
 	}
-	t.conv.Menu = []string{askSend, askCancel}
+	t.conv.Menu = nil
 	t.out = append(t.out, Message{
 		Text: flows.Fill(t.s.msg.TicketConfirm, "question", cut(t.conv.Question, maxEcho), "where", where, "name", t.name()),
 		Buttons: []Button{
-			t.button(t.s.msg.TicketSend, actMenu, "0"),
-			t.button(t.s.msg.TicketDontSend, actMenu, "1"),
+			t.choice(t.s.msg.TicketSend, askSend),
+			t.choice(t.s.msg.TicketDontSend, askCancel),
 		},
 	})
 }

@@ -125,25 +125,31 @@ func (communeRoom) register(r *router) {
 	r.quiet[effectStaffHelp] = true
 }
 
-// card shows everything the commune's configuration tells: its questions
-// (ids "xa-…") answered one after the other.
+// card shows everything the commune's configuration tells (communeCard).
 func (communeRoom) card(t *turn) {
+	text := communeCard(t.s.eng.Catalog())
+	if text == "" {
+		// Nothing set: where to ask a person all the same.
+		text = t.contacts()
+	}
+	t.say(text)
+}
+
+// communeCard is everything the commune's configuration tells: its
+// questions (ids "xa-…") answered one after the other; "" when it set
+// nothing.
+func communeCard(cat *flows.Catalog) string {
 	var parts []string
-	for _, q := range t.s.eng.Catalog().FAQs() {
+	for _, q := range cat.FAQs() {
 		if strings.HasPrefix(q.ID, communePrefix) {
 			parts = append(parts, q.Answer)
 		}
 	}
-	if len(parts) == 0 {
-		// Nothing set: where to ask a person all the same.
-		t.say(t.contacts())
-		return
-	}
-	t.say(strings.Join(parts, "\n\n"))
+	return strings.Join(parts, "\n\n")
 }
 
 func (communeRoom) help(t *turn, _ string) {
-	t.say(t.r.helpText(t))
+	t.say(t.s.router.helpText(t))
 	if t.s.com != nil {
 		// Staff read their own commands after everyone's.
 		t.act(effectStaffHelp, map[string]string{"user": t.user()})

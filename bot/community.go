@@ -280,11 +280,6 @@ const (
 	effectCount      = "people_count"     // the fields to count one more of today
 )
 
-// handles reports whether the community carries out an effect.
-func (c *Community) handles(action string) bool {
-	return strings.HasPrefix(action, "people_") || strings.HasPrefix(action, "notice_") || action == effectFigures
-}
-
 // Apply carries out what an update of chat asked of the community.
 func (c *Community) Apply(ctx context.Context, chat Chat, e flows.Effect) ([]Message, error) {
 	ct := c.Texts

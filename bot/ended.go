@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"strconv"
 	"unicode/utf8"
 
 	"github.com/motcua/motcua/flows"
@@ -26,16 +25,15 @@ func (t *turn) outputs(out []flows.Output) {
 			m.Nav = []Button{t.button(t.s.msg.Back, actBack, ""), t.button(t.s.msg.Cancel, actCancel, "")}
 			if t.s.vol != nil {
 				m.Nav = append(m.Nav, t.button(t.s.msg.AskVolunteer, actAsk, ""))
-			}
-			m.Hint = t.s.msg.TypedHintInput
-			if len(m.Buttons) > 0 {
-				m.Hint = t.s.msg.TypedHint
-			}
-			if t.s.vol != nil {
 				// The 🙋 of channels without buttons: a word to type.
 				m.Hint = t.s.msg.TypedHintInputAsk
 				if len(m.Buttons) > 0 {
 					m.Hint = t.s.msg.TypedHintAsk
+				}
+			} else {
+				m.Hint = t.s.msg.TypedHintInput
+				if len(m.Buttons) > 0 {
+					m.Hint = t.s.msg.TypedHint
 				}
 			}
 		}
@@ -52,8 +50,7 @@ func (t *turn) closing(st flows.State) {
 	t.conv.Menu = nil
 	m := Message{Text: t.s.msg.AfterEnd, Hint: t.s.msg.AfterEndHint}
 	for _, o := range t.s.eng.Ending(st) {
-		t.conv.Menu = append(t.conv.Menu, endedPrefix+o.ID)
-		m.Buttons = append(m.Buttons, t.button(o.Label, actMenu, strconv.Itoa(len(t.conv.Menu)-1)))
+		m.Buttons = append(m.Buttons, t.choice(o.Label, endedPrefix+o.ID))
 	}
 	m.Buttons = append(m.Buttons, t.otherProcedures())
 	m.Nav = []Button{t.button(t.s.msg.FixLast, actBack, "")}

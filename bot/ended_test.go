@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -109,4 +110,52 @@ func TestResume(t *testing.T) {
 	got := resume()
 	contains(t, got, "Chào bạn quay lại! Bạn đang làm dở “Thủ tục thử”", "Bé sinh ngày nào?")
 	contains(t, c.say("10/11/2026"), "Hạn là 09/01/2027", "Nhà có mấy người?")
+}
+
+// loads counts a store's reads.
+type loads struct {
+	store.Conversations
+	n int
+}
+
+func (l *loads) Load(ctx context.Context, conv, updateID string) (store.Snapshot, error) {
+	l.n++
+	return l.Conversations.Load(ctx, conv, updateID)
+}
+
+// unreadable is a store whose reads fail for a reason other than being
+// unreachable.
+type unreadable struct{ store.Conversations }
+
+func (unreadable) Load(context.Context, string, string) (store.Snapshot, error) {
+	return store.Snapshot{}, errors.New("WRONGTYPE")
+}
+
+// TestResumeReadsOnce: with a procedure under way, Resume reads the
+// conversation once, in the update that writes the greeting; a store it
+// cannot read, whatever the reason, gets the apology to try again.
+func TestResumeReadsOnce(t *testing.T) {
+	st := &loads{Conversations: store.NewMemory(store.Options{Now: now})}
+	svc := bot.New(engine(t), st, bot.Options{Location: ict, Now: now, Retries: []time.Duration{}})
+	c := newChat(t, svc)
+	c.say("/start")
+	c.say("2")
+	c.say("2")
+	st.n = 0
+	reply, err := svc.Resume(context.Background(), bot.Chat{ID: c.id, Private: true}, bot.User{ID: c.id})
+	if err != nil {
+		t.Fatal(err)
+	}
+	contains(t, console.RenderReply(reply), "Chào bạn quay lại!", "Bé sinh ngày nào?")
+	if st.n != 1 {
+		t.Errorf("Resume read the conversation %d times, want 1", st.n)
+	}
+
+	for _, st := range []store.Conversations{failing{}, unreadable{}} {
+		svc := bot.New(engine(t), st, bot.Options{Location: ict, Now: now, Retries: []time.Duration{}})
+		reply, err := svc.Resume(context.Background(), bot.Chat{ID: "tg:1", Private: true}, bot.User{ID: "tg:1"})
+		if err == nil || len(reply.Messages) != 1 || reply.Messages[0].Text != bot.DefaultMessages().StoreDownAgain {
+			t.Errorf("%T: reply = %+v, err = %v; want the apology to try again", st, reply, err)
+		}
+	}
 }

@@ -133,12 +133,12 @@ func (c *Community) figuresText(f Figures, now time.Time) string {
 	flowsByUse := slices.Clone(f.Flows)
 	slices.SortStableFunc(flowsByUse, func(a, b FlowFigure) int { return b.Started - a.Started })
 	for _, fl := range flowsByUse {
-		lines = append(lines, flows.Fill(ct.FiguresFlowLine, "title", c.flowTitle(fl.Flow), "started", thousands(fl.Started), "done", thousands(fl.Done)))
+		lines = append(lines, flows.Fill(ct.FiguresFlowLine, "title", flowTitle(c.Catalog, fl.Flow), "started", thousands(fl.Started), "done", thousands(fl.Done)))
 	}
 	if len(f.GaveUp) > 0 {
 		lines = append(lines, ct.FiguresGaveUp)
 		for _, g := range f.GaveUp[:min(len(f.GaveUp), 3)] {
-			lines = append(lines, flows.Fill(ct.FiguresGaveUpLine, "title", c.flowTitle(g.Flow), "step", c.stepText(g.Flow, g.Step), "n", thousands(g.N)))
+			lines = append(lines, flows.Fill(ct.FiguresGaveUpLine, "title", flowTitle(c.Catalog, g.Flow), "step", c.stepText(g.Flow, g.Step), "n", thousands(g.N)))
 		}
 	}
 	lines = append(lines,
@@ -148,16 +148,6 @@ func (c *Community) figuresText(f Figures, now time.Time) string {
 		flows.Fill(ct.FiguresNotices, "notices", thousands(f.Notices), "messages", thousands(f.NoticeMessages)),
 	)
 	return strings.Join(lines, "\n")
-}
-
-// flowTitle names a procedure by its title, or its id when it is gone.
-func (c *Community) flowTitle(id string) string {
-	if c.Catalog != nil {
-		if f, ok := c.Catalog.Flow(id); ok {
-			return f.Title
-		}
-	}
-	return id
 }
 
 // stepText names a step by the start of its question, or its id.

@@ -213,10 +213,9 @@ func (noticeRoom) register(r *router) {
 		return true
 	})
 	r.prereads = append(r.prereads, preread{
-		name: readStaff,
-		wants: func(s *Service, u Update) bool {
-			return s.com != nil && s.com.Notices != nil && u.Chat.Private && isCommand(u.Text, "thongbao")
-		},
+		name:    readStaff,
+		command: "thongbao",
+		on:      func(s *Service) bool { return s.com != nil && s.com.Notices != nil },
 		read: func(ctx context.Context, s *Service, u Update) (any, error) {
 			return s.com.isStaff(ctx, userOf(u), "notice", u.Chat.ID)
 		},
@@ -306,8 +305,7 @@ func (n noticeRoom) askStep(t *turn) {
 	m := Message{Text: text, Hint: t.s.msg.TypedHintInput}
 	t.conv.Menu = nil
 	for _, o := range n.options(t) {
-		t.conv.Menu = append(t.conv.Menu, noticePrefix+o.entry)
-		m.Buttons = append(m.Buttons, t.button(o.label, actMenu, strconv.Itoa(len(t.conv.Menu)-1)))
+		m.Buttons = append(m.Buttons, t.choice(o.label, noticePrefix+o.entry))
 	}
 	if len(m.Buttons) > 0 {
 		m.Hint = t.s.msg.TypedHint

@@ -2,7 +2,6 @@ package bot
 
 import (
 	"maps"
-	"strconv"
 	"strings"
 
 	"github.com/motcua/motcua/flows"
@@ -42,7 +41,7 @@ func (procedureRoom) register(r *router) {
 	}, "thutuc")
 	r.command(func(t *turn, _ string) { r.doCancel(t) }, "huy")
 	r.command(func(t *turn, _ string) { r.doBack(t) }, "quaylai")
-	r.word(func(t *turn, _ string) { t.menu(t.s.msg.MenuTitle) }, "menu", "danh sach")
+	r.word("thutuc", "menu", "danh sach")
 	r.action(func(t *turn, choice string) {
 		if t.conv.Flow == nil {
 			t.say(t.s.msg.StaleButton)
@@ -130,13 +129,21 @@ func (p procedureRoom) cancel(t *turn) bool {
 		return false
 	}
 	t.conv.Pending = ""
-	title := t.conv.Flow.Flow
-	if f, ok := t.s.eng.Catalog().Flow(title); ok {
-		title = f.Title
-	}
+	title := flowTitle(t.s.eng.Catalog(), t.conv.Flow.Flow)
 	t.quit()
 	t.menu(flows.Fill(t.s.msg.Cancelled, "title", title))
 	return true
+}
+
+// flowTitle names a procedure by its title, or by its id when the
+// catalogue has it no more (or there is none).
+func flowTitle(cat *flows.Catalog, id string) string {
+	if cat != nil {
+		if f, ok := cat.Flow(id); ok {
+			return f.Title
+		}
+	}
+	return id
 }
 
 // start begins the procedure id.
@@ -157,16 +164,24 @@ func (t *turn) start(id string) {
 // question of the procedure is the last thing asked: typed numbers are
 // its answers, not the lines of a list shown before.
 func (t *turn) result(res flows.Result) {
+	// When a reminder set now will be sent is said after the step's
+	// outputs.
+	var when []string
 	for _, e := range res.Effects {
-		if e.Action == effectSet && e.Args["id"] == "" {
-			// The reminder's id is chosen now and saved with the reply, so
-			// that the step carried out again after a crash sets the same
-			// one, not a second.
-			e.Args = maps.Clone(e.Args)
-			if e.Args == nil {
-				e.Args = map[string]string{}
+		if e.Action == effectSet {
+			if e.Args["id"] == "" {
+				// The reminder's id is chosen now and saved with the reply,
+				// so that the step carried out again after a crash sets the
+				// same one, not a second.
+				e.Args = maps.Clone(e.Args)
+				if e.Args == nil {
+					e.Args = map[string]string{}
+				}
+				e.Args["id"] = newID()
 			}
-			e.Args["id"] = newID()
+			if d, err := flows.ParseISODate(e.Args["expiry"]); err == nil && t.s.rem != nil {
+				when = append(when, t.s.rem.whenSet(d, t.now))
+			}
 		}
 		t.effects = append(t.effects, e)
 	}
@@ -177,10 +192,8 @@ func (t *turn) result(res flows.Result) {
 		t.conv.Kept[k] = v
 	}
 	t.outputs(res.Out)
-	for _, e := range res.Effects {
-		if d, err := flows.ParseISODate(e.Args["expiry"]); e.Action == effectSet && err == nil && t.s.rem != nil {
-			t.say(t.s.rem.whenSet(d, t.now))
-		}
+	for _, w := range when {
+		t.say(w)
 	}
 	switch {
 	case res.Done:
@@ -212,8 +225,7 @@ func (t *turn) answer(q *flows.FAQ) {
 	t.conv.Menu = nil
 	m := Message{Text: q.Answer}
 	if f, ok := t.s.eng.Catalog().Flow(q.Related); ok {
-		t.conv.Menu = []string{f.ID}
-		m.Buttons = append(m.Buttons, t.button(f.Title, actMenu, "0"))
+		m.Buttons = append(m.Buttons, t.choice(f.Title, f.ID))
 	}
 	m.Buttons = append(m.Buttons, t.faqSourcesButton(q), t.otherProcedures())
 	t.out = append(t.out, m)
@@ -222,20 +234,17 @@ func (t *turn) answer(q *flows.FAQ) {
 // otherProcedures is the button that lists every procedure, numbered after
 // the menu entries before it.
 func (t *turn) otherProcedures() Button {
-	t.conv.Menu = append(t.conv.Menu, "")
-	return t.button(t.s.msg.OtherProcedures, actMenu, strconv.Itoa(len(t.conv.Menu)-1))
+	return t.choice(t.s.msg.OtherProcedures, "")
 }
 
 // menu lists every procedure as numbered choices after the given text.
 func (t *turn) menu(text string) {
 	flowsList := t.s.eng.Catalog().Flows()
-	ids := make([]string, len(flowsList))
+	t.conv.Menu = make([]string, 0, len(flowsList))
 	m := Message{Text: text}
-	for i, f := range flowsList {
-		ids[i] = f.ID
-		m.Buttons = append(m.Buttons, t.button(f.Title, actMenu, strconv.Itoa(i)))
+	for _, f := range flowsList {
+		m.Buttons = append(m.Buttons, t.choice(f.Title, f.ID))
 	}
-	t.conv.Menu = ids
 	t.out = append(t.out, m)
 }
 
@@ -248,7 +257,7 @@ func (p procedureRoom) group(t *turn) {
 		case "start", "thutuc":
 			text = arg
 		case "trogiup", "help":
-			t.say(t.r.helpText(t))
+			t.say(t.s.router.helpText(t))
 			return
 		default:
 			return

@@ -29,7 +29,7 @@ const readReminders = "reminders"
 func (reminderRoom) register(r *router) {
 	m := reminderRoom{}
 	r.command(m.list, "nhacnho")
-	r.word(m.list, "nhac nho", "loi nhac")
+	r.word("nhacnho", "nhac nho", "loi nhac")
 	r.item(reminderButton, m.press)
 	r.wait(pendingRenew, m.renewDate)
 	r.cancel = append(r.cancel, m.keepDate)
@@ -43,24 +43,13 @@ func (reminderRoom) register(r *router) {
 	// procedure's "reminder" step goes to them too (Options.Effects).
 	r.actor("reminder", func(s *Service) Effects { return s.effects }, true)
 	r.prereads = append(r.prereads, preread{
-		name: readReminders,
-		wants: func(s *Service, u Update) bool {
-			return s.rem != nil && u.Chat.Private && asksReminders(u.Text)
-		},
+		name:    readReminders,
+		command: "nhacnho",
+		on:      func(s *Service) bool { return s.rem != nil },
 		read: func(ctx context.Context, s *Service, u Update) (any, error) {
 			return s.rem.Store.List(ctx, u.Chat.ID)
 		},
 	})
-}
-
-// asksReminders reports whether a text asks for the list of reminders.
-func asksReminders(text string) bool {
-	text = strings.TrimSpace(text)
-	if cmd, _, ok := command(text); ok {
-		return cmd == "nhacnho"
-	}
-	n := flows.Normalize(text)
-	return n == "nhac nho" || n == "loi nhac"
 }
 
 // list shows the chat's reminders, with a button to delete each and one
@@ -86,10 +75,7 @@ func (reminderRoom) list(t *turn, _ string) {
 	m.Buttons = append(m.Buttons, Button{Label: t.s.msg.ReminderAdd, Data: reminderData("", actAdd)})
 	// Typed numbers act as these buttons (Zalo, the terminal): the list
 	// holds their data.
-	t.conv.Menu = nil
-	for _, b := range m.Buttons {
-		t.conv.Menu = append(t.conv.Menu, b.Data)
-	}
+	t.conv.Menu = choicesOf(m)
 	t.show(m)
 }
 

@@ -178,10 +178,15 @@ func (r *Reminders) Render(c reminders.Claimed, now time.Time) Message {
 	}
 	today := flows.DateOf(now.In(r.Schedule.Location))
 	text = flows.Fill(text, "label", c.Label, "expiry", c.Expiry.String(), "days", r.Engine.DaysLeftText(today, c.Expiry))
-	return Message{Text: text, Hint: r.Messages.ChooseHint, Buttons: []Button{
-		{Label: r.Messages.ReminderRenewed, Data: reminderData(c.ID, actRenew)},
-		{Label: r.Messages.ReminderSnooze, Data: reminderData(c.ID, actSnooze)},
-	}}
+	return Message{Text: text, Hint: r.Messages.ChooseHint, Buttons: r.choices(c.ID)}
+}
+
+// choices are the buttons of reminder id as it is sent.
+func (r *Reminders) choices(id string) []Button {
+	return []Button{
+		{Label: r.Messages.ReminderRenewed, Data: reminderData(id, actRenew)},
+		{Label: r.Messages.ReminderSnooze, Data: reminderData(id, actSnooze)},
+	}
 }
 
 // Offered makes a reminder just sent answerable by typing the number of
@@ -189,7 +194,7 @@ func (r *Reminders) Render(c reminders.Claimed, now time.Time) Message {
 // conversation's last numbered list (offerChoices). Without Conversations
 // it does nothing.
 func (r *Reminders) Offered(ctx context.Context, c reminders.Claimed) error {
-	return offerChoices(ctx, r.Conversations, c.Chat, r.Render(c, r.Now()))
+	return offerChoices(ctx, r.Conversations, c.Chat, Message{Buttons: r.choices(c.ID)})
 }
 
 // Reminder buttons: "r:<id>:<what>".
@@ -204,22 +209,26 @@ const (
 
 func reminderData(id, what string) string { return itemData(reminderButton, id, what) }
 
-func parseReminderData(data string) (id, what string, ok bool) {
-	return parseItemData(reminderButton, data)
-}
-
 // itemData is the data of a button about one thing — a reminder, a
 // ticket — rather than a conversation's turn: "<kind>:<id>:<what>". Such
 // a button works whenever it is pressed.
 func itemData(kind, id, what string) string { return kind + ":" + id + ":" + what }
 
+// cutItem splits itemData into its kind, id and what; ok is false when
+// data has no kind (no ':'). A what left out reads as "".
+func cutItem(data string) (kind, id, what string, ok bool) {
+	kind, rest, ok := strings.Cut(data, ":")
+	id, what, _ = strings.Cut(rest, ":")
+	return kind, id, what, ok
+}
+
 // parseItemData reads itemData of the given kind.
 func parseItemData(kind, data string) (id, what string, ok bool) {
-	rest, ok := strings.CutPrefix(data, kind+":")
-	if !ok {
+	k, id, what, ok := cutItem(data)
+	if !ok || k != kind {
 		return "", "", false
 	}
-	return strings.Cut(rest, ":")
+	return id, what, true
 }
 
 // newID makes a short reminder id.

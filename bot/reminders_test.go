@@ -110,6 +110,19 @@ func TestRemindersFromProcedureToButtons(t *testing.T) {
 	}
 }
 
+// TestReminderWordsListAsTheCommand: the words that act as /nhacnho
+// have her reminders read before the turn, as the command has.
+func TestReminderWordsListAsTheCommand(t *testing.T) {
+	svc, _, _ := reminderService(t)
+	c := newChat(t, svc)
+	c.say("/start nhac-nho")
+	c.say("Bố")
+	c.say("31/12/2026")
+	for _, text := range []string{"/nhacnho", "Nhắc nhở", "lời nhắc", "/NhacNho@motcua_bot"} {
+		contains(t, c.say(text), "• Bố: thẻ hết hạn 31/12/2026", "1. ✏️ Đổi ngày: Bố")
+	}
+}
+
 func TestEraseRemovesReminders(t *testing.T) {
 	svc, rs, _ := reminderService(t)
 	c := newChat(t, svc)

@@ -13,9 +13,10 @@ import (
 // what they answer (register); the order in which the router looks is in
 // one place, handle, and nowhere else.
 type router struct {
-	// commands by name, and typed words that act as one ("nhắc nhở").
+	// commands by name, and typed words that act as one, as Normalize
+	// reads them: the command's name ("nhac nho" is nhacnho).
 	commands map[string]func(t *turn, arg string)
-	words    map[string]func(t *turn, arg string)
+	words    map[string]string
 	// items are buttons about one thing, not tied to a turn
 	// ("r:<id>:<what>"), by their kind; they work whenever pressed, and
 	// as entries of a numbered list.
@@ -50,8 +51,9 @@ type router struct {
 	free func(t *turn, text string)
 	// group is the answer in a group no room took.
 	group func(t *turn)
-	// prereads are what rooms need read before an update, which does no
-	// I/O (see Service.Handle).
+	// prereads are what rooms need read before an update that gives
+	// their command (said), since the turn does no I/O (see
+	// Service.Handle).
 	prereads []preread
 	// help are the rooms' lines of /trogiup, in order; a room that is off
 	// in this commune says "".
@@ -101,13 +103,15 @@ type entry struct {
 	take   func(t *turn, rest string)
 }
 
-// preread is something a room needs read before an update: when wants
-// says the update needs it, read gives it, and the turn finds it under
-// name (turn.read).
+// preread is something a room needs read before an update of a private
+// chat that gives command, as the router reads it (said): the command
+// named, or words that act as it. When on says the room is on, read
+// gives it, and the turn finds it under name (turn.read).
 type preread struct {
-	name  string
-	wants func(s *Service, u Update) bool
-	read  func(ctx context.Context, s *Service, u Update) (any, error)
+	name    string
+	command string
+	on      func(s *Service) bool
+	read    func(ctx context.Context, s *Service, u Update) (any, error)
 }
 
 // A room is one feature of the bot: what it answers, declared by
@@ -119,7 +123,7 @@ type room interface {
 func newRouter(rooms ...room) *router {
 	r := &router{
 		commands:   map[string]func(*turn, string){},
-		words:      map[string]func(*turn, string){},
+		words:      map[string]string{},
 		items:      map[string]func(*turn, string, string){},
 		actions:    map[string]func(*turn, string){},
 		waits:      map[string]func(*turn, string, string) bool{},
@@ -128,6 +132,11 @@ func newRouter(rooms ...room) *router {
 	}
 	for _, rm := range rooms {
 		rm.register(r)
+	}
+	for w, cmd := range r.words {
+		if r.commands[cmd] == nil {
+			panic("bot: the words " + w + " act as /" + cmd + ", which no room declares")
+		}
 	}
 	// The longest prefix first: "nb:" before "n".
 	slices.SortStableFunc(r.entries, func(a, b entry) int { return len(b.prefix) - len(a.prefix) })
@@ -141,11 +150,11 @@ func (r *router) command(fn func(t *turn, arg string), names ...string) {
 	}
 }
 
-// word declares typed words that act as a command, as Normalize reads
-// them ("nhac nho").
-func (r *router) word(fn func(t *turn, arg string), words ...string) {
+// word declares typed words that act as the command cmd without an
+// argument, as Normalize reads them ("nhac nho" is /nhacnho).
+func (r *router) word(cmd string, words ...string) {
 	for _, w := range words {
-		r.words[w] = fn
+		r.words[w] = cmd
 	}
 }
 
@@ -216,17 +225,13 @@ func (r *router) handle(t *turn) {
 		t.say(t.s.msg.NotText)
 		return
 	}
-	if cmd, arg, ok := command(text); ok {
+	cmd, arg, norm, ok := r.said(text)
+	if ok {
 		if fn, ok := r.commands[cmd]; ok {
 			fn(t, arg)
 			return
 		}
 		t.say(r.helpText(t))
-		return
-	}
-	norm := flows.Normalize(text)
-	if fn, ok := r.words[norm]; ok {
-		fn(t, "")
 		return
 	}
 	if n, err := strconv.Atoi(norm); err == nil && n >= 1 && n <= len(t.conv.Menu) {
@@ -254,14 +259,31 @@ func (r *router) handle(t *turn) {
 	r.free(t, text)
 }
 
+// said reads a typed text (trimmed) for the command it gives: the one
+// it names, with its argument, or the one its words act as ("nhắc nhở"
+// is nhacnho); otherwise norm is the text as Normalize reads it, for what
+// comes after the commands. handle routes by it, and Service.Handle reads
+// a command's prereads by it (commandOf), so what is read before is what
+// the command uses.
+func (r *router) said(text string) (cmd, arg, norm string, ok bool) {
+	if cmd, arg, ok = command(text); ok {
+		return cmd, arg, "", true
+	}
+	norm = flows.Normalize(text)
+	cmd, ok = r.words[norm]
+	return cmd, "", norm, ok
+}
+
+// commandOf is the command a typed text gives (said), "" for none.
+func (r *router) commandOf(text string) string {
+	cmd, _, _, _ := r.said(strings.TrimSpace(text))
+	return cmd
+}
+
 // press routes a button: a thing's by its kind, a turn's by its kind.
 func (r *router) press(t *turn, data string) {
-	if kind, rest, ok := strings.Cut(data, ":"); ok {
-		if fn, ok := r.items[kind]; ok {
-			id, what, _ := strings.Cut(rest, ":")
-			fn(t, id, what)
-			return
-		}
+	if r.takeItem(t, data) {
+		return
 	}
 	a, ok := parseAction(data)
 	if !ok || a.turn != t.conv.Turn {
@@ -287,12 +309,8 @@ func (r *router) press(t *turn, data string) {
 // chose acts on a line of a numbered list, pressed or typed: a thing's
 // button, or an entry, by its prefix.
 func (r *router) chose(t *turn, e string) {
-	if kind, rest, ok := strings.Cut(e, ":"); ok {
-		if fn, ok := r.items[kind]; ok {
-			id, what, _ := strings.Cut(rest, ":")
-			fn(t, id, what)
-			return
-		}
+	if r.takeItem(t, e) {
+		return
 	}
 	for _, en := range r.entries {
 		if rest, ok := strings.CutPrefix(e, en.prefix); ok {
@@ -300,6 +318,21 @@ func (r *router) chose(t *turn, e string) {
 			return
 		}
 	}
+}
+
+// takeItem gives data, when it is a button about a thing (itemData), to
+// the room of its kind, and reports whether it did.
+func (r *router) takeItem(t *turn, data string) bool {
+	kind, id, what, ok := cutItem(data)
+	if !ok {
+		return false
+	}
+	fn, ok := r.items[kind]
+	if !ok {
+		return false
+	}
+	fn(t, id, what)
+	return true
 }
 
 // helpText is /trogiup: what every chat can do, then each room's lines
@@ -344,10 +377,4 @@ func command(text string) (cmd, arg string, ok bool) {
 	cmd, arg, _ = strings.Cut(text[1:], " ")
 	cmd, _, _ = strings.Cut(cmd, "@")
 	return strings.ToLower(cmd), strings.TrimSpace(arg), true
-}
-
-// isCommand reports whether text is the command cmd.
-func isCommand(text, cmd string) bool {
-	c, _, ok := command(strings.TrimSpace(text))
-	return ok && c == cmd
 }

@@ -152,10 +152,22 @@ func (s *Service) Handle(ctx context.Context, u Update) (Reply, error) {
 	u.Text = cut(u.Text, maxInput)
 	now := s.now().In(s.loc)
 	// What a room needs read is read before the update, once: the update
-	// itself may run more than once and does no I/O.
-	var read map[string]any
+	// itself may run more than once and does no I/O. Only a private
+	// chat's text gives a command, and it is read only when a room that
+	// reads before is on.
+	var (
+		read   map[string]any
+		cmd    string
+		parsed bool
+	)
 	for _, p := range s.router.prereads {
-		if !p.wants(s, u) {
+		if !u.Chat.Private || !p.on(s) {
+			continue
+		}
+		if !parsed {
+			cmd, parsed = s.router.commandOf(u.Text), true
+		}
+		if p.command != cmd {
 			continue
 		}
 		v, err := p.read(ctx, s, u)
@@ -178,7 +190,7 @@ func (s *Service) Handle(ctx context.Context, u Update) (Reply, error) {
 			s.log.Error("unreadable conversation, starting afresh", "chat", u.Chat.ID, "err", err)
 			conv = conversation{}
 		}
-		t := &turn{s: s, r: s.router, u: u, conv: conv, now: now, read: read}
+		t := &turn{s: s, u: u, conv: conv, now: now, read: read}
 		s.router.handle(t)
 		if t.err != nil {
 			return store.Change{}, t.err

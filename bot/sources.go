@@ -1,10 +1,6 @@
 package bot
 
-import (
-	"strconv"
-
-	"github.com/motcua/motcua/flows"
-)
+import "github.com/motcua/motcua/flows"
 
 // sourcesPrefix marks, in a menu, the sources of a question ("§" and its
 // id): an answer shows them one tap away, not under every answer.
@@ -12,8 +8,7 @@ const sourcesPrefix = "§"
 
 // faqSourcesButton is the entry of the menu that shows q's sources.
 func (t *turn) faqSourcesButton(q *flows.FAQ) Button {
-	t.conv.Menu = append(t.conv.Menu, sourcesPrefix+q.ID)
-	return t.button(t.s.eng.Messages().SourcesButton, actMenu, strconv.Itoa(len(t.conv.Menu)-1))
+	return t.choice(t.s.eng.Messages().SourcesButton, sourcesPrefix+q.ID)
 }
 
 // faqSources shows the sources of a question, the menu it came with kept,
@@ -30,7 +25,7 @@ func (t *turn) faqSources(id string) {
 		if i == len(pages)-1 {
 			menu := t.conv.Menu
 			t.conv.Menu = nil
-			for j, entry := range menu {
+			for _, entry := range menu {
 				if entry == sourcesPrefix+id {
 					continue
 				}
@@ -38,8 +33,7 @@ func (t *turn) faqSources(id string) {
 				if f, ok := t.s.eng.Catalog().Flow(entry); ok {
 					label = f.Title
 				}
-				t.conv.Menu = append(t.conv.Menu, menu[j])
-				m.Buttons = append(m.Buttons, t.button(label, actMenu, strconv.Itoa(len(t.conv.Menu)-1)))
+				m.Buttons = append(m.Buttons, t.choice(label, entry))
 			}
 		}
 		t.out = append(t.out, m)

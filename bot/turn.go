@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"strconv"
 	"strings"
 	"time"
 
@@ -14,7 +15,6 @@ import (
 // read before (read). The rooms act through its few helpers.
 type turn struct {
 	s    *Service
-	r    *router
 	u    Update
 	conv conversation
 	now  time.Time
@@ -55,6 +55,13 @@ func (t *turn) turnNo() int {
 // button is a button of this turn: stale once the conversation moves on.
 func (t *turn) button(label, kind, arg string) Button {
 	return Button{Label: label, Data: buttonData(t.turnNo(), kind, arg)}
+}
+
+// choice is a line of the numbered list being shown: its entry added to
+// the list (conversation.Menu), and the button that stands for its number.
+func (t *turn) choice(label, entry string) Button {
+	t.conv.Menu = append(t.conv.Menu, entry)
+	return t.button(label, actMenu, strconv.Itoa(len(t.conv.Menu)-1))
 }
 
 // wait records the question a room asks, to read her next text

@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"strconv"
 	"strings"
 
 	"github.com/motcua/motcua/flows"
@@ -100,11 +99,8 @@ func (p procedureRoom) communeTopic(t *turn, it *flows.Intent) {
 		return
 	}
 	t.say(flows.Fill(t.s.msg.CommuneMissing, "topic", it.Title))
-	for _, q := range t.s.eng.Catalog().FAQs() {
-		if strings.HasPrefix(q.ID, communePrefix) {
-			communeRoom{}.card(t) // what the commune did set
-			return
-		}
+	if card := communeCard(t.s.eng.Catalog()); card != "" {
+		t.say(card) // what the commune did set
 	}
 }
 
@@ -119,9 +115,7 @@ func (p procedureRoom) outOfScope(t *turn, text string, it *flows.Intent) {
 	m := Message{Text: flows.Fill(t.s.msg.OutOfScope, "topic", it.Title)}
 	t.conv.Menu = nil
 	if t.s.vol != nil {
-		t.conv.Question = text
-		t.conv.Menu = append(t.conv.Menu, askTyped)
-		m.Buttons = append(m.Buttons, t.button(t.s.msg.AskVolunteer, actMenu, "0"))
+		m.Buttons = append(m.Buttons, t.askButton(text))
 	}
 	m.Buttons = append(m.Buttons, t.otherProcedures())
 	t.out = append(t.out, m)
@@ -139,9 +133,8 @@ func (p procedureRoom) notQuestion(t *turn, text, kind string) {
 	case flows.NotQuestionForeign:
 		m := Message{Text: t.s.msg.NotQuestionForeign}
 		if t.s.vol != nil {
-			t.conv.Question = text
-			t.conv.Menu = []string{askTyped}
-			m.Buttons = []Button{t.button(t.s.msg.AskVolunteer, actMenu, "0")}
+			t.conv.Menu = nil
+			m.Buttons = []Button{t.askButton(text)}
 		} else {
 			m.Text += "\n\n" + t.contacts()
 		}
@@ -149,6 +142,13 @@ func (p procedureRoom) notQuestion(t *turn, text, kind string) {
 	default:
 		t.say(t.s.msg.NotQuestionText)
 	}
+}
+
+// askButton offers to ask the volunteers what she typed, text: a line of
+// the numbered list being shown.
+func (t *turn) askButton(text string) Button {
+	t.conv.Question = text
+	return t.choice(t.s.msg.AskVolunteer, askTyped)
 }
 
 // offer lists the procedures and questions found for what she typed: one
@@ -161,10 +161,8 @@ func (t *turn) offer(text string, found []flows.Match) {
 		t.menu(flows.Fill(t.s.msg.SearchNone, "text", cut(text, maxEcho)))
 		if t.s.vol != nil {
 			// What found nothing may be a question for a person.
-			t.conv.Question = text
-			t.conv.Menu = append(t.conv.Menu, askTyped)
 			last := &t.out[len(t.out)-1]
-			last.Buttons = append(last.Buttons, t.button(t.s.msg.AskVolunteer, actMenu, strconv.Itoa(len(t.conv.Menu)-1)))
+			last.Buttons = append(last.Buttons, t.askButton(text))
 		}
 		return
 	case 1:
@@ -173,22 +171,23 @@ func (t *turn) offer(text string, found []flows.Match) {
 			return
 		}
 		f := found[0].Flow
-		t.conv.Menu = []string{f.ID}
+		t.conv.Menu = nil
 		t.out = append(t.out, Message{
 			Text:    flows.Fill(t.s.msg.SearchFound, "title", f.Title, "summary", f.Summary),
-			Buttons: []Button{t.button(f.Title, actMenu, "0"), t.otherProcedures()},
+			Buttons: []Button{t.choice(f.Title, f.ID), t.otherProcedures()},
 		})
 		return
 	}
 	m := Message{Text: t.s.msg.SearchMore}
 	t.conv.Menu = nil
-	for i, x := range found {
+	for _, x := range found {
+		var entry string
 		if x.FAQ != nil {
-			t.conv.Menu = append(t.conv.Menu, faqPrefix+x.FAQ.ID)
+			entry = faqPrefix + x.FAQ.ID
 		} else {
-			t.conv.Menu = append(t.conv.Menu, x.Flow.ID)
+			entry = x.Flow.ID
 		}
-		m.Buttons = append(m.Buttons, t.button(x.Title(), actMenu, strconv.Itoa(i)))
+		m.Buttons = append(m.Buttons, t.choice(x.Title(), entry))
 	}
 	m.Buttons = append(m.Buttons, t.otherProcedures())
 	t.out = append(t.out, m)

@@ -1,18 +1,15 @@
 package bot_test
 
 import (
-	"context"
 	"flag"
-	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"testing/fstest"
 
 	"github.com/motcua/motcua/bot"
-	"github.com/motcua/motcua/bot/console"
+	"github.com/motcua/motcua/bot/transcripttest"
 	"github.com/motcua/motcua/flows"
 	"github.com/motcua/motcua/procedures"
 	"github.com/motcua/motcua/roles"
@@ -26,9 +23,9 @@ var update = flag.Bool("update", false, "rewrite the transcripts in testdata/und
 // testdata/understand/*.txt with the shipped procedures: what typed text
 // leads to (a person, the commune, thanks, out of scope, not a question).
 //
-// The format is procedures/testdata's: "> " starts what the citizen
-// types, the lines up to the next "> " are what the bot answers. The
-// header configures the commune:
+// The format is procedures/testdata's (transcripttest): "> " starts what
+// the citizen types, the lines up to the next "> " are what the bot
+// answers. The header configures the commune:
 //
 //	# volunteers: yes
 //	# commune: name=xã Thử Nghiệm; phone=0262 3 000 000; updated=23/11/2026
@@ -45,61 +42,18 @@ func TestUnderstandTranscripts(t *testing.T) {
 }
 
 func runUnderstandTranscript(t *testing.T, file string) {
-	data, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var header strings.Builder
-	type exchange struct{ input, want string }
-	var xs []exchange
-	var want []string
-	flush := func() {
-		if len(xs) > 0 {
-			xs[len(xs)-1].want = strings.TrimRight(strings.Join(want, "\n"), "\n ")
-		}
-		want = nil
-	}
 	var commune bot.Commune
 	volunteers := false
-	for _, line := range strings.Split(string(data), "\n") {
-		switch {
-		case strings.HasPrefix(line, "> "):
-			flush()
-			xs = append(xs, exchange{input: strings.TrimPrefix(line, "> ")})
-		case len(xs) == 0:
-			header.WriteString(line + "\n")
-			if v, ok := strings.CutPrefix(line, "# volunteers:"); ok {
-				volunteers = strings.TrimSpace(v) == "yes"
-			}
-			if v, ok := strings.CutPrefix(line, "# commune:"); ok {
-				commune = parseCommune(t, v)
-			}
-		default:
-			want = append(want, line)
+	tr := transcripttest.Read(t, file, func(line string) {
+		if v, ok := strings.CutPrefix(line, "# volunteers:"); ok {
+			volunteers = strings.TrimSpace(v) == "yes"
 		}
-	}
-	flush()
+		if v, ok := strings.CutPrefix(line, "# commune:"); ok {
+			commune = parseCommune(t, v)
+		}
+	})
 	svc := understandService(t, commune, volunteers)
-	var rewritten strings.Builder
-	rewritten.WriteString(header.String())
-	for i, x := range xs {
-		reply, err := svc.Handle(context.Background(), bot.Update{
-			ID: fmt.Sprint(i), Chat: bot.Chat{ID: "tg:1", Private: true}, From: bot.User{ID: "tg:1", Name: "Chị Lan"}, Text: x.input,
-		})
-		if err != nil {
-			t.Fatalf("> %s: %v", x.input, err)
-		}
-		got := console.RenderReply(reply)
-		fmt.Fprintf(&rewritten, "> %s\n%s\n\n", x.input, got)
-		if got != x.want && !*update {
-			t.Errorf("after exchange %d, > %s\n--- the transcript expects:\n%s\n--- the bot says:\n%s", i+1, x.input, x.want, got)
-		}
-	}
-	if *update {
-		if err := os.WriteFile(file, []byte(strings.TrimRight(rewritten.String(), "\n")+"\n"), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	tr.Replay(t, svc, bot.Update{Chat: bot.Chat{ID: "tg:1", Private: true}, From: bot.User{ID: "tg:1", Name: "Chị Lan"}}, *update)
 }
 
 func parseCommune(t *testing.T, s string) bot.Commune {

@@ -120,11 +120,9 @@ func (villageRoom) ask(t *turn, at string) {
 	m := Message{Text: c.Texts.VillageAsk}
 	t.wait(pendingVillage, at)
 	for _, v := range c.Villages {
-		t.conv.Menu = append(t.conv.Menu, villagePrefix+v.ID)
-		m.Buttons = append(m.Buttons, t.button(v.Name, actMenu, strconv.Itoa(len(t.conv.Menu)-1)))
+		m.Buttons = append(m.Buttons, t.choice(v.Name, villagePrefix+v.ID))
 	}
-	t.conv.Menu = append(t.conv.Menu, villagePrefix)
-	m.Buttons = append(m.Buttons, t.button(c.Texts.VillageSkip, actMenu, strconv.Itoa(len(t.conv.Menu)-1)))
+	m.Buttons = append(m.Buttons, t.choice(c.Texts.VillageSkip, villagePrefix))
 	m.Hint = c.Texts.VillageTypedHint // neither "quay lại" nor "hủy" apply
 	t.conv.VillageAsked = true
 	t.out = append(t.out, m)

@@ -1,9 +1,7 @@
 package procedures_test
 
 import (
-	"context"
 	"flag"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,7 +9,7 @@ import (
 	"time"
 
 	"github.com/motcua/motcua/bot"
-	"github.com/motcua/motcua/bot/console"
+	"github.com/motcua/motcua/bot/transcripttest"
 	"github.com/motcua/motcua/flows"
 	"github.com/motcua/motcua/procedures"
 	"github.com/motcua/motcua/reminders"
@@ -98,52 +96,16 @@ func checkCoverage(t *testing.T, id string) {
 	}
 }
 
-type exchange struct {
-	input, want string
-}
-
-func parseTranscript(t *testing.T, data string) (today flows.Date, header string, xs []exchange) {
-	t.Helper()
-	today = defaultToday
-	var cur *exchange
-	var want []string
-	flush := func() {
-		if cur != nil {
-			cur.want = strings.TrimRight(strings.Join(want, "\n"), "\n ")
-			xs = append(xs, *cur)
-		}
-		want = nil
-	}
-	for _, line := range strings.Split(data, "\n") {
-		switch {
-		case strings.HasPrefix(line, "> ") || line == ">":
-			flush()
-			cur = &exchange{input: strings.TrimPrefix(strings.TrimPrefix(line, ">"), " ")}
-		case cur == nil:
-			header += line + "\n"
-			if d, ok := strings.CutPrefix(line, "# today:"); ok {
-				var err error
-				if today, err = flows.ParseDate(strings.TrimSpace(d), defaultToday); err != nil {
-					t.Fatalf("bad today line %q: %v", line, err)
-				}
-			}
-		default:
-			want = append(want, line)
-		}
-	}
-	flush()
-	return today, header, xs
-}
-
 func runTranscript(t *testing.T, eng *flows.Engine, file string) {
-	data, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	today, header, xs := parseTranscript(t, string(data))
-	if len(xs) == 0 {
-		t.Fatal("no exchanges: lines starting with \"> \" are what the citizen types")
-	}
+	today := defaultToday
+	tr := transcripttest.Read(t, file, func(line string) {
+		if d, ok := strings.CutPrefix(line, "# today:"); ok {
+			var err error
+			if today, err = flows.ParseDate(strings.TrimSpace(d), defaultToday); err != nil {
+				t.Fatalf("bad today line %q: %v", line, err)
+			}
+		}
+	})
 	loc := time.FixedZone("ICT", 7*3600)
 	now := time.Date(today.Year, today.Month, today.Day, 9, 0, 0, 0, loc)
 	clock := func() time.Time { return now }
@@ -156,26 +118,5 @@ func runTranscript(t *testing.T, eng *flows.Engine, file string) {
 	svc := bot.New(eng, store.NewMemory(store.Options{Now: clock}), bot.Options{
 		Location: loc, Now: clock, Reminders: rem, ReminderFlow: "nhac-nho",
 	})
-	var rewritten strings.Builder
-	rewritten.WriteString(header)
-	for i, x := range xs {
-		reply, err := svc.Handle(context.Background(), bot.Update{
-			ID:   fmt.Sprint(i),
-			Chat: bot.Chat{ID: "transcript", Private: true},
-			Text: x.input,
-		})
-		if err != nil {
-			t.Fatalf("> %s: %v", x.input, err)
-		}
-		got := console.RenderReply(reply)
-		fmt.Fprintf(&rewritten, "> %s\n%s\n\n", x.input, got)
-		if got != x.want && !*update {
-			t.Errorf("after exchange %d, > %s\n--- the transcript expects:\n%s\n--- the bot says:\n%s", i+1, x.input, x.want, got)
-		}
-	}
-	if *update {
-		if err := os.WriteFile(file, []byte(strings.TrimRight(rewritten.String(), "\n")+"\n"), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	tr.Replay(t, svc, bot.Update{Chat: bot.Chat{ID: "transcript", Private: true}}, *update)
 }

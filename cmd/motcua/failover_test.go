@@ -41,7 +41,6 @@ func TestServeSentinelFailover(t *testing.T) {
 	)
 	ctx := context.Background()
 	set := redistest.StartSentinel(t)
-	goRedis := redisLog(t)
 	api := telegramtest.New(t, token)
 	client := set.Client(t)
 	registry := people.NewRedis(client, people.Options{})
@@ -225,7 +224,4 @@ func TestServeSentinelFailover(t *testing.T) {
 		"the notice: %d sent twice (bound %d)",
 		oldMaster, atKill, others+citizens+1, ready.down.Round(time.Millisecond), ready.up.Round(time.Millisecond), served.Sub(killed).Round(time.Millisecond), newMaster,
 		w.answered()-before, citizens, apologies, redeliveries, reasked, duplicated, twice, workers)
-	if t.Failed() {
-		t.Logf("go-redis logs:\n%s", goRedis.String())
-	}
 }

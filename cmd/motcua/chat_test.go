@@ -114,10 +114,10 @@ func TestRedisLogsStayOutOfTheChat(t *testing.T) {
 	out, errOut := &lockedBuffer{}, &lockedBuffer{}
 	done := make(chan error, 1)
 	go func() { done <- run(context.Background(), []string{"chat"}, inR, out, errOut, env) }()
-	waitUntil(t, func() bool { return strings.Contains(out.String(), "Xin chào!") })
+	waitFor(t, 30*time.Second, "the chat's greeting", func() bool { return strings.Contains(out.String(), "Xin chào!") })
 	srv.Stop(t)
 	io.WriteString(inW, "1\n")
-	waitUntil(t, func() bool { return strings.Contains(out.String(), "hệ thống đang bận") })
+	waitFor(t, 30*time.Second, "the chat's apology", func() bool { return strings.Contains(out.String(), "hệ thống đang bận") })
 	inW.Close()
 	if err := <-done; err != nil {
 		t.Fatal(err)
@@ -154,16 +154,4 @@ func (l *lockedBuffer) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.String()
-}
-
-// waitUntil polls cond until it holds, failing after a generous deadline.
-func waitUntil(t *testing.T, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatal("condition not met within 30 s")
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
 }

@@ -133,15 +133,10 @@ func TestServeSentinelFailover(t *testing.T) {
 
 	// Served again: an update answered 2xx after the kill.
 	var served time.Time
-	deadline := time.After(30 * time.Second)
-	for tick := time.Tick(10 * time.Millisecond); served.IsZero(); {
-		select {
-		case <-tick:
-			served, _ = w.firstOKAfter(killed.Add(time.Millisecond))
-		case <-deadline:
-			t.Fatalf("no update answered 2xx within 30 s of killing the master %s", oldMaster)
-		}
-	}
+	waitFor(t, 30*time.Second, "an update answered 2xx after the kill of the master "+oldMaster, func() bool {
+		served, _ = w.firstOKAfter(killed.Add(time.Millisecond))
+		return !served.IsZero()
+	})
 	newMaster, err := set.Master(ctx)
 	if err != nil || newMaster == oldMaster {
 		t.Errorf("the sentinels name %s (%v) as master after the kill of %s", newMaster, err, oldMaster)

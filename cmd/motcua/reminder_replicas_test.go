@@ -145,19 +145,3 @@ func outboxSent(t *testing.T, p *proc) int {
 	}
 	return int(sum)
 }
-
-// waitFor polls cond, which looks at other processes' state, until it
-// holds or within passes.
-func waitFor(t *testing.T, within time.Duration, what string, cond func() bool) {
-	t.Helper()
-	tick := time.NewTicker(10 * time.Millisecond)
-	defer tick.Stop()
-	deadline := time.After(within)
-	for !cond() {
-		select {
-		case <-tick.C:
-		case <-deadline:
-			t.Fatalf("%s: not within %v", what, within)
-		}
-	}
-}

@@ -50,20 +50,27 @@ func waitHTTP(t *testing.T, url string, want int) string {
 	}
 }
 
-// eventually polls cond, which looks at another process's state over the
-// network, until it holds or 10 s pass.
-func eventually(t *testing.T, cond func() bool) {
+// waitFor polls cond, which looks at another goroutine's or process's
+// state, until it holds, failing with what was awaited once within
+// passes.
+func waitFor(t *testing.T, within time.Duration, what string, cond func() bool) {
 	t.Helper()
 	tick := time.NewTicker(10 * time.Millisecond)
 	defer tick.Stop()
-	deadline := time.After(10 * time.Second)
+	deadline := time.After(within)
 	for !cond() {
 		select {
 		case <-tick.C:
 		case <-deadline:
-			t.Fatal("condition not met within 10 s")
+			t.Fatalf("%s: not within %v", what, within)
 		}
 	}
+}
+
+// eventually is waitFor for 10 s, for a condition that needs no name.
+func eventually(t *testing.T, cond func() bool) {
+	t.Helper()
+	waitFor(t, 10*time.Second, "condition", cond)
 }
 
 type syncBuffer struct {

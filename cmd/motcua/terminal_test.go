@@ -186,9 +186,9 @@ func TestSigtermEndsAPipedChat(t *testing.T) {
 			cmd.Wait()
 		}
 	})
-	waitUntil(t, func() bool { return strings.HasSuffix(out.String(), "> ") })
+	waitFor(t, 30*time.Second, "the chat's prompt", func() bool { return strings.HasSuffix(out.String(), "> ") })
 	go io.WriteString(in, strings.Repeat("a", 70000)+"\nkhai sinh\n")
-	waitUntil(t, func() bool { return strings.Contains(out.String(), "Có phải bạn cần") })
+	waitFor(t, 30*time.Second, "the answer to \"khai sinh\"", func() bool { return strings.Contains(out.String(), "Có phải bạn cần") })
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}

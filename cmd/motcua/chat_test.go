@@ -6,7 +6,6 @@ import (
 	"errors"
 	"io"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -111,7 +110,7 @@ func TestRedisLogsStayOutOfTheChat(t *testing.T) {
 	srv := redistest.Start(t)
 	env := envOf(map[string]string{"MOTCUA_REDIS_URL": "redis://" + srv.Addr() + "/0"})
 	inR, inW := io.Pipe()
-	out, errOut := &lockedBuffer{}, &lockedBuffer{}
+	out, errOut := &syncBuffer{}, &syncBuffer{}
 	done := make(chan error, 1)
 	go func() { done <- run(context.Background(), []string{"chat"}, inR, out, errOut, env) }()
 	waitFor(t, 30*time.Second, "the chat's greeting", func() bool { return strings.Contains(out.String(), "Xin chào!") })
@@ -135,23 +134,4 @@ func TestRedisLogsStayOutOfTheChat(t *testing.T) {
 			t.Errorf("a line of go-redis's own format: %q", line)
 		}
 	}
-}
-
-// lockedBuffer is a bytes.Buffer safe to read while another goroutine
-// writes.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }

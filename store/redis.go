@@ -251,14 +251,6 @@ func (r *Redis) Delete(ctx context.Context, conv string) error {
 	return nil
 }
 
-// Ping reports whether Redis answers.
-func (r *Redis) Ping(ctx context.Context) error {
-	if err := r.client.Ping(ctx).Err(); err != nil {
-		return fmt.Errorf("ping: %w: %w", ErrUnavailable, err)
-	}
-	return nil
-}
-
 // Block marks the chat as having blocked the bot; see Blocklist.
 func (r *Redis) Block(ctx context.Context, conv string) error {
 	if err := checkConv("block", conv); err != nil {

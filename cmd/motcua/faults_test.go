@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -78,33 +77,25 @@ func (r *faultRig) serve(vars map[string]string) *proc {
 // non-2xx answer or a failed connection, a moment later, to the next
 // webhook in turn (several replicas behind a balancer).
 type courier struct {
-	hooks  []string
-	client *http.Client
-	pause  time.Duration
-	next   atomic.Int64
+	hooks []string
+	pause time.Duration
+	next  atomic.Int64
 }
 
 func newCourier(procs ...*proc) *courier {
-	c := &courier{client: &http.Client{Timeout: 60 * time.Second}, pause: 100 * time.Millisecond}
+	c := &courier{pause: 100 * time.Millisecond}
 	for _, p := range procs {
 		c.hooks = append(c.hooks, p.url(hookPath))
 	}
 	return c
 }
 
-// post makes one delivery of u to hook and returns the status.
+// post makes one delivery of u to hook, for at most a minute, and
+// returns the status.
 func (c *courier) post(ctx context.Context, hook string, u tgbotapi.Update) (int, error) {
-	body, err := json.Marshal(u)
-	if err != nil {
-		return 0, err
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, hook, bytes.NewReader(body))
-	if err != nil {
-		return 0, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set(telegramtest.SecretHeader, faultSecret)
-	resp, err := c.client.Do(req)
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	resp, err := telegramtest.Deliver(ctx, hook, faultSecret, u)
 	if err != nil {
 		return 0, err
 	}

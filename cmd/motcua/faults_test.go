@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -430,7 +429,7 @@ func TestFaultFloodingChat(t *testing.T) {
 	if slowDowns == 0 || slowDowns > 10 {
 		t.Errorf("the flooding chat was told to slow down %d times; want once a burst", slowDowns)
 	}
-	if got := metric(t, p, "motcua_telegram_throttled_total"); got < 900 {
+	if got := metricSum(t, p, "motcua_telegram_throttled_total", ""); got < 900 {
 		t.Errorf("motcua_telegram_throttled_total = %v after 1,000 updates of a flood, want most of them", got)
 	}
 }
@@ -443,28 +442,6 @@ func p95(ds []time.Duration) time.Duration {
 	s := slices.Clone(ds)
 	slices.Sort(s)
 	return s[(len(s)*95+99)/100-1]
-}
-
-// metric reads a counter of the process's /metrics.
-func metric(t *testing.T, p *proc, name string) float64 {
-	t.Helper()
-	resp, err := http.Get(p.url("/metrics"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var buf bytes.Buffer
-	if _, err := buf.ReadFrom(resp.Body); err != nil {
-		t.Fatal(err)
-	}
-	for line := range strings.Lines(buf.String()) {
-		if rest, ok := strings.CutPrefix(line, name+" "); ok {
-			var v float64
-			fmt.Sscan(rest, &v)
-			return v
-		}
-	}
-	return 0
 }
 
 // TestFaultIdleConnections: 300 connections opened and left silent are

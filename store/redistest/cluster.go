@@ -89,7 +89,7 @@ func newCluster(dir string, opts ClusterOptions) (*Cluster, error) {
 			c.replicas = append(c.replicas, s)
 		}
 	}
-	if err := c.form(opts); err != nil {
+	if err := c.form(); err != nil {
 		c.stop()
 		return c, fmt.Errorf("form a cluster of %d masters and %d replicas each: %w", opts.Masters, opts.Replicas, err)
 	}
@@ -97,17 +97,10 @@ func newCluster(dir string, opts ClusterOptions) (*Cluster, error) {
 }
 
 // form joins the started nodes into a cluster, within 30 s.
-func (c *Cluster) form(opts ClusterOptions) error {
+func (c *Cluster) form() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	addrs := func(servers []*Server) []string {
-		var out []string
-		for _, s := range servers {
-			out = append(out, s.Addr())
-		}
-		return out
-	}
-	return FormCluster(ctx, addrs(c.masters), addrs(c.replicas))
+	return FormCluster(ctx, addrsOf(c.masters), addrsOf(c.replicas))
 }
 
 // FormCluster joins redis-servers started with --cluster-enabled yes, on
@@ -238,13 +231,7 @@ func (c *Cluster) stop() {
 
 // Addrs returns the masters' addresses as they were started, to seed a
 // client.
-func (c *Cluster) Addrs() []string {
-	var addrs []string
-	for _, s := range c.masters {
-		addrs = append(addrs, s.Addr())
-	}
-	return addrs
-}
+func (c *Cluster) Addrs() []string { return addrsOf(c.masters) }
 
 // Masters returns the nodes started as masters, and Replicas those started
 // as replicas; a failover may since have swapped some.

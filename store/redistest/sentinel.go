@@ -152,13 +152,7 @@ func (s *Sentinel) stop() {
 }
 
 // Addrs returns the sentinels' addresses.
-func (s *Sentinel) Addrs() []string {
-	var addrs []string
-	for _, srv := range s.sentinels {
-		addrs = append(addrs, srv.Addr())
-	}
-	return addrs
-}
+func (s *Sentinel) Addrs() []string { return addrsOf(s.sentinels) }
 
 // Data returns the master and the replica as they were started (a
 // failover may since have swapped them); Sentinels the sentinels.

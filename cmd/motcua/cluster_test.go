@@ -113,30 +113,12 @@ func TestServeOnCluster(t *testing.T) {
 	asker.await("đã nhận câu hỏi của bạn")
 
 	// A notice to everyone.
-	s := &hookPerson{tgPerson: &tgPerson{t: t, api: api, chat: staff}, hook: webhook, secret: secret}
-	s.say("/thongbao", "Gửi cho ai?")
-	s.say("1", "Gõ nội dung thông báo")
-	s.say(text, "thông báo khẩn")
-	s.press("Thông báo thường", "Gửi khi nào?")
-	s.press("Gửi ngay", "Xem lại trước khi gửi")
-	s.press("✅ Gửi", "Đã xếp thông báo vào hàng gửi")
-	eventually(t, func() bool {
-		for _, m := range api.SentTo(staff) {
-			if cur, _ := api.Current(staff, m.MessageID); strings.HasPrefix(m.Text, "📢 Thông báo 1:") && strings.Contains(cur.Text, "đã gửi xong") {
-				return true
-			}
-		}
-		return false
-	})
+	(&hookPerson{tgPerson: &tgPerson{t: t, api: api, chat: staff}, hook: webhook, secret: secret}).queueNotice(text)
+	eventually(t, func() bool { return noticeDone(api, staff) })
+	counts := noticeCounts(api, text)
 	for i := range citizens {
 		chat := first + int64(i)
-		got := 0
-		for _, m := range api.SentTo(chat) {
-			if m.Text == text {
-				got++
-			}
-		}
-		if got != 1 {
+		if got := counts[chat]; got != 1 {
 			t.Errorf("citizen %d got the notice %d times, want once", chat, got)
 		}
 	}

@@ -145,6 +145,17 @@ func walkForm(ctx context.Context, c *courier, chat int64) ([]time.Duration, err
 	return took, nil
 }
 
+// sentWith counts the messages to chat that start with prefix.
+func sentWith(api *telegramtest.Server, chat int64, prefix string) int {
+	n := 0
+	for _, m := range api.SentTo(chat) {
+		if strings.HasPrefix(m.Text, prefix) {
+			n++
+		}
+	}
+	return n
+}
+
 // answered counts, for each step of the walk, how many messages to chat
 // start with its answer: 1 each when nothing was lost nor repeated.
 func answered(api *telegramtest.Server, chat int64) []int {
@@ -420,13 +431,7 @@ func TestFaultFloodingChat(t *testing.T) {
 	if loud > 3*quiet {
 		t.Errorf("a flooding chat made the walkers' p95 %v, more than three times %v", loud, quiet)
 	}
-	slowDowns := 0
-	for _, m := range r.api.SentTo(flooder) {
-		if strings.HasPrefix(m.Text, "Bạn gửi nhanh quá") {
-			slowDowns++
-		}
-	}
-	if slowDowns == 0 || slowDowns > 10 {
+	if slowDowns := sentWith(r.api, flooder, "Bạn gửi nhanh quá"); slowDowns == 0 || slowDowns > 10 {
 		t.Errorf("the flooding chat was told to slow down %d times; want once a burst", slowDowns)
 	}
 	if got := metricSum(t, p, "motcua_telegram_throttled_total", ""); got < 900 {
@@ -509,15 +514,6 @@ func TestFaultAbuse(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	count := func(chat int64, prefix string) int {
-		n := 0
-		for _, m := range r.api.SentTo(chat) {
-			if strings.HasPrefix(m.Text, prefix) {
-				n++
-			}
-		}
-		return n
-	}
 
 	// Brute force, as fast as Telegram would deliver it.
 	var wg sync.WaitGroup
@@ -532,8 +528,8 @@ func TestFaultAbuse(t *testing.T) {
 		}
 	}
 	wg.Wait()
-	waitFor(t, 30*time.Second, "the stranger told she tried too many codes", func() bool { return count(stranger, "Bạn đã thử mã mời nhiều lần quá") > 0 })
-	if n := count(stranger, "Mã mời không đúng"); n > 5 {
+	waitFor(t, 30*time.Second, "the stranger told she tried too many codes", func() bool { return sentWith(r.api, stranger, "Bạn đã thử mã mời nhiều lần quá") > 0 })
+	if n := sentWith(r.api, stranger, "Mã mời không đúng"); n > 5 {
 		t.Errorf("%d wrong codes were looked at, want at most 5 an hour", n)
 	}
 	say(staff, "/moi tinhnguyenvien")
@@ -547,12 +543,12 @@ func TestFaultAbuse(t *testing.T) {
 		t.Fatal("staff got no invite code")
 	}
 	// Tried until the flood limit lets it through: until it is answered.
-	before := count(stranger, "Bạn đã thử mã mời nhiều lần quá")
+	before := sentWith(r.api, stranger, "Bạn đã thử mã mời nhiều lần quá")
 	waitFor(t, 30*time.Second, "the good code answered", func() bool {
 		say(stranger, "/thamgia "+code)
-		return count(stranger, "Bạn đã thử mã mời nhiều lần quá") > before || count(stranger, "Chào mừng bạn") > 0
+		return sentWith(r.api, stranger, "Bạn đã thử mã mời nhiều lần quá") > before || sentWith(r.api, stranger, "Chào mừng bạn") > 0
 	})
-	if count(stranger, "Chào mừng bạn") != 0 {
+	if sentWith(r.api, stranger, "Chào mừng bạn") != 0 {
 		t.Errorf("a good code after the flood of wrong ones must be refused without looking")
 	}
 

@@ -104,9 +104,8 @@ func mkdir(t testing.TB, parent, name string) string {
 }
 
 // Topology is a Redis that is not one node: the test binary's cluster, or
-// the master its sentinels name.
+// the master its sentinels name (the subtest's name says which).
 type Topology struct {
-	Name string // "cluster" or "sentinel"
 	// Client returns a new client of it, closed when the test ends.
 	Client func(t testing.TB) redis.UniversalClient
 }
@@ -118,10 +117,10 @@ func Topologies(t *testing.T, f func(t *testing.T, top Topology)) {
 	t.Helper()
 	t.Run("cluster", func(t *testing.T) {
 		c := SharedCluster(t)
-		f(t, Topology{Name: "cluster", Client: func(t testing.TB) redis.UniversalClient { return c.Client(t) }})
+		f(t, Topology{Client: func(t testing.TB) redis.UniversalClient { return c.Client(t) }})
 	})
 	t.Run("sentinel", func(t *testing.T) {
 		s := SharedSentinel(t)
-		f(t, Topology{Name: "sentinel", Client: func(t testing.TB) redis.UniversalClient { return s.Client(t) }})
+		f(t, Topology{Client: func(t testing.TB) redis.UniversalClient { return s.Client(t) }})
 	})
 }

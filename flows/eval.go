@@ -180,6 +180,9 @@ func (ev Evaluation) ByClass() map[Class]Score {
 // classOrder is the order classes are reported in.
 var classOrder = []Class{ClassProcedure, ClassFAQ, ClassCommune, ClassPerson, ClassSocial, ClassOutOfScope, ClassNotQuestion}
 
+// Classes returns every class, in the order an evaluation reports them.
+func Classes() []Class { return slices.Clone(classOrder) }
+
 // Write reports the evaluation: the scores overall and by class, the
 // confusions, and every miss with what was offered. explain, when not nil,
 // adds why each miss went where it did.

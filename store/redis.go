@@ -168,9 +168,8 @@ func (r *Redis) Commit(ctx context.Context, conv, updateID string, version int64
 }
 
 // SetReply replaces the reply kept for updateID; see
-// Conversations.SetReply. One SET, only if the update is remembered (XX),
-// keeping its time to live; the token is no longer needed once the commit
-// returned, so "d" stands for it.
+// Conversations.SetReply. One SET, only if the update is remembered
+// (setReply).
 func (r *Redis) SetReply(ctx context.Context, conv, updateID string, reply []byte) error {
 	if err := checkConv("set reply", conv); err != nil {
 		return err
@@ -178,11 +177,7 @@ func (r *Redis) SetReply(ctx context.Context, conv, updateID string, reply []byt
 	if updateID == "" {
 		return nil
 	}
-	value := "d"
-	if len(reply) > 0 {
-		value = "d 0 " + string(reply)
-	}
-	err := r.client.SetArgs(ctx, r.updateKey(conv, updateID), value, redis.SetArgs{Mode: "XX", KeepTTL: true}).Err()
+	err := r.setReply(ctx, r.client, conv, updateID, reply).Err()
 	if err != nil && !errors.Is(err, redis.Nil) {
 		return redisFailure("set reply", conv, err)
 	}
@@ -190,7 +185,7 @@ func (r *Redis) SetReply(ctx context.Context, conv, updateID string, reply []byt
 }
 
 // Delivered records that the replies of ds all got through, in one round
-// trip: SetReply(nil) for many updates at once (a SET XX KEEPTTL each,
+// trip: SetReply(nil) for many updates at once (setReply's SET each,
 // pipelined). An update not remembered is left alone.
 func (r *Redis) Delivered(ctx context.Context, ds []Delivery) error {
 	pipe := r.client.Pipeline()
@@ -201,12 +196,25 @@ func (r *Redis) Delivered(ctx context.Context, ds []Delivery) error {
 		if d.UpdateID == "" {
 			continue
 		}
-		pipe.SetArgs(ctx, r.updateKey(d.Conv, d.UpdateID), "d", redis.SetArgs{Mode: "XX", KeepTTL: true})
+		r.setReply(ctx, pipe, d.Conv, d.UpdateID, nil)
 	}
 	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
 		return redisFailure("delivered", fmt.Sprintf("(%d updates)", len(ds)), err)
 	}
 	return nil
+}
+
+// setReply writes updateID's key for SetReply and Delivered, on c (the
+// client or a pipeline): "d 0 <reply>", the reply held by no delivery,
+// or "d" when nothing is left to deliver; only if the update is
+// remembered (XX), keeping its time to live. The token is no longer
+// needed once the commit returned, so "d" stands for it.
+func (r *Redis) setReply(ctx context.Context, c redis.Cmdable, conv, updateID string, reply []byte) *redis.StatusCmd {
+	value := "d"
+	if len(reply) > 0 {
+		value = "d 0 " + string(reply)
+	}
+	return c.SetArgs(ctx, r.updateKey(conv, updateID), value, redis.SetArgs{Mode: "XX", KeepTTL: true})
 }
 
 // ClaimReply takes the undelivered reply of updateID (claim.lua); see
@@ -247,14 +255,6 @@ func (r *Redis) Delete(ctx context.Context, conv string) error {
 	}
 	if err := r.client.Del(ctx, r.convKey(conv)).Err(); err != nil {
 		return redisFailure("delete", conv, err)
-	}
-	return nil
-}
-
-// Ping reports whether Redis answers.
-func (r *Redis) Ping(ctx context.Context) error {
-	if err := r.client.Ping(ctx).Err(); err != nil {
-		return fmt.Errorf("ping: %w: %w", ErrUnavailable, err)
 	}
 	return nil
 }

@@ -102,11 +102,11 @@ type stores struct {
 // openStores connects to Redis when one is configured, and otherwise keeps
 // everything in memory.
 func openStores(ctx context.Context, cfg Config, sched reminders.Schedule, log *slog.Logger) (stores, error) {
-	// A delivery holds its update's reply a little longer than it may
-	// take, so that a live one is never doubled by a redelivery.
+	// A delivery holds its update's reply as long as it may last, so that
+	// a live one is never doubled by a redelivery.
 	opts := store.Options{
 		Prefix: cfg.Redis.Prefix, IdleTTL: time.Duration(cfg.Conversation.IdleTTL),
-		ReplyHold: time.Duration(cfg.Updates.Deadline) + 10*time.Second,
+		ReplyHold: cfg.Updates.Longest(),
 	}
 	if cfg.Redis.URL == "" {
 		return stores{

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"io"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -111,13 +110,13 @@ func TestRedisLogsStayOutOfTheChat(t *testing.T) {
 	srv := redistest.Start(t)
 	env := envOf(map[string]string{"MOTCUA_REDIS_URL": "redis://" + srv.Addr() + "/0"})
 	inR, inW := io.Pipe()
-	out, errOut := &lockedBuffer{}, &lockedBuffer{}
+	out, errOut := &syncBuffer{}, &syncBuffer{}
 	done := make(chan error, 1)
 	go func() { done <- run(context.Background(), []string{"chat"}, inR, out, errOut, env) }()
-	waitUntil(t, func() bool { return strings.Contains(out.String(), "Xin chào!") })
+	waitFor(t, 30*time.Second, "the chat's greeting", func() bool { return strings.Contains(out.String(), "Xin chào!") })
 	srv.Stop(t)
 	io.WriteString(inW, "1\n")
-	waitUntil(t, func() bool { return strings.Contains(out.String(), "hệ thống đang bận") })
+	waitFor(t, 30*time.Second, "the chat's apology", func() bool { return strings.Contains(out.String(), "hệ thống đang bận") })
 	inW.Close()
 	if err := <-done; err != nil {
 		t.Fatal(err)
@@ -134,36 +133,5 @@ func TestRedisLogsStayOutOfTheChat(t *testing.T) {
 		if strings.Contains(line, "pool.go") && !strings.HasPrefix(line, "time=") {
 			t.Errorf("a line of go-redis's own format: %q", line)
 		}
-	}
-}
-
-// lockedBuffer is a bytes.Buffer safe to read while another goroutine
-// writes.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
-// waitUntil polls cond until it holds, failing after a generous deadline.
-func waitUntil(t *testing.T, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatal("condition not met within 30 s")
-		}
-		time.Sleep(10 * time.Millisecond)
 	}
 }

@@ -51,6 +51,16 @@ type UpdatesConfig struct {
 	ChatBurst int     `yaml:"chat_burst"`
 }
 
+// Longest is how long the delivery of one update may last: its Deadline
+// and 10 s more. Past the deadline the handling is cancelled, but what
+// was under way takes a moment to return and the answer is still to be
+// written; the margin, generous against that moment, keeps a delivery
+// still live from being cut short (the HTTP server's write timeout) or
+// doubled (the hold on its reply against a redelivery).
+func (u UpdatesConfig) Longest() time.Duration {
+	return time.Duration(u.Deadline) + 10*time.Second
+}
+
 // NoticesConfig sets how staff's notices are sent (they need Redis).
 type NoticesConfig struct {
 	// Workers are the recipients a replica sends to at once; the outbox

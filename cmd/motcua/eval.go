@@ -83,7 +83,7 @@ func evaluate(cfg Config, args []string, stdout, stderr io.Writer) error {
 	if fs.NArg() > 1 {
 		fmt.Fprintf(stdout, "all %d messages\n  %-14s %s\n", len(all), "overall", all.Overall())
 		by := all.ByClass()
-		for _, c := range []flows.Class{flows.ClassProcedure, flows.ClassFAQ, flows.ClassCommune, flows.ClassPerson, flows.ClassSocial, flows.ClassOutOfScope, flows.ClassNotQuestion} {
+		for _, c := range flows.Classes() {
 			if s, ok := by[c]; ok {
 				fmt.Fprintf(stdout, "  %-14s %s\n", c, s)
 			}

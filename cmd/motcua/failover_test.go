@@ -41,7 +41,6 @@ func TestServeSentinelFailover(t *testing.T) {
 	)
 	ctx := context.Background()
 	set := redistest.StartSentinel(t)
-	goRedis := redisLog(t)
 	api := telegramtest.New(t, token)
 	client := set.Client(t)
 	registry := people.NewRedis(client, people.Options{})
@@ -81,13 +80,7 @@ func TestServeSentinelFailover(t *testing.T) {
 	}
 
 	// Staff queue a notice to everyone: about 130 people at 20 a second.
-	s := &hookPerson{tgPerson: &tgPerson{t: t, api: api, chat: staff}, hook: webhook, secret: secret}
-	s.say("/thongbao", "Gửi cho ai?")
-	s.say("1", "Gõ nội dung thông báo")
-	s.say(text, "thông báo khẩn")
-	s.press("Thông báo thường", "Gửi khi nào?")
-	s.press("Gửi ngay", "Xem lại trước khi gửi")
-	s.press("✅ Gửi", "Đã xếp thông báo vào hàng gửi")
+	(&hookPerson{tgPerson: &tgPerson{t: t, api: api, chat: staff}, hook: webhook, secret: secret}).queueNotice(text)
 
 	// The citizens walk, a pause before each update, while it is sent.
 	w.think = 400 * time.Millisecond
@@ -96,18 +89,9 @@ func TestServeSentinelFailover(t *testing.T) {
 	var walks []walked
 	var wg sync.WaitGroup
 	wg.Go(func() { walks = w.walkAll(walkCtx, first, citizens) })
-	notified := func() map[int64]int {
-		counts := map[int64]int{}
-		for _, m := range api.Sent() {
-			if m.Text == text {
-				counts[m.ChatID]++
-			}
-		}
-		return counts
-	}
 	before := w.answered()
-	eventually(t, func() bool { return len(notified()) >= 30 && w.answered() >= before+2*citizens })
-	atKill := len(notified())
+	eventually(t, func() bool { return len(noticeCounts(api, text)) >= 30 && w.answered() >= before+2*citizens })
+	atKill := len(noticeCounts(api, text))
 	oldMaster := set.KillMaster(t)
 	killed := time.Now()
 	// /readyz meanwhile: not ready, then ready again.
@@ -134,15 +118,10 @@ func TestServeSentinelFailover(t *testing.T) {
 
 	// Served again: an update answered 2xx after the kill.
 	var served time.Time
-	deadline := time.After(30 * time.Second)
-	for tick := time.Tick(10 * time.Millisecond); served.IsZero(); {
-		select {
-		case <-tick:
-			served, _ = w.firstOKAfter(killed.Add(time.Millisecond))
-		case <-deadline:
-			t.Fatalf("no update answered 2xx within 30 s of killing the master %s", oldMaster)
-		}
-	}
+	waitFor(t, 30*time.Second, "an update answered 2xx after the kill of the master "+oldMaster, func() bool {
+		served, _ = w.firstOKAfter(killed.Add(time.Millisecond))
+		return !served.IsZero()
+	})
 	newMaster, err := set.Master(ctx)
 	if err != nil || newMaster == oldMaster {
 		t.Errorf("the sentinels name %s (%v) as master after the kill of %s", newMaster, err, oldMaster)
@@ -173,15 +152,8 @@ func TestServeSentinelFailover(t *testing.T) {
 	}
 
 	// The notice: everyone, once, or twice for the sends in flight.
-	eventually(t, func() bool {
-		for _, m := range api.SentTo(staff) {
-			if cur, _ := api.Current(staff, m.MessageID); strings.HasPrefix(m.Text, "📢 Thông báo 1:") && strings.Contains(cur.Text, "đã gửi xong") {
-				return true
-			}
-		}
-		return false
-	})
-	counts := notified()
+	eventually(t, func() bool { return noticeDone(api, staff) })
+	counts := noticeCounts(api, text)
 	twice := 0
 	for i := range others + citizens + 1 {
 		chat := int64(20000 + i)
@@ -225,7 +197,4 @@ func TestServeSentinelFailover(t *testing.T) {
 		"the notice: %d sent twice (bound %d)",
 		oldMaster, atKill, others+citizens+1, ready.down.Round(time.Millisecond), ready.up.Round(time.Millisecond), served.Sub(killed).Round(time.Millisecond), newMaster,
 		w.answered()-before, citizens, apologies, redeliveries, reasked, duplicated, twice, workers)
-	if t.Failed() {
-		t.Logf("go-redis logs:\n%s", goRedis.String())
-	}
 }

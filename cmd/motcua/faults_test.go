@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -78,33 +76,25 @@ func (r *faultRig) serve(vars map[string]string) *proc {
 // non-2xx answer or a failed connection, a moment later, to the next
 // webhook in turn (several replicas behind a balancer).
 type courier struct {
-	hooks  []string
-	client *http.Client
-	pause  time.Duration
-	next   atomic.Int64
+	hooks []string
+	pause time.Duration
+	next  atomic.Int64
 }
 
 func newCourier(procs ...*proc) *courier {
-	c := &courier{client: &http.Client{Timeout: 60 * time.Second}, pause: 100 * time.Millisecond}
+	c := &courier{pause: 100 * time.Millisecond}
 	for _, p := range procs {
 		c.hooks = append(c.hooks, p.url(hookPath))
 	}
 	return c
 }
 
-// post makes one delivery of u to hook and returns the status.
+// post makes one delivery of u to hook, for at most a minute, and
+// returns the status.
 func (c *courier) post(ctx context.Context, hook string, u tgbotapi.Update) (int, error) {
-	body, err := json.Marshal(u)
-	if err != nil {
-		return 0, err
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, hook, bytes.NewReader(body))
-	if err != nil {
-		return 0, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set(telegramtest.SecretHeader, faultSecret)
-	resp, err := c.client.Do(req)
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	resp, err := telegramtest.Deliver(ctx, hook, faultSecret, u)
 	if err != nil {
 		return 0, err
 	}
@@ -153,6 +143,17 @@ func walkForm(ctx context.Context, c *courier, chat int64) ([]time.Duration, err
 		took = append(took, time.Since(start))
 	}
 	return took, nil
+}
+
+// sentWith counts the messages to chat that start with prefix.
+func sentWith(api *telegramtest.Server, chat int64, prefix string) int {
+	n := 0
+	for _, m := range api.SentTo(chat) {
+		if strings.HasPrefix(m.Text, prefix) {
+			n++
+		}
+	}
+	return n
 }
 
 // answered counts, for each step of the walk, how many messages to chat
@@ -430,16 +431,10 @@ func TestFaultFloodingChat(t *testing.T) {
 	if loud > 3*quiet {
 		t.Errorf("a flooding chat made the walkers' p95 %v, more than three times %v", loud, quiet)
 	}
-	slowDowns := 0
-	for _, m := range r.api.SentTo(flooder) {
-		if strings.HasPrefix(m.Text, "Bạn gửi nhanh quá") {
-			slowDowns++
-		}
-	}
-	if slowDowns == 0 || slowDowns > 10 {
+	if slowDowns := sentWith(r.api, flooder, "Bạn gửi nhanh quá"); slowDowns == 0 || slowDowns > 10 {
 		t.Errorf("the flooding chat was told to slow down %d times; want once a burst", slowDowns)
 	}
-	if got := metric(t, p, "motcua_telegram_throttled_total"); got < 900 {
+	if got := metricSum(t, p, "motcua_telegram_throttled_total", ""); got < 900 {
 		t.Errorf("motcua_telegram_throttled_total = %v after 1,000 updates of a flood, want most of them", got)
 	}
 }
@@ -452,28 +447,6 @@ func p95(ds []time.Duration) time.Duration {
 	s := slices.Clone(ds)
 	slices.Sort(s)
 	return s[(len(s)*95+99)/100-1]
-}
-
-// metric reads a counter of the process's /metrics.
-func metric(t *testing.T, p *proc, name string) float64 {
-	t.Helper()
-	resp, err := http.Get(p.url("/metrics"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var buf bytes.Buffer
-	if _, err := buf.ReadFrom(resp.Body); err != nil {
-		t.Fatal(err)
-	}
-	for line := range strings.Lines(buf.String()) {
-		if rest, ok := strings.CutPrefix(line, name+" "); ok {
-			var v float64
-			fmt.Sscan(rest, &v)
-			return v
-		}
-	}
-	return 0
 }
 
 // TestFaultIdleConnections: 300 connections opened and left silent are
@@ -541,15 +514,6 @@ func TestFaultAbuse(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	count := func(chat int64, prefix string) int {
-		n := 0
-		for _, m := range r.api.SentTo(chat) {
-			if strings.HasPrefix(m.Text, prefix) {
-				n++
-			}
-		}
-		return n
-	}
 
 	// Brute force, as fast as Telegram would deliver it.
 	var wg sync.WaitGroup
@@ -564,8 +528,8 @@ func TestFaultAbuse(t *testing.T) {
 		}
 	}
 	wg.Wait()
-	awaitSent(t, r.api, stranger, func() bool { return count(stranger, "Bạn đã thử mã mời nhiều lần quá") > 0 })
-	if n := count(stranger, "Mã mời không đúng"); n > 5 {
+	waitFor(t, 30*time.Second, "the stranger told she tried too many codes", func() bool { return sentWith(r.api, stranger, "Bạn đã thử mã mời nhiều lần quá") > 0 })
+	if n := sentWith(r.api, stranger, "Mã mời không đúng"); n > 5 {
 		t.Errorf("%d wrong codes were looked at, want at most 5 an hour", n)
 	}
 	say(staff, "/moi tinhnguyenvien")
@@ -579,12 +543,12 @@ func TestFaultAbuse(t *testing.T) {
 		t.Fatal("staff got no invite code")
 	}
 	// Tried until the flood limit lets it through: until it is answered.
-	before := count(stranger, "Bạn đã thử mã mời nhiều lần quá")
-	awaitSent(t, r.api, stranger, func() bool {
+	before := sentWith(r.api, stranger, "Bạn đã thử mã mời nhiều lần quá")
+	waitFor(t, 30*time.Second, "the good code answered", func() bool {
 		say(stranger, "/thamgia "+code)
-		return count(stranger, "Bạn đã thử mã mời nhiều lần quá") > before || count(stranger, "Chào mừng bạn") > 0
+		return sentWith(r.api, stranger, "Bạn đã thử mã mời nhiều lần quá") > before || sentWith(r.api, stranger, "Chào mừng bạn") > 0
 	})
-	if count(stranger, "Chào mừng bạn") != 0 {
+	if sentWith(r.api, stranger, "Chào mừng bạn") != 0 {
 		t.Errorf("a good code after the flood of wrong ones must be refused without looking")
 	}
 
@@ -608,18 +572,5 @@ func TestFaultAbuse(t *testing.T) {
 		if strings.Contains(m.Text, strings.Repeat("khai sinh ", 25)) {
 			t.Errorf("a reply echoes more than 200 characters of what she typed: %d characters", len([]rune(m.Text)))
 		}
-	}
-}
-
-// awaitSent waits, for a generous while, until cond holds of what was
-// sent to chat.
-func awaitSent(t *testing.T, api *telegramtest.Server, chat int64, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("chat %d never got what was awaited; it got %d messages", chat, len(api.SentTo(chat)))
-		}
-		time.Sleep(10 * time.Millisecond)
 	}
 }

@@ -34,15 +34,15 @@ func listen(addr string, limit int) (net.Listener, error) {
 
 // newServer is an HTTP server that bounds every connection's time: the
 // headers (a connection that sends nothing is closed after it), the whole
-// request, the answer — the update's deadline and a margin, since a
-// webhook answers once its update is handled — and the wait between
+// request, the answer — as long as an update's delivery may last, since
+// a webhook answers once its update is handled — and the wait between
 // requests of a kept-alive connection.
 func newServer(h http.Handler, cfg Config) *http.Server {
 	return &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: min(10*time.Second, time.Duration(cfg.HTTP.ReadTimeout)),
 		ReadTimeout:       time.Duration(cfg.HTTP.ReadTimeout),
-		WriteTimeout:      time.Duration(cfg.Updates.Deadline) + 10*time.Second,
+		WriteTimeout:      cfg.Updates.Longest(),
 		IdleTimeout:       time.Duration(cfg.HTTP.IdleTimeout),
 		MaxHeaderBytes:    16 << 10,
 	}

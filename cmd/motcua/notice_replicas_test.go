@@ -105,6 +105,41 @@ func (p *hookPerson) press(label, want string) []telegramtest.Message {
 	return nil
 }
 
+// queueNotice is staff's dialogue of /thongbao: text to everyone, not
+// urgent, sent now, confirmed. It returns the preview she confirmed.
+func (p *hookPerson) queueNotice(text string) (preview []telegramtest.Message) {
+	p.t.Helper()
+	p.say("/thongbao", "Gửi cho ai?")
+	p.say("1", "Gõ nội dung thông báo")
+	p.say(text, "thông báo khẩn")
+	p.press("Thông báo thường", "Gửi khi nào?")
+	preview = p.press("Gửi ngay", "Xem lại trước khi gửi")
+	p.press("✅ Gửi", "Đã xếp thông báo vào hàng gửi")
+	return preview
+}
+
+// noticeDone reports whether staff's progress message of the first
+// notice reads that it was sent to all.
+func noticeDone(api *telegramtest.Server, staff int64) bool {
+	for _, m := range api.SentTo(staff) {
+		if cur, _ := api.Current(staff, m.MessageID); strings.HasPrefix(m.Text, "📢 Thông báo 1:") && strings.Contains(cur.Text, "đã gửi xong") {
+			return true
+		}
+	}
+	return false
+}
+
+// noticeCounts counts the messages of text each chat got.
+func noticeCounts(api *telegramtest.Server, text string) map[int64]int {
+	counts := map[int64]int{}
+	for _, m := range api.Sent() {
+		if m.Text == text {
+			counts[m.ChatID]++
+		}
+	}
+	return counts
+}
+
 // TestServeNoticeSurvivesAKilledReplica: two replicas of motcua serve as
 // processes, in webhook mode on one Redis and one bot, with the
 // configuration's defaults (a job's lease of 10 s renewed while sending,
@@ -173,26 +208,10 @@ func TestServeNoticeSurvivesAKilledReplica(t *testing.T) {
 	// Staff write to replica a; the dialogue lives in Redis, and the job
 	// goes to whichever worker reads the stream first.
 	s := &hookPerson{tgPerson: &tgPerson{t: t, api: api, chat: staff}, hook: replicas[0].url("/tg"), secret: secret}
-	s.say("/thongbao", "Gửi cho ai?")
-	s.say("1", "Gõ nội dung thông báo")
-	s.say(text, "thông báo khẩn")
-	s.press("Thông báo thường", "Gửi khi nào?")
-	preview := s.press("Gửi ngay", "Xem lại trước khi gửi")
+	preview := s.queueNotice(text)
 	recipients := citizens + 1 // the staff member is one of the people
 	if want := fmt.Sprintf("Số người nhận: %d người", recipients); !strings.Contains(preview[len(preview)-1].Text, want) {
 		t.Fatalf("preview: %q, want %q", preview[len(preview)-1].Text, want)
-	}
-	s.press("✅ Gửi", "Đã xếp thông báo vào hàng gửi")
-
-	// got counts the notices each chat got.
-	got := func() map[int64]int {
-		counts := map[int64]int{}
-		for _, m := range api.Sent() {
-			if m.Text == text {
-				counts[m.ChatID]++
-			}
-		}
-		return counts
 	}
 	var holder, survivor *proc
 	eventually(t, func() bool {
@@ -211,13 +230,13 @@ func TestServeNoticeSurvivesAKilledReplica(t *testing.T) {
 	ns := notices.NewStore(redisSrv.Client(t), notices.Options{Prefix: "mc"})
 	var atKill int
 	waitFor(t, time.Minute, "a quarter have the notice, staff their progress message", func() bool {
-		atKill = len(got())
+		atKill = len(noticeCounts(api, text))
 		n, err := ns.Get(ctx, "1")
 		return atKill >= recipients/4 && err == nil && n.Progress != ""
 	})
 	killed := time.Now()
 	holder.kill()
-	afterKill := len(got())
+	afterKill := len(noticeCounts(api, text))
 	if k := outboxSent(t, survivor); k != 0 {
 		t.Fatalf("the other replica sent %d while the job was the first's", k)
 	}
@@ -260,7 +279,7 @@ func TestServeNoticeSurvivesAKilledReplica(t *testing.T) {
 		}
 	}
 
-	counts := got()
+	counts := noticeCounts(api, text)
 	twice := 0
 	for i := range citizens + 1 {
 		chat := staff

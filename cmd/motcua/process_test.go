@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -123,3 +124,22 @@ func (p *proc) stop() {
 
 // url is the address of path on the process.
 func (p *proc) url(path string) string { return fmt.Sprintf("http://%s%s", p.addr, path) }
+
+// metricSum is the sum, on p's /metrics, of the samples of series (its
+// name, without labels) whose line holds contains: a counter over all
+// its labels, or those of one ("" for all).
+func metricSum(t *testing.T, p *proc, series, contains string) float64 {
+	t.Helper()
+	sum := 0.0
+	for line := range strings.Lines(waitHTTP(t, p.url("/metrics"), http.StatusOK)) {
+		f := strings.Fields(line)
+		if len(f) != 2 || !strings.Contains(line, contains) {
+			continue // a comment, or another label
+		}
+		if name, _, _ := strings.Cut(f[0], "{"); name == series {
+			v, _ := strconv.ParseFloat(f[1], 64)
+			sum += v
+		}
+	}
+	return sum
+}

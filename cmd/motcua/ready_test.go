@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -28,20 +29,7 @@ func readyz(rd *readiness) (int, time.Duration) {
 // awaitReady polls rd until it answers want, for at most 30 s.
 func awaitReady(t *testing.T, rd *readiness, want int) {
 	t.Helper()
-	deadline := time.After(30 * time.Second)
-	tick := time.NewTicker(20 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		code, _ := readyz(rd)
-		if code == want {
-			return
-		}
-		select {
-		case <-deadline:
-			t.Fatalf("/readyz answered %d for 30 s, want %d", code, want)
-		case <-tick.C:
-		}
-	}
+	waitFor(t, 30*time.Second, fmt.Sprintf("/readyz answers %d", want), func() bool { code, _ := readyz(rd); return code == want })
 }
 
 // readinessOn returns a readiness over a client made from keys, as serve

@@ -3,10 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
-	"net/http"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -125,39 +121,5 @@ func TestServeRemindersSurviveAKilledReplica(t *testing.T) {
 // /metrics.
 func outboxSent(t *testing.T, p *proc) int {
 	t.Helper()
-	resp, err := http.Get(p.url("/metrics"))
-	if err != nil {
-		t.Fatalf("metrics of %s: %v", p.addr, err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatalf("metrics of %s: %v", p.addr, err)
-	}
-	sum := 0.0
-	for line := range strings.Lines(string(body)) {
-		if strings.HasPrefix(line, "motcua_outbox_messages_total{") && strings.Contains(line, `result="ok"`) {
-			if f := strings.Fields(line); len(f) == 2 {
-				v, _ := strconv.ParseFloat(f[1], 64)
-				sum += v
-			}
-		}
-	}
-	return int(sum)
-}
-
-// waitFor polls cond, which looks at other processes' state, until it
-// holds or within passes.
-func waitFor(t *testing.T, within time.Duration, what string, cond func() bool) {
-	t.Helper()
-	tick := time.NewTicker(10 * time.Millisecond)
-	defer tick.Stop()
-	deadline := time.After(within)
-	for !cond() {
-		select {
-		case <-tick.C:
-		case <-deadline:
-			t.Fatalf("%s: not within %v", what, within)
-		}
-	}
+	return int(metricSum(t, p, "motcua_outbox_messages_total", `result="ok"`))
 }

@@ -209,12 +209,14 @@ func serve(ctx context.Context, cfg Config, stdout, stderr io.Writer) error {
 	// and a replica takes it over after the lease.
 	stopWorker()
 	<-workerDone
-	stopFigures()
-	<-figuresDone
 	err = errors.Join(srv.Shutdown(stop), job.Stop(stop), chans.close(stop), p.svc.Close(stop))
 	if ticketJob != nil {
 		err = errors.Join(err, ticketJob.Stop(stop))
 	}
+	// The figures' last write, once the updates in flight have counted
+	// theirs.
+	stopFigures()
+	<-figuresDone
 	if err != nil {
 		log.Warn("motcua stopped before every update finished", "err", err)
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/motcua/motcua/bot/telegram/telegramtest"
 	"github.com/motcua/motcua/flows"
 	"github.com/motcua/motcua/reminders"
+	"github.com/motcua/motcua/stats"
 	"github.com/motcua/motcua/store/redistest"
 )
 
@@ -50,20 +51,27 @@ func waitHTTP(t *testing.T, url string, want int) string {
 	}
 }
 
-// eventually polls cond, which looks at another process's state over the
-// network, until it holds or 10 s pass.
-func eventually(t *testing.T, cond func() bool) {
+// waitFor polls cond, which looks at another goroutine's or process's
+// state, until it holds, failing with what was awaited once within
+// passes.
+func waitFor(t *testing.T, within time.Duration, what string, cond func() bool) {
 	t.Helper()
 	tick := time.NewTicker(10 * time.Millisecond)
 	defer tick.Stop()
-	deadline := time.After(10 * time.Second)
+	deadline := time.After(within)
 	for !cond() {
 		select {
 		case <-tick.C:
 		case <-deadline:
-			t.Fatal("condition not met within 10 s")
+			t.Fatalf("%s: not within %v", what, within)
 		}
 	}
+}
+
+// eventually is waitFor for 10 s, for a condition that needs no name.
+func eventually(t *testing.T, cond func() bool) {
+	t.Helper()
+	waitFor(t, 10*time.Second, "condition", cond)
 }
 
 type syncBuffer struct {
@@ -217,5 +225,40 @@ func TestServeSendsDueReminders(t *testing.T) {
 	}
 	if !strings.Contains(sent[0].Text, "thẻ của Mẹ hết hạn ngày "+today.String()) || len(sent[0].Keyboard) != 2 {
 		t.Errorf("reminder: %q %+v", sent[0].Text, sent[0].Keyboard)
+	}
+}
+
+// TestServeWritesTheFiguresAtStop: an update still being answered when
+// serve is told to stop (SIGTERM) is finished, and its figures of use —
+// held between writes — reach Redis before serve returns.
+func TestServeWritesTheFiguresAtStop(t *testing.T) {
+	const token = "45:serve-figures-token"
+	api := telegramtest.New(t, token)
+	api.SetLatency(time.Second) // the reply is still on its way at the stop
+	redisSrv := redistest.Start(t)
+	env := envOf(map[string]string{
+		"MOTCUA_TELEGRAM_TOKEN":   token,
+		"MOTCUA_TELEGRAM_API_URL": api.URL(),
+		"MOTCUA_REDIS_URL":        "redis://" + redisSrv.Addr() + "/0",
+		"MOTCUA_HTTP_LISTEN":      freeAddr(t),
+		"MOTCUA_LOG_LEVEL":        "warn",
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	logs := &syncBuffer{}
+	go func() { done <- run(ctx, []string{"serve"}, nil, &bytes.Buffer{}, logs, env) }()
+	api.PushUpdate(telegramtest.TextUpdate(79, "private", 79, "/start"))
+	api.WaitCalls(t, "sendMessage", 1) // the reply is being sent
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if sent := api.SentTo(79); len(sent) != 1 {
+		t.Fatalf("%d replies sent, want the one in flight at the stop finished:\n%s", len(sent), logs.String())
+	}
+	today := flows.DateOf(time.Now().In(flows.Vietnam()))
+	figures := stats.NewRedis(redisSrv.Client(t), stats.Options{Prefix: "mc"})
+	if n, err := figures.Reach(context.Background(), today.AddDays(-1), today); err != nil || n != 1 {
+		t.Errorf("%d people in the figures after the stop (%v), want the one who wrote:\n%s", n, err, logs.String())
 	}
 }

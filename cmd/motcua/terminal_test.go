@@ -3,13 +3,11 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -29,8 +27,7 @@ func motcuaCmd(t *testing.T) *exec.Cmd {
 // screen the test reads.
 type terminal struct {
 	master *os.File
-	mu     sync.Mutex
-	screen bytes.Buffer
+	screen syncBuffer
 }
 
 // openTerminal opens a pseudo-terminal pair and starts cmd on its slave end
@@ -72,9 +69,7 @@ func openTerminal(t *testing.T, cmd *exec.Cmd) *terminal {
 		buf := make([]byte, 4096)
 		for {
 			n, err := master.Read(buf)
-			term.mu.Lock()
 			term.screen.Write(buf[:n])
-			term.mu.Unlock()
 			if err != nil {
 				return
 			}
@@ -83,11 +78,7 @@ func openTerminal(t *testing.T, cmd *exec.Cmd) *terminal {
 	return term
 }
 
-func (term *terminal) text() string {
-	term.mu.Lock()
-	defer term.mu.Unlock()
-	return term.screen.String()
-}
+func (term *terminal) text() string { return term.screen.String() }
 
 // waitFor waits until the screen shows want after the offset from, and
 // returns where it ends.
@@ -175,7 +166,7 @@ func TestSigtermEndsAPipedChat(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer in.Close()
-	out := &lockedBuffer{}
+	out := &syncBuffer{}
 	cmd.Stdout, cmd.Stderr = out, io.Discard
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -186,9 +177,9 @@ func TestSigtermEndsAPipedChat(t *testing.T) {
 			cmd.Wait()
 		}
 	})
-	waitUntil(t, func() bool { return strings.HasSuffix(out.String(), "> ") })
+	waitFor(t, 30*time.Second, "the chat's prompt", func() bool { return strings.HasSuffix(out.String(), "> ") })
 	go io.WriteString(in, strings.Repeat("a", 70000)+"\nkhai sinh\n")
-	waitUntil(t, func() bool { return strings.Contains(out.String(), "Có phải bạn cần") })
+	waitFor(t, 30*time.Second, "the answer to \"khai sinh\"", func() bool { return strings.Contains(out.String(), "Có phải bạn cần") })
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}

@@ -47,18 +47,15 @@ func StartCluster(t testing.TB, opts ClusterOptions) *Cluster {
 	t.Helper()
 	c, err := newCluster(t.TempDir(), opts)
 	if err != nil {
-		if c == nil {
-			unavailable(t, "redistest: %v", err)
-		}
-		t.Fatalf("redistest: %v", err)
+		fail(t, err)
 	}
 	t.Cleanup(c.stop)
 	return c
 }
 
-// newCluster starts a cluster with its nodes' directories under dir. When
-// the nodes started but did not form a cluster, it returns the cluster,
-// already stopped, with the error; when a node did not start, nil.
+// newCluster starts a cluster with its nodes' directories under dir. On
+// an error, errNotStarted when a node did not start, the nodes started
+// are stopped.
 func newCluster(dir string, opts ClusterOptions) (*Cluster, error) {
 	if opts.Masters == 0 {
 		opts.Masters = 3
@@ -69,7 +66,7 @@ func newCluster(dir string, opts ClusterOptions) (*Cluster, error) {
 		nodeDir := filepath.Join(dir, "node"+strconv.Itoa(i))
 		if err := os.MkdirAll(nodeDir, 0o755); err != nil {
 			c.stop()
-			return nil, err
+			return nil, fmt.Errorf("%w: %w", errNotStarted, err)
 		}
 		s, err := launch(nodeDir, false, nil, []string{
 			"--cluster-enabled", "yes",
@@ -89,25 +86,18 @@ func newCluster(dir string, opts ClusterOptions) (*Cluster, error) {
 			c.replicas = append(c.replicas, s)
 		}
 	}
-	if err := c.form(opts); err != nil {
+	if err := c.form(); err != nil {
 		c.stop()
-		return c, fmt.Errorf("form a cluster of %d masters and %d replicas each: %w", opts.Masters, opts.Replicas, err)
+		return nil, fmt.Errorf("form a cluster of %d masters and %d replicas each: %w", opts.Masters, opts.Replicas, err)
 	}
 	return c, nil
 }
 
 // form joins the started nodes into a cluster, within 30 s.
-func (c *Cluster) form(opts ClusterOptions) error {
+func (c *Cluster) form() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	addrs := func(servers []*Server) []string {
-		var out []string
-		for _, s := range servers {
-			out = append(out, s.Addr())
-		}
-		return out
-	}
-	return FormCluster(ctx, addrs(c.masters), addrs(c.replicas))
+	return FormCluster(ctx, addrsOf(c.masters), addrsOf(c.replicas))
 }
 
 // FormCluster joins redis-servers started with --cluster-enabled yes, on
@@ -238,13 +228,7 @@ func (c *Cluster) stop() {
 
 // Addrs returns the masters' addresses as they were started, to seed a
 // client.
-func (c *Cluster) Addrs() []string {
-	var addrs []string
-	for _, s := range c.masters {
-		addrs = append(addrs, s.Addr())
-	}
-	return addrs
-}
+func (c *Cluster) Addrs() []string { return addrsOf(c.masters) }
 
 // Masters returns the nodes started as masters, and Replicas those started
 // as replicas; a failover may since have swapped some.

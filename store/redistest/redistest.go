@@ -89,18 +89,18 @@ func start(t testing.TB, persist bool) *Server {
 // launch runs redis-server in dir on a free loopback port, with lead
 // before the usual arguments and extra after them, and waits until it
 // answers PING. It tries another port when one is taken between the probe
-// and the bind.
+// and the bind. Its errors are errNotStarted.
 func launch(dir string, persist bool, lead, extra []string) (*Server, error) {
 	bin, err := exec.LookPath("redis-server")
 	if err != nil {
-		return nil, fmt.Errorf("redis-server is not on PATH (%w); install it with: apt-get install redis-server", err)
+		return nil, fmt.Errorf("%w: redis-server is not on PATH (%w); install it with: apt-get install redis-server", errNotStarted, err)
 	}
 	s := &Server{bin: bin, dir: dir, persist: persist, lead: lead, extra: extra}
 	var errs []error
 	for range startAttempts {
 		port, err := freePort()
 		if err != nil {
-			return nil, fmt.Errorf("find a free port: %w", err)
+			return nil, fmt.Errorf("%w: find a free port: %w", errNotStarted, err)
 		}
 		s.port = port
 		if err := s.start(); err != nil {
@@ -109,12 +109,21 @@ func launch(dir string, persist bool, lead, extra []string) (*Server, error) {
 		}
 		return s, nil
 	}
-	return nil, fmt.Errorf("redis-server did not start (install it with: apt-get install redis-server): %w", errors.Join(errs...))
+	return nil, fmt.Errorf("%w: redis-server did not start (install it with: apt-get install redis-server): %w", errNotStarted, errors.Join(errs...))
 }
 
 // Addr returns the server's address, host:port.
 func (s *Server) Addr() string {
 	return net.JoinHostPort("127.0.0.1", strconv.Itoa(s.port))
+}
+
+// addrsOf returns the servers' addresses, in order.
+func addrsOf(servers []*Server) []string {
+	var addrs []string
+	for _, s := range servers {
+		addrs = append(addrs, s.Addr())
+	}
+	return addrs
 }
 
 // Client returns a client of the server, closed when the test ends.
@@ -282,6 +291,22 @@ func freePort() (int, error) {
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// errNotStarted marks a redis-server that could not be started (none
+// installed, no port, no directory for it): a test is then unavailable.
+// Servers that started but did not come together are a failure.
+var errNotStarted = errors.New("start redis-server")
+
+// fail ends a test whose servers could not be had: unavailable when one
+// did not start (errNotStarted), a failure when they did but did not come
+// together.
+func fail(t testing.TB, err error) {
+	t.Helper()
+	if errors.Is(err, errNotStarted) {
+		unavailable(t, "redistest: %v", err)
+	}
+	t.Fatalf("redistest: %v", err)
 }
 
 // unavailable ends a test that cannot get a Redis: a skip on a developer's

@@ -40,25 +40,22 @@ func StartSentinel(t testing.TB) *Sentinel {
 	t.Helper()
 	s, err := newSentinel(t.TempDir())
 	if err != nil {
-		if s == nil {
-			unavailable(t, "redistest: %v", err)
-		}
-		t.Fatalf("redistest: %v", err)
+		fail(t, err)
 	}
 	t.Cleanup(s.stop)
 	return s
 }
 
-// newSentinel starts the set with its directories under dir. When the
-// processes started but did not come together, it returns the set,
-// already stopped, with the error; when a process did not start, nil.
+// newSentinel starts the set with its directories under dir. On an
+// error, errNotStarted when a process did not start, the processes
+// started are stopped.
 func newSentinel(dir string) (*Sentinel, error) {
 	s := &Sentinel{}
 	for i, role := range []string{"master", "replica"} {
 		d := filepath.Join(dir, role)
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			s.stop()
-			return nil, err
+			return nil, fmt.Errorf("%w: %w", errNotStarted, err)
 		}
 		// The replica syncs at once, not after Redis's 5 s wait for others
 		// to share the transfer.
@@ -82,13 +79,13 @@ func newSentinel(dir string) (*Sentinel, error) {
 	defer master.Close()
 	if err := poll(ctx, func() error { return synced(ctx, master) }); err != nil {
 		s.stop()
-		return s, fmt.Errorf("the replica did not sync: %w", err)
+		return nil, fmt.Errorf("the replica did not sync: %w", err)
 	}
 	for i := range 3 {
 		d := filepath.Join(dir, "sentinel"+strconv.Itoa(i))
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			s.stop()
-			return nil, err
+			return nil, fmt.Errorf("%w: %w", errNotStarted, err)
 		}
 		conf := filepath.Join(d, "sentinel.conf")
 		// The sentinel rewrites its file with what it learns.
@@ -99,7 +96,7 @@ func newSentinel(dir string) (*Sentinel, error) {
 			MasterName, s.data[0].port, MasterName, sentinelDownAfter.Milliseconds(), MasterName, MasterName)
 		if err := os.WriteFile(conf, []byte(text), 0o644); err != nil {
 			s.stop()
-			return nil, err
+			return nil, fmt.Errorf("%w: %w", errNotStarted, err)
 		}
 		srv, err := launch(d, false, []string{conf, "--sentinel"}, nil)
 		if err != nil {
@@ -110,7 +107,7 @@ func newSentinel(dir string) (*Sentinel, error) {
 	}
 	if err := poll(ctx, func() error { return s.watching(ctx) }); err != nil {
 		s.stop()
-		return s, fmt.Errorf("the sentinels did not come together: %w", err)
+		return nil, fmt.Errorf("the sentinels did not come together: %w", err)
 	}
 	return s, nil
 }
@@ -152,13 +149,7 @@ func (s *Sentinel) stop() {
 }
 
 // Addrs returns the sentinels' addresses.
-func (s *Sentinel) Addrs() []string {
-	var addrs []string
-	for _, srv := range s.sentinels {
-		addrs = append(addrs, srv.Addr())
-	}
-	return addrs
-}
+func (s *Sentinel) Addrs() []string { return addrsOf(s.sentinels) }
 
 // Data returns the master and the replica as they were started (a
 // failover may since have swapped them); Sentinels the sentinels.

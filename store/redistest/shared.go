@@ -19,7 +19,6 @@ var shared struct {
 	sentinel *Sentinel
 	// errors of a start that failed, given to every later caller.
 	clusterErr, sentinelErr error
-	clusterOff, sentinelOff bool // nothing started: skip (or fail in CI)
 }
 
 // Main runs a package's tests and then stops the cluster and the sentinel
@@ -71,13 +70,12 @@ func SharedCluster(t testing.TB) *Cluster {
 	shared.mu.Lock()
 	defer shared.mu.Unlock()
 	if shared.cluster == nil && shared.clusterErr == nil {
-		c, err := newCluster(mkdir(t, sharedDir(t), "cluster"), ClusterOptions{Masters: 3, Replicas: 1})
-		shared.cluster, shared.clusterErr, shared.clusterOff = c, err, c == nil && err != nil
-		if err != nil {
-			shared.cluster = nil
-		}
+		shared.cluster, shared.clusterErr = newCluster(mkdir(t, sharedDir(t), "cluster"), ClusterOptions{Masters: 3, Replicas: 1})
 	}
-	return sharedOrFail(t, shared.cluster, shared.clusterErr, shared.clusterOff)
+	if shared.clusterErr != nil {
+		fail(t, shared.clusterErr)
+	}
+	return shared.cluster
 }
 
 // SharedSentinel returns the test binary's sentinel set, started by the
@@ -88,24 +86,12 @@ func SharedSentinel(t testing.TB) *Sentinel {
 	shared.mu.Lock()
 	defer shared.mu.Unlock()
 	if shared.sentinel == nil && shared.sentinelErr == nil {
-		s, err := newSentinel(mkdir(t, sharedDir(t), "sentinel"))
-		shared.sentinel, shared.sentinelErr, shared.sentinelOff = s, err, s == nil && err != nil
-		if err != nil {
-			shared.sentinel = nil
-		}
+		shared.sentinel, shared.sentinelErr = newSentinel(mkdir(t, sharedDir(t), "sentinel"))
 	}
-	return sharedOrFail(t, shared.sentinel, shared.sentinelErr, shared.sentinelOff)
-}
-
-func sharedOrFail[T any](t testing.TB, v *T, err error, off bool) *T {
-	t.Helper()
-	switch {
-	case off:
-		unavailable(t, "redistest: %v", err)
-	case err != nil:
-		t.Fatalf("redistest: %v", err)
+	if shared.sentinelErr != nil {
+		fail(t, shared.sentinelErr)
 	}
-	return v
+	return shared.sentinel
 }
 
 func mkdir(t testing.TB, parent, name string) string {
@@ -118,9 +104,8 @@ func mkdir(t testing.TB, parent, name string) string {
 }
 
 // Topology is a Redis that is not one node: the test binary's cluster, or
-// the master its sentinels name.
+// the master its sentinels name (the subtest's name says which).
 type Topology struct {
-	Name string // "cluster" or "sentinel"
 	// Client returns a new client of it, closed when the test ends.
 	Client func(t testing.TB) redis.UniversalClient
 }
@@ -132,10 +117,10 @@ func Topologies(t *testing.T, f func(t *testing.T, top Topology)) {
 	t.Helper()
 	t.Run("cluster", func(t *testing.T) {
 		c := SharedCluster(t)
-		f(t, Topology{Name: "cluster", Client: func(t testing.TB) redis.UniversalClient { return c.Client(t) }})
+		f(t, Topology{Client: func(t testing.TB) redis.UniversalClient { return c.Client(t) }})
 	})
 	t.Run("sentinel", func(t *testing.T) {
 		s := SharedSentinel(t)
-		f(t, Topology{Name: "sentinel", Client: func(t testing.TB) redis.UniversalClient { return s.Client(t) }})
+		f(t, Topology{Client: func(t testing.TB) redis.UniversalClient { return s.Client(t) }})
 	})
 }

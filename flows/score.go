@@ -438,9 +438,11 @@ func (s *scoring) total(e int) scored {
 			r.covered++
 		}
 	}
-	if _, ok := s.negated(e); ok && r.score > 0 {
-		r.score *= negativeFactor
-		r.negated = true
+	if r.score > 0 {
+		if _, ok := s.negated(e); ok {
+			r.score *= negativeFactor
+			r.negated = true
+		}
 	}
 	return r
 }

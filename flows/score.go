@@ -256,9 +256,6 @@ func appendOnce(s []phraseAt, at phraseAt) []phraseAt {
 type scored struct {
 	entry int
 	score float64
-	// covered counts the message's content words the entry holds.
-	covered int
-	negated bool
 }
 
 // scoring is the work of scoring one message against every entry.
@@ -434,14 +431,10 @@ func (s *scoring) total(e int) scored {
 	for i := range s.q {
 		w := s.cov[e*len(s.q)+i]
 		r.score += w * s.idf[i]
-		if w > 0 && s.q[i].scores() {
-			r.covered++
-		}
 	}
 	if r.score > 0 {
 		if _, ok := s.negated(e); ok {
 			r.score *= negativeFactor
-			r.negated = true
 		}
 	}
 	return r

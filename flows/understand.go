@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"errors"
 	"regexp"
 	"slices"
 	"strings"
@@ -201,11 +202,12 @@ func notQuestion(text string) (string, bool) {
 		}
 		return NotQuestionEmpty, true
 	}
-	if _, err := ParseDate(rest, Date{Year: 2000}); err == nil {
+	_, err := ParseDate(rest, Date{Year: 2000})
+	if err == nil {
 		return NotQuestionDate, true
 	}
 	if !slices.ContainsFunc(words, func(w string) bool { return !isDigits(w) }) {
-		if len(words) == 3 && len(words[0]) <= 2 && len(words[1]) <= 2 && (len(words[2]) == 2 || len(words[2]) == 4) {
+		if errors.Is(err, ErrDateInvalid) {
 			return NotQuestionDate, true // a date that does not exist is still a date
 		}
 		return NotQuestionNumber, true

@@ -1,14 +1,9 @@
 package flows
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"strings"
-
-	"gopkg.in/yaml.v3"
 )
 
 // FAQ is a short question and its answer, found by search like a procedure:
@@ -37,16 +32,8 @@ type faqFile struct {
 
 // ParseFAQ decodes a file of questions and answers, reporting every problem.
 func ParseFAQ(file string, data []byte) ([]*FAQ, Issues) {
-	var root yaml.Node
-	if err := yaml.NewDecoder(bytes.NewReader(data)).Decode(&root); err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, Issues{{File: file, Msg: "the file is empty"}}
-		}
-		line, msg := splitYAMLLine(strings.TrimPrefix(err.Error(), "yaml: "))
-		return nil, Issues{{File: file, Line: line, Msg: msg}}
-	}
 	var ff faqFile
-	iss := decodeStrict(&root, &ff, file)
+	iss := decodeFile(file, data, &ff)
 	seen := map[string]int{}
 	var out []*FAQ
 	for i, q := range ff.Entries {

@@ -1,15 +1,10 @@
 package flows
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"path/filepath"
 	"strings"
-
-	"gopkg.in/yaml.v3"
 )
 
 // Class is what a message asks for, once understood: what the bot does
@@ -61,16 +56,8 @@ type intentFile struct {
 
 // ParseIntents decodes a file of intents, reporting every problem.
 func ParseIntents(file string, data []byte) ([]*Intent, Issues) {
-	var root yaml.Node
-	if err := yaml.NewDecoder(bytes.NewReader(data)).Decode(&root); err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, Issues{{File: file, Msg: "the file is empty"}}
-		}
-		line, msg := splitYAMLLine(strings.TrimPrefix(err.Error(), "yaml: "))
-		return nil, Issues{{File: file, Line: line, Msg: msg}}
-	}
 	var f intentFile
-	iss := decodeStrict(&root, &f, file)
+	iss := decodeFile(file, data, &f)
 	var out []*Intent
 	for i, in := range f.Entries {
 		field := fmt.Sprintf("entries[%d]", i)

@@ -284,3 +284,42 @@ func TestLintChecklistLength(t *testing.T) {
 		})
 	}
 }
+
+// TestParseUnreadable: a file that is empty or not YAML is one issue, and
+// nothing read, whatever the file holds.
+func TestParseUnreadable(t *testing.T) {
+	parsers := map[string]func(file string, data []byte) (int, Issues){
+		"procedure": func(file string, data []byte) (int, Issues) {
+			f, iss := Parse(file, data)
+			if f != nil {
+				return 1, iss
+			}
+			return 0, iss
+		},
+		"faq": func(file string, data []byte) (int, Issues) {
+			qs, iss := ParseFAQ(file, data)
+			return len(qs), iss
+		},
+		"intents": func(file string, data []byte) (int, Issues) {
+			is, iss := ParseIntents(file, data)
+			return len(is), iss
+		},
+	}
+	tests := []struct {
+		name, data, want string
+	}{
+		{name: "empty", data: "", want: "x.yaml: the file is empty"},
+		{name: "comments only", data: "# nothing yet\n", want: "x.yaml: the file is empty"},
+		{name: "not YAML", data: "id: a\n  title: [b\n", want: "x.yaml:2: mapping values are not allowed in this context"},
+	}
+	for kind, parse := range parsers {
+		for _, tt := range tests {
+			t.Run(kind+"/"+tt.name, func(t *testing.T) {
+				n, iss := parse("x.yaml", []byte(tt.data))
+				if n != 0 || len(iss) != 1 || iss[0].String() != tt.want {
+					t.Errorf("read %d, issues %q, want none read and %q", n, iss, tt.want)
+				}
+			})
+		}
+	}
+}

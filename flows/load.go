@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"path"
 	"path/filepath"
@@ -23,11 +22,7 @@ func Parse(file string, data []byte) (*Flow, Issues) {
 	var root yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&root); err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, Issues{{File: file, Msg: "the file is empty"}}
-		}
-		line, msg := splitYAMLLine(strings.TrimPrefix(err.Error(), "yaml: "))
-		return nil, Issues{{File: file, Line: line, Msg: msg}}
+		return nil, unreadable(file, err)
 	}
 	var extra yaml.Node
 	if err := dec.Decode(&extra); err == nil {

@@ -50,6 +50,18 @@ func unreadable(file string, err error) Issues {
 	return Issues{{File: file, Line: line, Msg: msg}}
 }
 
+// checkEntryID reports the id of an entry of a file of questions or
+// intents that is missing or not lower-case letters, digits and '-';
+// example is an id to suggest.
+func checkEntryID(iss *Issues, file, field, id string, pos positions, example string) {
+	switch {
+	case id == "":
+		iss.add(file, pos.line, field+".id", "missing: a short id such as %s", example)
+	case !flowIDPattern.MatchString(id):
+		iss.add(file, pos.at("id"), field+".id", "%q must be lower-case letters a-z, digits and '-'", id)
+	}
+}
+
 // decodeStrict decodes n into v (a pointer to a struct) like yaml.Node.Decode,
 // but reports every unknown field and every value of the wrong type at once,
 // and records the line of each field in the structs' positions.

@@ -43,12 +43,7 @@ func ParseFAQ(file string, data []byte) ([]*FAQ, Issues) {
 			continue
 		}
 		q.File = file
-		switch {
-		case q.ID == "":
-			iss.add(file, q.pos.line, field+".id", "missing: a short id such as mat-the-bhyt")
-		case !flowIDPattern.MatchString(q.ID):
-			iss.add(file, q.pos.at("id"), field+".id", "%q must be lower-case letters a-z, digits and '-'", q.ID)
-		}
+		checkEntryID(&iss, file, field, q.ID, q.pos, "mat-the-bhyt")
 		if first, dup := seen[q.ID]; dup {
 			iss.add(file, q.pos.at("id"), field+".id", "duplicate id %q (first on line %d)", q.ID, first)
 		}

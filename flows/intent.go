@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -66,17 +67,8 @@ func ParseIntents(file string, data []byte) ([]*Intent, Issues) {
 			continue
 		}
 		in.File = file
-		switch {
-		case in.ID == "":
-			iss.add(file, in.pos.line, field+".id", "missing: a short id such as gap-nguoi")
-		case !flowIDPattern.MatchString(in.ID):
-			iss.add(file, in.pos.at("id"), field+".id", "%q must be lower-case letters a-z, digits and '-'", in.ID)
-		}
-		known := false
-		for _, r := range intentClasses {
-			known = known || in.Kind == r
-		}
-		if !known {
+		checkEntryID(&iss, file, field, in.ID, in.pos, "gap-nguoi")
+		if !slices.Contains(intentClasses, in.Kind) {
 			iss.add(file, in.pos.at("kind"), field+".kind", "%q is not one of commune, person, social, out-of-scope", in.Kind)
 		}
 		if strings.TrimSpace(in.Title) == "" {

@@ -3,7 +3,6 @@ package flows
 import (
 	"fmt"
 	"io/fs"
-	"path/filepath"
 	"slices"
 	"strings"
 )
@@ -139,18 +138,18 @@ const FAQDir = "faq"
 // problem found; the catalog is usable only when issues.Err() is nil.
 func Load(base fs.FS, baseLabel string, override fs.FS, overrideLabel string, answers ...*FAQ) (*Catalog, Issues) {
 	flows, iss := LoadFS(base, baseLabel)
-	faqs, faqIss := loadFAQ(base, baseLabel)
+	faqs, faqIss := loadEntries(base, baseLabel, FAQDir, ParseFAQ)
 	iss = append(iss, faqIss...)
-	intents, intentIss := loadIntents(base, baseLabel)
+	intents, intentIss := loadEntries(base, baseLabel, IntentDir, ParseIntents)
 	iss = append(iss, intentIss...)
 	if override != nil {
 		more, moreIss := LoadFS(override, overrideLabel)
 		iss = append(iss, moreIss...)
 		flows = merge(flows, more, func(f *Flow) string { return f.ID })
-		moreFAQ, moreFAQIss := loadFAQ(override, overrideLabel)
+		moreFAQ, moreFAQIss := loadEntries(override, overrideLabel, FAQDir, ParseFAQ)
 		iss = append(iss, moreFAQIss...)
 		faqs = merge(faqs, moreFAQ, func(q *FAQ) string { return q.ID })
-		moreIntents, moreIntentIss := loadIntents(override, overrideLabel)
+		moreIntents, moreIntentIss := loadEntries(override, overrideLabel, IntentDir, ParseIntents)
 		iss = append(iss, moreIntentIss...)
 		intents = merge(intents, moreIntents, func(i *Intent) string { return i.ID })
 	}
@@ -163,14 +162,6 @@ func Load(base fs.FS, baseLabel string, override fs.FS, overrideLabel string, an
 		return a.Line - b.Line
 	})
 	return cat, iss
-}
-
-func loadFAQ(fsys fs.FS, label string) ([]*FAQ, Issues) {
-	sub, err := fs.Sub(fsys, FAQDir)
-	if err != nil {
-		return nil, Issues{{File: label, Msg: fmt.Sprintf("cannot read %s: %v", FAQDir, err)}}
-	}
-	return LoadFAQFS(sub, filepath.Join(label, FAQDir))
 }
 
 // FAQs returns the questions and answers, the answers of intents among

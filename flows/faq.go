@@ -2,7 +2,6 @@ package flows
 
 import (
 	"fmt"
-	"io/fs"
 	"strings"
 )
 
@@ -67,17 +66,5 @@ func ParseFAQ(file string, data []byte) ([]*FAQ, Issues) {
 		}
 		out = append(out, q)
 	}
-	return out, iss
-}
-
-// LoadFAQFS reads every *.yaml file at the root of fsys as questions and
-// answers; issues name files label/name.
-func LoadFAQFS(fsys fs.FS, label string) ([]*FAQ, Issues) {
-	var out []*FAQ
-	iss := eachYAML(fsys, label, func(file string, data []byte) Issues {
-		qs, qi := ParseFAQ(file, data)
-		out = append(out, qs...)
-		return qi
-	})
 	return out, iss
 }

@@ -2,8 +2,6 @@ package flows
 
 import (
 	"fmt"
-	"io/fs"
-	"path/filepath"
 	"slices"
 	"strings"
 )
@@ -80,24 +78,4 @@ func ParseIntents(file string, data []byte) ([]*Intent, Issues) {
 		out = append(out, in)
 	}
 	return out, iss
-}
-
-// LoadIntentFS reads every *.yaml file at the root of fsys as intents;
-// issues name files label/name.
-func LoadIntentFS(fsys fs.FS, label string) ([]*Intent, Issues) {
-	var out []*Intent
-	iss := eachYAML(fsys, label, func(file string, data []byte) Issues {
-		is, ii := ParseIntents(file, data)
-		out = append(out, is...)
-		return ii
-	})
-	return out, iss
-}
-
-func loadIntents(fsys fs.FS, label string) ([]*Intent, Issues) {
-	sub, err := fs.Sub(fsys, IntentDir)
-	if err != nil {
-		return nil, Issues{{File: label, Msg: fmt.Sprintf("cannot read %s: %v", IntentDir, err)}}
-	}
-	return LoadIntentFS(sub, filepath.Join(label, IntentDir))
 }

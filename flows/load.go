@@ -81,6 +81,22 @@ func LoadFS(fsys fs.FS, label string) ([]*Flow, Issues) {
 	return out, iss
 }
 
+// loadEntries reads every *.yaml file in directory dir of fsys as a file
+// of entries (questions, intents); issues name files label/dir/name.
+func loadEntries[T any](fsys fs.FS, label, dir string, parse func(file string, data []byte) ([]T, Issues)) ([]T, Issues) {
+	sub, err := fs.Sub(fsys, dir)
+	if err != nil {
+		return nil, Issues{{File: label, Msg: fmt.Sprintf("cannot read %s: %v", dir, err)}}
+	}
+	var out []T
+	iss := eachYAML(sub, filepath.Join(label, dir), func(file string, data []byte) Issues {
+		es, ei := parse(file, data)
+		out = append(out, es...)
+		return ei
+	})
+	return out, iss
+}
+
 // eachYAML calls parse for every *.yaml file at the root of fsys and
 // gathers the issues. A missing directory has no files.
 func eachYAML(fsys fs.FS, label string, parse func(file string, data []byte) Issues) Issues {

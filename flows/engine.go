@@ -178,7 +178,8 @@ func (e *Engine) Step(st State, in Input) (Result, error) {
 	}
 	unsure := r.st.Unsure
 	if unsure != "" {
-		switch yes, ok := confirmation(in); {
+		// A confirmation reads full-width digits ("１") too.
+		switch yes, ok := yesOrNo(in.Choice, narrow(in.Text)); {
 		case ok && yes:
 			r.accept(cur, unsure, target{step: r.f.next(cur)})
 			return r.result(), nil
@@ -192,7 +193,7 @@ func (e *Engine) Step(st State, in Input) (Result, error) {
 	value, next, hint := r.answer(cur, in)
 	if hint != "" && unsure != "" {
 		// Neither yes, no nor an answer: the confirmation still waits.
-		out := Output{Text: e.msg.YesNoHint, Prompt: true, Options: []Option{{ID: YesValue, Label: e.msg.Yes}, {ID: NoValue, Label: e.msg.No}}}
+		out := Output{Text: e.msg.YesNoHint, Prompt: true, Options: e.msg.yesNoOptions()}
 		return Result{State: st, Out: []Output{out}, Rejected: true}, nil
 	}
 	if hint != "" {

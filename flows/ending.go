@@ -25,10 +25,10 @@ const MaxPage = MaxMessage
 // ErrEnded is returned for an input a procedure that ended cannot take.
 var ErrEnded = errors.New("flows: the procedure ended")
 
-// Ending returns what the state at a procedure's end offers: the details
-// (or the rest of them) when the end has some, and the sources. It returns
-// nil for a state that is not at an end.
-func (e *Engine) Ending(st State) []Option {
+// Ending returns what the state at a procedure's end offers at now: the
+// details (or the rest of them) when the end has some that show, and the
+// sources. It returns nil for a state that is not at an end.
+func (e *Engine) Ending(st State, now time.Time) []Option {
 	f, ok := e.cat.Flow(st.Flow)
 	if !ok {
 		return nil
@@ -37,7 +37,7 @@ func (e *Engine) Ending(st State) []Option {
 	if !ok || end.Kind != KindEnd {
 		return nil
 	}
-	r := &run{e: e, f: f, st: st}
+	r := &run{e: e, today: DateOf(now), now: now.Unix(), f: f, st: st}
 	var out []Option
 	if r.hasDetails(end) {
 		label := e.msg.DetailsButton

@@ -39,9 +39,9 @@ func (e *Engine) Ending(st State, now time.Time) []Option {
 	}
 	r := &run{e: e, today: DateOf(now), now: now.Unix(), f: f, st: st}
 	var out []Option
-	if r.hasDetails(end) {
+	if details := r.visibleDetails(end); len(details) > 0 {
 		label := e.msg.DetailsButton
-		if st.Detail > 0 && st.Detail < len(r.detailTexts(end)) {
+		if st.Detail > 0 && st.Detail < len(details) {
 			label = e.msg.DetailsMore
 		}
 		out = append(out, Option{ID: ShowDetails, Label: label})
@@ -56,14 +56,15 @@ func (e *Engine) Ending(st State, now time.Time) []Option {
 	return out
 }
 
-// hasDetails reports whether one of the end's details would be shown.
-func (r *run) hasDetails(end *Step) bool {
+// visibleDetails are the end's details whose condition holds.
+func (r *run) visibleDetails(end *Step) []*Step {
+	var out []*Step
 	for _, id := range end.Details {
 		if s, ok := r.f.byID[id]; ok && r.holds(s.When) {
-			return true
+			out = append(out, s)
 		}
 	}
-	return false
+	return out
 }
 
 // ended answers an input to a procedure at its end: a page of details or
@@ -99,11 +100,7 @@ func (r *run) ended(f *Flow, end *Step, st State, in Input) (Result, error) {
 // detailTexts renders the end's details whose condition holds.
 func (r *run) detailTexts(end *Step) []string {
 	var out []string
-	for _, id := range end.Details {
-		s, ok := r.f.byID[id]
-		if !ok || !r.holds(s.When) {
-			continue
-		}
+	for _, s := range r.visibleDetails(end) {
 		if s.Kind == KindChecklist {
 			out = append(out, r.checklist(s))
 		} else {

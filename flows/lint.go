@@ -79,7 +79,7 @@ func (l *linter) checklistLengths() {
 		field := fmt.Sprintf("steps[%d] (%s).items", i, s.ID)
 		var items int
 		if len(s.Items) <= maxItemsWeighed {
-			items = l.longestItems(s.Items, nil, 0)
+			items = l.longestItems(s.Items)
 		} else {
 			for _, it := range s.Items { // too many to weigh: all of them
 				items += utf8.RuneCountInString(it.Text) + 3
@@ -95,22 +95,39 @@ func (l *linter) checklistLengths() {
 }
 
 // maxItemsWeighed bounds the checklists whose sets of items shown together
-// are weighed one by one (the work doubles with each item).
+// are weighed one by one (the work doubles with each item under a
+// condition).
 const maxItemsWeighed = 24
 
-// longestItems is the most characters items[i:] can add to those already
-// shown together, each item on its own line ("\n• ").
-func (l *linter) longestItems(items []*Item, shown []*Item, i int) int {
+// longestItems is the most characters the items can show together, each
+// on its own line ("\n• "). An item without a condition excludes none, so
+// it is always among them: only the others are weighed, set by set.
+func (l *linter) longestItems(items []*Item) int {
+	n := 0
+	var conditional []*Item
+	for _, it := range items {
+		if len(it.When.Terms) == 0 {
+			n += utf8.RuneCountInString(it.Text) + 3
+		} else {
+			conditional = append(conditional, it)
+		}
+	}
+	return n + l.longestTogether(conditional, nil, 0)
+}
+
+// longestTogether is the most characters items[i:] can add to those
+// already shown together.
+func (l *linter) longestTogether(items []*Item, shown []*Item, i int) int {
 	if i == len(items) {
 		return 0
 	}
-	best := l.longestItems(items, shown, i+1) // without items[i]
+	best := l.longestTogether(items, shown, i+1) // without items[i]
 	for _, o := range shown {
 		if l.exclusive(o.When, items[i].When) {
 			return best
 		}
 	}
-	with := utf8.RuneCountInString(items[i].Text) + 3 + l.longestItems(items, append(shown, items[i]), i+1)
+	with := utf8.RuneCountInString(items[i].Text) + 3 + l.longestTogether(items, append(shown, items[i]), i+1)
 	return max(best, with)
 }
 

@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -252,6 +253,7 @@ func TestLintChecklistLength(t *testing.T) {
 	item := func(when string) string {
 		return "      - text: " + strings.Repeat("x", 400) + "\n        when: " + when + "\n"
 	}
+	plain := "      - text: " + strings.Repeat("x", 400) + "\n"
 	checklist := func(items ...string) string {
 		return "  - id: ds\n    type: checklist\n    text: Giấy tờ\n    items:\n" + strings.Join(items, "") + "  - id: cuoi\n"
 	}
@@ -264,6 +266,8 @@ func TestLintChecklistLength(t *testing.T) {
 		{"exclusive sides of a date", []string{item("{ngay: qua_han}"), item("{ngay: con_han}")}, ""},
 		{"today is still in time", []string{item("{ngay: hom_nay}"), item("{ngay: con_han}"), item("{hoi: a}")}, "can be 1216 characters, over 900"},
 		{"shown together", []string{item("{hoi: a}"), item("{ngay: qua_han}"), item("{hoi: [a, b]}")}, "can be 1216 characters, over 900"},
+		{"always shown, and one of two", []string{plain, item("{hoi: a}"), item("{hoi: b}")}, ""},
+		{"always shown, twice", []string{plain, item("{hoi: a}"), plain, item("{hoi: b}")}, "can be 1216 characters, over 900"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -282,6 +286,25 @@ func TestLintChecklistLength(t *testing.T) {
 				t.Errorf("got %q, want a warning containing %q (all: %v)", got, tt.warn, iss)
 			}
 		})
+	}
+}
+
+// BenchmarkParseLongChecklist parses a procedure with a checklist of
+// maxItemsWeighed items shown always: items without a condition exclude
+// none, so they need not be weighed one set at a time.
+func BenchmarkParseLongChecklist(b *testing.B) {
+	var items strings.Builder
+	for i := range maxItemsWeighed {
+		fmt.Fprintf(&items, "      - text: Giấy tờ số %d\n", i)
+	}
+	checklist := "  - id: ds\n    type: checklist\n    text: Giấy tờ\n    items:\n" + items.String() + "  - id: cuoi\n"
+	src := []byte(strings.Replace(base, "  - id: cuoi\n", checklist, 1))
+	if _, iss := Parse("mau.yaml", src); len(iss) > 0 {
+		b.Fatal(iss)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		Parse("mau.yaml", src)
 	}
 }
 

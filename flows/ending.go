@@ -3,7 +3,6 @@ package flows
 import (
 	"errors"
 	"fmt"
-	"maps"
 	"time"
 	"unicode/utf8"
 )
@@ -71,11 +70,7 @@ func (r *run) visibleDetails(end *Step) []*Step {
 // of sources, which leaves it at the end (Done), or going back, which
 // reopens the last question.
 func (r *run) ended(f *Flow, end *Step, st State, in Input) (Result, error) {
-	r.f, r.st = f, st
-	r.st.Vars = maps.Clone(st.Vars)
-	if r.st.Vars == nil {
-		r.st.Vars = map[string]string{}
-	}
+	r.resume(f, st)
 	switch {
 	case in.Back && len(st.Trail) == 0:
 		// Nothing was answered: the procedure starts again.

@@ -150,13 +150,8 @@ func (e *Engine) Step(st State, in Input) (Result, error) {
 	if !ok || !cur.Interactive() {
 		return Result{}, fmt.Errorf("step %q of %q: not a question", st.Step, st.Flow)
 	}
-	r.f, r.st = f, st
-	r.st.Hash = f.Hash
-	r.st.Vars = maps.Clone(st.Vars)
-	if r.st.Vars == nil {
-		r.st.Vars = map[string]string{}
-	}
-	r.st.Updated = r.now
+	r.resume(f, st)
+	r.st.Hash, r.st.Updated = f.Hash, r.now
 
 	if in.Back {
 		r.back()
@@ -230,6 +225,15 @@ type run struct {
 	hops    int
 	kept    map[string]string // what earlier conversations left, by flow/name
 	effects []Effect
+}
+
+// resume takes up state st of flow f, with a copy of its answers to change.
+func (r *run) resume(f *Flow, st State) {
+	r.f, r.st = f, st
+	r.st.Vars = maps.Clone(st.Vars)
+	if r.st.Vars == nil {
+		r.st.Vars = map[string]string{}
+	}
 }
 
 func (r *run) result() Result {

@@ -228,13 +228,7 @@ func (l *linter) header() {
 				l.add(rt.pos.line, field, "missing: the text of the reminder")
 			}
 			l.text(t.text, rt.pos.at(t.name), field)
-			for _, m := range placeholder.FindAllStringSubmatch(t.text, -1) {
-				switch m[1] {
-				case "label", "expiry", "days":
-				default:
-					l.add(rt.pos.at(t.name), field, "{%s}: a reminder shows only {label}, {expiry} and {days}", m[1])
-				}
-			}
+			l.onlyPlaceholders(t.text, rt.pos.at(t.name), field, "a reminder shows only {label}, {expiry} and {days}", "label", "expiry", "days")
 		}
 	}
 	if f.Start != "" {
@@ -534,11 +528,7 @@ func (l *linter) input(s *Step, field string) {
 			l.add(in.pos.at("unlikely"), f+".unlikely", "asks to confirm an unlikely answer, but no likely_min or likely_max says which")
 		}
 		l.text(in.Unlikely, in.pos.at("unlikely"), f+".unlikely")
-		for _, m := range placeholder.FindAllStringSubmatch(in.Unlikely, -1) {
-			if m[1] != "value" && m[1] != "year" {
-				l.add(in.pos.at("unlikely"), f+".unlikely", "{%s}: the question shows only {value} (the answer) and {year} (a date's)", m[1])
-			}
-		}
+		l.onlyPlaceholders(in.Unlikely, in.pos.at("unlikely"), f+".unlikely", "the question shows only {value} (the answer) and {year} (a date's)", "value", "year")
 	}
 	if in.MaxLen != 0 && in.Kind != InputText {
 		l.add(in.pos.at("max_len"), f+".max_len", "max_len applies to text answers only")
@@ -548,6 +538,16 @@ func (l *linter) input(s *Step, field string) {
 	}
 	if in.MaxLen < 0 || in.MaxLen > MaxText {
 		l.add(in.pos.at("max_len"), f+".max_len", "must be between 1 and %d", MaxText)
+	}
+}
+
+// onlyPlaceholders reports each placeholder of text that is not one of
+// names, with what the text shows instead.
+func (l *linter) onlyPlaceholders(text string, line int, field, shows string, names ...string) {
+	for _, m := range placeholder.FindAllStringSubmatch(text, -1) {
+		if !slices.Contains(names, m[1]) {
+			l.add(line, field, "{%s}: %s", m[1], shows)
+		}
 	}
 }
 

@@ -56,7 +56,7 @@ func (c *Catalog) Explain(text string) (Understanding, string) {
 // matched nearly as well (at most four). It returns nothing when none
 // matched well enough. Intents are not searched: Understand tells them.
 func (c *Catalog) Search(text string) []Match {
-	q := c.query(text)
+	_, q := c.query(text)
 	if !slices.ContainsFunc(q, token.scores) {
 		return nil
 	}
@@ -64,10 +64,11 @@ func (c *Catalog) Search(text string) []Match {
 	return c.listed(s.ranked(func(e *entry) bool { return e.intent == nil }))
 }
 
-// query is a message as the index reads it: its words normalised, in
-// their canonical form, corrected.
-func (c *Catalog) query(text string) []token {
-	return canonical(c.index.correct(tokens(text)))
+// query is a message as the index reads it, q: its words normalised, in
+// their canonical form, corrected; raw are its words before correction.
+func (c *Catalog) query(text string) (raw, q []token) {
+	raw = tokens(text)
+	return raw, canonical(c.index.correct(raw))
 }
 
 // listed is what a ranking offers: the best procedure or question and
@@ -103,8 +104,7 @@ func (c *Catalog) understand(text string, explain bool) (Understanding, string) 
 		}
 		return Understanding{Class: ClassNotQuestion, ID: kind}, why.String()
 	}
-	raw := tokens(text)
-	q := canonical(c.index.correct(raw))
+	raw, q := c.query(text)
 	if explain {
 		why.WriteString("read as:")
 		for _, t := range q {

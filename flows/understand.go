@@ -242,8 +242,13 @@ func (c *Catalog) foreign(q []token) bool {
 		if t.stop || foldedStopwords[t.w] || syllable(t.w) || c.index.vocab[t.w] || c.telex(t.w) {
 			continue
 		}
-		if _, ok := c.index.fix(q, i); !ok || len(t.w) < 5 {
-			odd++ // not a typo of a word the bot knows either ("how" is not "hơ")
+		// Odd unless it is a typo of a word the bot knows and long enough
+		// for that to count ("how" is not "hơ"); fix, the slower test,
+		// comes last.
+		if len(t.w) < 5 {
+			odd++
+		} else if _, ok := c.index.fix(q, i); !ok {
+			odd++
 		}
 	}
 	return odd >= 2 && 3*odd >= words || odd == 1 && words == 1

@@ -171,12 +171,6 @@ func (c *Catalog) FAQs() []*FAQ { return c.faqs }
 // Intents returns the intents.
 func (c *Catalog) Intents() []*Intent { return c.intents }
 
-// Intent returns the intent with the given id.
-func (c *Catalog) Intent(id string) (*Intent, bool) {
-	it, ok := c.intentID[id]
-	return it, ok
-}
-
 // FAQ returns the question with the given id.
 func (c *Catalog) FAQ(id string) (*FAQ, bool) {
 	q, ok := c.faqID[id]

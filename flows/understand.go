@@ -180,13 +180,7 @@ func politeless(q []token) string {
 	return strings.Join(ws, " ")
 }
 
-var foldedParticles = func() map[string]bool {
-	m := map[string]bool{}
-	for w := range particles {
-		m[Normalize(w)] = true
-	}
-	return m
-}()
+var foldedParticles = foldedSet(particles)
 
 // notQuestion tells text that asks nothing by its shape: no letter or
 // digit, markup, a link alone, a bare date or number, another script.

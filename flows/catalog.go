@@ -48,6 +48,7 @@ func NewCatalogOf(in Content) (*Catalog, Issues) {
 	for _, q := range in.Answers {
 		answers[q] = true
 	}
+	var searched []*FAQ // the questions, answers aside
 	for _, q := range append(slices.Clone(in.FAQs), in.Answers...) {
 		if prev, dup := c.faqID[q.ID]; dup {
 			iss.add(q.File, q.pos.at("id"), "id", "duplicate question id %q (also in %s)", q.ID, prev.File)
@@ -55,6 +56,9 @@ func NewCatalogOf(in Content) (*Catalog, Issues) {
 		}
 		c.faqID[q.ID] = q
 		c.faqs = append(c.faqs, q)
+		if !answers[q] {
+			searched = append(searched, q)
+		}
 	}
 	for _, it := range in.Intents {
 		if prev, dup := c.intentID[it.ID]; dup {
@@ -115,12 +119,6 @@ func NewCatalogOf(in Content) (*Catalog, Issues) {
 		}
 		return strings.Compare(a.File, b.File)
 	})
-	var searched []*FAQ
-	for _, q := range c.faqs {
-		if !answers[q] {
-			searched = append(searched, q)
-		}
-	}
 	c.index = buildIndex(c.flows, searched, c.intents)
 	iss = append(iss, c.lintExamples()...)
 	return c, iss

@@ -49,7 +49,7 @@ func (t *turn) closing(st flows.State) {
 	t.conv.Ended = &st
 	t.conv.Menu = nil
 	m := Message{Text: t.s.msg.AfterEnd, Hint: t.s.msg.AfterEndHint}
-	for _, o := range t.s.eng.Ending(st) {
+	for _, o := range t.s.eng.Ending(st, t.now) {
 		m.Buttons = append(m.Buttons, t.choice(o.Label, endedPrefix+o.ID))
 	}
 	m.Buttons = append(m.Buttons, t.otherProcedures())

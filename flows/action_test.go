@@ -80,6 +80,7 @@ func TestActionLint(t *testing.T) {
 		{"with: {label: nguoi, expiry: han}", "with: {label: nguoi, expiry: han, mau: do}", "takes no mau"},
 		{"with: {label: nguoi, expiry: han}", "with: {label: chua_hoi, expiry: han}", `"chua_hoi" is not set by any step before this one`},
 		{"with: {label: nguoi, expiry: han}", "with: {label: nguoi, expiry: nguoi}", `"nguoi" must be a date answer`},
+		{"steps:\n", "reminder: {before: \"Thẻ của {label} hết hạn ngày {han}\", after: \"Thẻ của {label} đã hết hạn\"}\nsteps:\n", "reminder.before: {han}: a reminder shows only {label}, {expiry} and {days}"},
 	}
 	for _, tt := range tests {
 		_, iss := Parse("nhac.yaml", []byte(strings.Replace(actionFlow, tt.old, tt.new, 1)))

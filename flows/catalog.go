@@ -3,7 +3,6 @@ package flows
 import (
 	"fmt"
 	"io/fs"
-	"path/filepath"
 	"slices"
 	"strings"
 )
@@ -49,6 +48,7 @@ func NewCatalogOf(in Content) (*Catalog, Issues) {
 	for _, q := range in.Answers {
 		answers[q] = true
 	}
+	var searched []*FAQ // the questions, answers aside
 	for _, q := range append(slices.Clone(in.FAQs), in.Answers...) {
 		if prev, dup := c.faqID[q.ID]; dup {
 			iss.add(q.File, q.pos.at("id"), "id", "duplicate question id %q (also in %s)", q.ID, prev.File)
@@ -56,6 +56,9 @@ func NewCatalogOf(in Content) (*Catalog, Issues) {
 		}
 		c.faqID[q.ID] = q
 		c.faqs = append(c.faqs, q)
+		if !answers[q] {
+			searched = append(searched, q)
+		}
 	}
 	for _, it := range in.Intents {
 		if prev, dup := c.intentID[it.ID]; dup {
@@ -116,12 +119,6 @@ func NewCatalogOf(in Content) (*Catalog, Issues) {
 		}
 		return strings.Compare(a.File, b.File)
 	})
-	var searched []*FAQ
-	for _, q := range c.faqs {
-		if !answers[q] {
-			searched = append(searched, q)
-		}
-	}
 	c.index = buildIndex(c.flows, searched, c.intents)
 	iss = append(iss, c.lintExamples()...)
 	return c, iss
@@ -139,18 +136,18 @@ const FAQDir = "faq"
 // problem found; the catalog is usable only when issues.Err() is nil.
 func Load(base fs.FS, baseLabel string, override fs.FS, overrideLabel string, answers ...*FAQ) (*Catalog, Issues) {
 	flows, iss := LoadFS(base, baseLabel)
-	faqs, faqIss := loadFAQ(base, baseLabel)
+	faqs, faqIss := loadEntries(base, baseLabel, FAQDir, ParseFAQ)
 	iss = append(iss, faqIss...)
-	intents, intentIss := loadIntents(base, baseLabel)
+	intents, intentIss := loadEntries(base, baseLabel, IntentDir, ParseIntents)
 	iss = append(iss, intentIss...)
 	if override != nil {
 		more, moreIss := LoadFS(override, overrideLabel)
 		iss = append(iss, moreIss...)
 		flows = merge(flows, more, func(f *Flow) string { return f.ID })
-		moreFAQ, moreFAQIss := loadFAQ(override, overrideLabel)
+		moreFAQ, moreFAQIss := loadEntries(override, overrideLabel, FAQDir, ParseFAQ)
 		iss = append(iss, moreFAQIss...)
 		faqs = merge(faqs, moreFAQ, func(q *FAQ) string { return q.ID })
-		moreIntents, moreIntentIss := loadIntents(override, overrideLabel)
+		moreIntents, moreIntentIss := loadEntries(override, overrideLabel, IntentDir, ParseIntents)
 		iss = append(iss, moreIntentIss...)
 		intents = merge(intents, moreIntents, func(i *Intent) string { return i.ID })
 	}
@@ -165,26 +162,12 @@ func Load(base fs.FS, baseLabel string, override fs.FS, overrideLabel string, an
 	return cat, iss
 }
 
-func loadFAQ(fsys fs.FS, label string) ([]*FAQ, Issues) {
-	sub, err := fs.Sub(fsys, FAQDir)
-	if err != nil {
-		return nil, Issues{{File: label, Msg: fmt.Sprintf("cannot read %s: %v", FAQDir, err)}}
-	}
-	return LoadFAQFS(sub, filepath.Join(label, FAQDir))
-}
-
 // FAQs returns the questions and answers, the answers of intents among
 // them.
 func (c *Catalog) FAQs() []*FAQ { return c.faqs }
 
 // Intents returns the intents.
 func (c *Catalog) Intents() []*Intent { return c.intents }
-
-// Intent returns the intent with the given id.
-func (c *Catalog) Intent(id string) (*Intent, bool) {
-	it, ok := c.intentID[id]
-	return it, ok
-}
 
 // FAQ returns the question with the given id.
 func (c *Catalog) FAQ(id string) (*FAQ, bool) {

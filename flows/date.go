@@ -229,6 +229,16 @@ func (d Date) DaysUntil(e Date) int {
 	return int((e.utc().Unix() - d.utc().Unix()) / (24 * 60 * 60))
 }
 
+// wholeMonths counts the calendar months from from to to, to not before
+// from: a month is whole once to's day of the month reaches from's.
+func wholeMonths(from, to Date) int {
+	n := (to.Year-from.Year)*12 + int(to.Month-from.Month)
+	if to.Day < from.Day {
+		n--
+	}
+	return n
+}
+
 // Compare returns -1 if d is before e, 0 if they are the same day, and +1 if
 // d is after e.
 func (d Date) Compare(e Date) int {

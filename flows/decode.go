@@ -1,7 +1,10 @@
 package flows
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
+	"io"
 	"reflect"
 	"slices"
 	"strings"
@@ -26,6 +29,38 @@ func (p positions) at(field string) int {
 }
 
 var positionsType = reflect.TypeOf(positions{})
+
+// decodeFile decodes the YAML file data into v (a pointer to a struct) with
+// decodeStrict. A file that is empty or not YAML at all leaves v as it was.
+func decodeFile(file string, data []byte, v any) Issues {
+	var root yaml.Node
+	if err := yaml.NewDecoder(bytes.NewReader(data)).Decode(&root); err != nil {
+		return unreadable(file, err)
+	}
+	return decodeStrict(&root, v, file)
+}
+
+// unreadable is the issue of a file that could not be decoded as YAML at
+// all.
+func unreadable(file string, err error) Issues {
+	if errors.Is(err, io.EOF) {
+		return Issues{{File: file, Msg: "the file is empty"}}
+	}
+	line, msg := splitYAMLLine(strings.TrimPrefix(err.Error(), "yaml: "))
+	return Issues{{File: file, Line: line, Msg: msg}}
+}
+
+// checkEntryID reports the id of an entry of a file of questions or
+// intents that is missing or not lower-case letters, digits and '-';
+// example is an id to suggest.
+func checkEntryID(iss *Issues, file, field, id string, pos positions, example string) {
+	switch {
+	case id == "":
+		iss.add(file, pos.line, field+".id", "missing: a short id such as %s", example)
+	case !flowIDPattern.MatchString(id):
+		iss.add(file, pos.at("id"), field+".id", "%q must be lower-case letters a-z, digits and '-'", id)
+	}
+}
 
 // decodeStrict decodes n into v (a pointer to a struct) like yaml.Node.Decode,
 // but reports every unknown field and every value of the wrong type at once,

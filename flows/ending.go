@@ -3,7 +3,6 @@ package flows
 import (
 	"errors"
 	"fmt"
-	"maps"
 	"time"
 	"unicode/utf8"
 )
@@ -25,10 +24,10 @@ const MaxPage = MaxMessage
 // ErrEnded is returned for an input a procedure that ended cannot take.
 var ErrEnded = errors.New("flows: the procedure ended")
 
-// Ending returns what the state at a procedure's end offers: the details
-// (or the rest of them) when the end has some, and the sources. It returns
-// nil for a state that is not at an end.
-func (e *Engine) Ending(st State) []Option {
+// Ending returns what the state at a procedure's end offers at now: the
+// details (or the rest of them) when the end has some that show, and the
+// sources. It returns nil for a state that is not at an end.
+func (e *Engine) Ending(st State, now time.Time) []Option {
 	f, ok := e.cat.Flow(st.Flow)
 	if !ok {
 		return nil
@@ -37,11 +36,11 @@ func (e *Engine) Ending(st State) []Option {
 	if !ok || end.Kind != KindEnd {
 		return nil
 	}
-	r := &run{e: e, f: f, st: st}
+	r := &run{e: e, today: DateOf(now), now: now.Unix(), f: f, st: st}
 	var out []Option
-	if r.hasDetails(end) {
+	if details := r.visibleDetails(end); len(details) > 0 {
 		label := e.msg.DetailsButton
-		if st.Detail > 0 && st.Detail < len(r.detailTexts(end)) {
+		if st.Detail > 0 && st.Detail < len(details) {
 			label = e.msg.DetailsMore
 		}
 		out = append(out, Option{ID: ShowDetails, Label: label})
@@ -56,25 +55,22 @@ func (e *Engine) Ending(st State) []Option {
 	return out
 }
 
-// hasDetails reports whether one of the end's details would be shown.
-func (r *run) hasDetails(end *Step) bool {
+// visibleDetails are the end's details whose condition holds.
+func (r *run) visibleDetails(end *Step) []*Step {
+	var out []*Step
 	for _, id := range end.Details {
 		if s, ok := r.f.byID[id]; ok && r.holds(s.When) {
-			return true
+			out = append(out, s)
 		}
 	}
-	return false
+	return out
 }
 
 // ended answers an input to a procedure at its end: a page of details or
 // of sources, which leaves it at the end (Done), or going back, which
 // reopens the last question.
 func (r *run) ended(f *Flow, end *Step, st State, in Input) (Result, error) {
-	r.f, r.st = f, st
-	r.st.Vars = maps.Clone(st.Vars)
-	if r.st.Vars == nil {
-		r.st.Vars = map[string]string{}
-	}
+	r.resume(f, st)
 	switch {
 	case in.Back && len(st.Trail) == 0:
 		// Nothing was answered: the procedure starts again.
@@ -99,11 +95,7 @@ func (r *run) ended(f *Flow, end *Step, st State, in Input) (Result, error) {
 // detailTexts renders the end's details whose condition holds.
 func (r *run) detailTexts(end *Step) []string {
 	var out []string
-	for _, id := range end.Details {
-		s, ok := r.f.byID[id]
-		if !ok || !r.holds(s.When) {
-			continue
-		}
+	for _, s := range r.visibleDetails(end) {
 		if s.Kind == KindChecklist {
 			out = append(out, r.checklist(s))
 		} else {

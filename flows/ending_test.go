@@ -81,7 +81,7 @@ func ended(t *testing.T, e *Engine, who string) Result {
 func TestEndingOffersDetailsAndSources(t *testing.T) {
 	e := endingEngine(t)
 	r := ended(t, e, "2")
-	if got := e.Ending(r.State); len(got) != 2 || got[0] != (Option{ShowDetails, "📄 Xem chi tiết"}) || got[1] != (Option{ShowSources, "📚 Nguồn"}) {
+	if got := e.Ending(r.State, fixedNow); len(got) != 2 || got[0] != (Option{ShowDetails, "📄 Xem chi tiết"}) || got[1] != (Option{ShowSources, "📚 Nguồn"}) {
 		t.Fatalf("the end offers %+v", got)
 	}
 	// The first tap shows what fits a page: the short detail and the first
@@ -99,7 +99,7 @@ func TestEndingOffersDetailsAndSources(t *testing.T) {
 		pages = append(pages, texts(p))
 		st = p.State
 		if i == 0 {
-			if got := e.Ending(st)[0].Label; got != "📄 Xem tiếp chi tiết" {
+			if got := e.Ending(st, fixedNow)[0].Label; got != "📄 Xem tiếp chi tiết" {
 				t.Errorf("after the first page the button reads %q", got)
 			}
 		}
@@ -117,6 +117,43 @@ func TestEndingOffersDetailsAndSources(t *testing.T) {
 	r = ended(t, e, "1")
 	if p, _ := e.Step(r.State, Input{Choice: ShowDetails, Now: fixedNow}); strings.Contains(texts(p), "ủy quyền") {
 		t.Errorf("a detail for someone else: %.120s", texts(p))
+	}
+}
+
+// TestEndingDetailsUnderADate: the details button is offered as the
+// details are shown, their conditions on a date's state read against the
+// day of the input (10/11/2026 is past on 23/11/2026).
+func TestEndingDetailsUnderADate(t *testing.T) {
+	for _, tt := range []struct {
+		name, when string
+		offered    bool
+	}{
+		{"overdue", "qua_han", true},
+		{"in time", "con_han", false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			flow, _, _ := strings.Cut(endingFlow, "  - id: uy_quyen\n")
+			flow = strings.Replace(flow, "details: [uy_quyen, dai_mot, dai_hai]", "details: [han]", 1)
+			flow += "  - id: han\n    type: say\n    when: {ngay: " + tt.when + "}\n    text: Chi tiết theo ngày.\n"
+			f, iss := Parse("ket.yaml", []byte(flow))
+			if err := iss.Err(); err != nil {
+				t.Fatal(err)
+			}
+			cat, _ := NewCatalog([]*Flow{f}, nil)
+			e := NewEngine(cat, DefaultMessages())
+			r := ended(t, e, "1")
+			p, err := e.Step(r.State, Input{Choice: ShowDetails, Now: fixedNow})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if shown := strings.Contains(texts(p), "Chi tiết theo ngày."); shown != tt.offered {
+				t.Fatalf("the detail shown: %v, want %v", shown, tt.offered)
+			}
+			got := e.Ending(r.State, fixedNow)
+			if offered := len(got) > 0 && got[0].ID == ShowDetails; offered != tt.offered {
+				t.Errorf("the details offered: %v, want %v (%+v)", offered, tt.offered, got)
+			}
+		})
 	}
 }
 
@@ -159,7 +196,7 @@ func TestEndingSourcesInPages(t *testing.T) {
 			seen += strings.Count(o.Text, "• ")
 		}
 		st = p.State
-		if e.Ending(st)[1].Label == "📚 Nguồn" { // the last page was shown
+		if e.Ending(st, fixedNow)[1].Label == "📚 Nguồn" { // the last page was shown
 			break
 		}
 	}

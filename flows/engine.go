@@ -150,13 +150,8 @@ func (e *Engine) Step(st State, in Input) (Result, error) {
 	if !ok || !cur.Interactive() {
 		return Result{}, fmt.Errorf("step %q of %q: not a question", st.Step, st.Flow)
 	}
-	r.f, r.st = f, st
-	r.st.Hash = f.Hash
-	r.st.Vars = maps.Clone(st.Vars)
-	if r.st.Vars == nil {
-		r.st.Vars = map[string]string{}
-	}
-	r.st.Updated = r.now
+	r.resume(f, st)
+	r.st.Hash, r.st.Updated = f.Hash, r.now
 
 	if in.Back {
 		r.back()
@@ -178,7 +173,8 @@ func (e *Engine) Step(st State, in Input) (Result, error) {
 	}
 	unsure := r.st.Unsure
 	if unsure != "" {
-		switch yes, ok := confirmation(in); {
+		// A confirmation reads full-width digits ("１") too.
+		switch yes, ok := yesOrNo(in.Choice, narrow(in.Text)); {
 		case ok && yes:
 			r.accept(cur, unsure, target{step: r.f.next(cur)})
 			return r.result(), nil
@@ -192,7 +188,7 @@ func (e *Engine) Step(st State, in Input) (Result, error) {
 	value, next, hint := r.answer(cur, in)
 	if hint != "" && unsure != "" {
 		// Neither yes, no nor an answer: the confirmation still waits.
-		out := Output{Text: e.msg.YesNoHint, Prompt: true, Options: []Option{{ID: YesValue, Label: e.msg.Yes}, {ID: NoValue, Label: e.msg.No}}}
+		out := Output{Text: e.msg.YesNoHint, Prompt: true, Options: e.msg.yesNoOptions()}
 		return Result{State: st, Out: []Output{out}, Rejected: true}, nil
 	}
 	if hint != "" {
@@ -229,6 +225,15 @@ type run struct {
 	hops    int
 	kept    map[string]string // what earlier conversations left, by flow/name
 	effects []Effect
+}
+
+// resume takes up state st of flow f, with a copy of its answers to change.
+func (r *run) resume(f *Flow, st State) {
+	r.f, r.st = f, st
+	r.st.Vars = maps.Clone(st.Vars)
+	if r.st.Vars == nil {
+		r.st.Vars = map[string]string{}
+	}
 }
 
 func (r *run) result() Result {

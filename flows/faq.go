@@ -1,14 +1,8 @@
 package flows
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
-	"io"
-	"io/fs"
 	"strings"
-
-	"gopkg.in/yaml.v3"
 )
 
 // FAQ is a short question and its answer, found by search like a procedure:
@@ -37,16 +31,8 @@ type faqFile struct {
 
 // ParseFAQ decodes a file of questions and answers, reporting every problem.
 func ParseFAQ(file string, data []byte) ([]*FAQ, Issues) {
-	var root yaml.Node
-	if err := yaml.NewDecoder(bytes.NewReader(data)).Decode(&root); err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, Issues{{File: file, Msg: "the file is empty"}}
-		}
-		line, msg := splitYAMLLine(strings.TrimPrefix(err.Error(), "yaml: "))
-		return nil, Issues{{File: file, Line: line, Msg: msg}}
-	}
 	var ff faqFile
-	iss := decodeStrict(&root, &ff, file)
+	iss := decodeFile(file, data, &ff)
 	seen := map[string]int{}
 	var out []*FAQ
 	for i, q := range ff.Entries {
@@ -56,12 +42,7 @@ func ParseFAQ(file string, data []byte) ([]*FAQ, Issues) {
 			continue
 		}
 		q.File = file
-		switch {
-		case q.ID == "":
-			iss.add(file, q.pos.line, field+".id", "missing: a short id such as mat-the-bhyt")
-		case !flowIDPattern.MatchString(q.ID):
-			iss.add(file, q.pos.at("id"), field+".id", "%q must be lower-case letters a-z, digits and '-'", q.ID)
-		}
+		checkEntryID(&iss, file, field, q.ID, q.pos, "mat-the-bhyt")
 		if first, dup := seen[q.ID]; dup {
 			iss.add(file, q.pos.at("id"), field+".id", "duplicate id %q (first on line %d)", q.ID, first)
 		}
@@ -85,17 +66,5 @@ func ParseFAQ(file string, data []byte) ([]*FAQ, Issues) {
 		}
 		out = append(out, q)
 	}
-	return out, iss
-}
-
-// LoadFAQFS reads every *.yaml file at the root of fsys as questions and
-// answers; issues name files label/name.
-func LoadFAQFS(fsys fs.FS, label string) ([]*FAQ, Issues) {
-	var out []*FAQ
-	iss := eachYAML(fsys, label, func(file string, data []byte) Issues {
-		qs, qi := ParseFAQ(file, data)
-		out = append(out, qs...)
-		return qi
-	})
 	return out, iss
 }

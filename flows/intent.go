@@ -1,15 +1,9 @@
 package flows
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
-	"io"
-	"io/fs"
-	"path/filepath"
+	"slices"
 	"strings"
-
-	"gopkg.in/yaml.v3"
 )
 
 // Class is what a message asks for, once understood: what the bot does
@@ -61,16 +55,8 @@ type intentFile struct {
 
 // ParseIntents decodes a file of intents, reporting every problem.
 func ParseIntents(file string, data []byte) ([]*Intent, Issues) {
-	var root yaml.Node
-	if err := yaml.NewDecoder(bytes.NewReader(data)).Decode(&root); err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, Issues{{File: file, Msg: "the file is empty"}}
-		}
-		line, msg := splitYAMLLine(strings.TrimPrefix(err.Error(), "yaml: "))
-		return nil, Issues{{File: file, Line: line, Msg: msg}}
-	}
 	var f intentFile
-	iss := decodeStrict(&root, &f, file)
+	iss := decodeFile(file, data, &f)
 	var out []*Intent
 	for i, in := range f.Entries {
 		field := fmt.Sprintf("entries[%d]", i)
@@ -79,17 +65,8 @@ func ParseIntents(file string, data []byte) ([]*Intent, Issues) {
 			continue
 		}
 		in.File = file
-		switch {
-		case in.ID == "":
-			iss.add(file, in.pos.line, field+".id", "missing: a short id such as gap-nguoi")
-		case !flowIDPattern.MatchString(in.ID):
-			iss.add(file, in.pos.at("id"), field+".id", "%q must be lower-case letters a-z, digits and '-'", in.ID)
-		}
-		known := false
-		for _, r := range intentClasses {
-			known = known || in.Kind == r
-		}
-		if !known {
+		checkEntryID(&iss, file, field, in.ID, in.pos, "gap-nguoi")
+		if !slices.Contains(intentClasses, in.Kind) {
 			iss.add(file, in.pos.at("kind"), field+".kind", "%q is not one of commune, person, social, out-of-scope", in.Kind)
 		}
 		if strings.TrimSpace(in.Title) == "" {
@@ -101,24 +78,4 @@ func ParseIntents(file string, data []byte) ([]*Intent, Issues) {
 		out = append(out, in)
 	}
 	return out, iss
-}
-
-// LoadIntentFS reads every *.yaml file at the root of fsys as intents;
-// issues name files label/name.
-func LoadIntentFS(fsys fs.FS, label string) ([]*Intent, Issues) {
-	var out []*Intent
-	iss := eachYAML(fsys, label, func(file string, data []byte) Issues {
-		is, ii := ParseIntents(file, data)
-		out = append(out, is...)
-		return ii
-	})
-	return out, iss
-}
-
-func loadIntents(fsys fs.FS, label string) ([]*Intent, Issues) {
-	sub, err := fs.Sub(fsys, IntentDir)
-	if err != nil {
-		return nil, Issues{{File: label, Msg: fmt.Sprintf("cannot read %s: %v", IntentDir, err)}}
-	}
-	return LoadIntentFS(sub, filepath.Join(label, IntentDir))
 }

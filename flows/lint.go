@@ -79,7 +79,7 @@ func (l *linter) checklistLengths() {
 		field := fmt.Sprintf("steps[%d] (%s).items", i, s.ID)
 		var items int
 		if len(s.Items) <= maxItemsWeighed {
-			items = l.longestItems(s.Items, nil, 0)
+			items = l.longestItems(s.Items)
 		} else {
 			for _, it := range s.Items { // too many to weigh: all of them
 				items += utf8.RuneCountInString(it.Text) + 3
@@ -95,22 +95,39 @@ func (l *linter) checklistLengths() {
 }
 
 // maxItemsWeighed bounds the checklists whose sets of items shown together
-// are weighed one by one (the work doubles with each item).
+// are weighed one by one (the work doubles with each item under a
+// condition).
 const maxItemsWeighed = 24
 
-// longestItems is the most characters items[i:] can add to those already
-// shown together, each item on its own line ("\n• ").
-func (l *linter) longestItems(items []*Item, shown []*Item, i int) int {
+// longestItems is the most characters the items can show together, each
+// on its own line ("\n• "). An item without a condition excludes none, so
+// it is always among them: only the others are weighed, set by set.
+func (l *linter) longestItems(items []*Item) int {
+	n := 0
+	var conditional []*Item
+	for _, it := range items {
+		if len(it.When.Terms) == 0 {
+			n += utf8.RuneCountInString(it.Text) + 3
+		} else {
+			conditional = append(conditional, it)
+		}
+	}
+	return n + l.longestTogether(conditional, nil, 0)
+}
+
+// longestTogether is the most characters items[i:] can add to those
+// already shown together.
+func (l *linter) longestTogether(items []*Item, shown []*Item, i int) int {
 	if i == len(items) {
 		return 0
 	}
-	best := l.longestItems(items, shown, i+1) // without items[i]
+	best := l.longestTogether(items, shown, i+1) // without items[i]
 	for _, o := range shown {
 		if l.exclusive(o.When, items[i].When) {
 			return best
 		}
 	}
-	with := utf8.RuneCountInString(items[i].Text) + 3 + l.longestItems(items, append(shown, items[i]), i+1)
+	with := utf8.RuneCountInString(items[i].Text) + 3 + l.longestTogether(items, append(shown, items[i]), i+1)
 	return max(best, with)
 }
 
@@ -211,13 +228,7 @@ func (l *linter) header() {
 				l.add(rt.pos.line, field, "missing: the text of the reminder")
 			}
 			l.text(t.text, rt.pos.at(t.name), field)
-			for _, m := range placeholder.FindAllStringSubmatch(t.text, -1) {
-				switch m[1] {
-				case "label", "expiry", "days":
-				default:
-					l.add(rt.pos.at(t.name), field, "{%s}: a reminder shows only {label}, {expiry} and {days}", m[1])
-				}
-			}
+			l.onlyPlaceholders(t.text, rt.pos.at(t.name), field, "a reminder shows only {label}, {expiry} and {days}", "label", "expiry", "days")
 		}
 	}
 	if f.Start != "" {
@@ -517,11 +528,7 @@ func (l *linter) input(s *Step, field string) {
 			l.add(in.pos.at("unlikely"), f+".unlikely", "asks to confirm an unlikely answer, but no likely_min or likely_max says which")
 		}
 		l.text(in.Unlikely, in.pos.at("unlikely"), f+".unlikely")
-		for _, m := range placeholder.FindAllStringSubmatch(in.Unlikely, -1) {
-			if m[1] != "value" && m[1] != "year" {
-				l.add(in.pos.at("unlikely"), f+".unlikely", "{%s}: the question shows only {value} (the answer) and {year} (a date's)", m[1])
-			}
-		}
+		l.onlyPlaceholders(in.Unlikely, in.pos.at("unlikely"), f+".unlikely", "the question shows only {value} (the answer) and {year} (a date's)", "value", "year")
 	}
 	if in.MaxLen != 0 && in.Kind != InputText {
 		l.add(in.pos.at("max_len"), f+".max_len", "max_len applies to text answers only")
@@ -531,6 +538,16 @@ func (l *linter) input(s *Step, field string) {
 	}
 	if in.MaxLen < 0 || in.MaxLen > MaxText {
 		l.add(in.pos.at("max_len"), f+".max_len", "must be between 1 and %d", MaxText)
+	}
+}
+
+// onlyPlaceholders reports each placeholder of text that is not one of
+// names, with what the text shows instead.
+func (l *linter) onlyPlaceholders(text string, line int, field, shows string, names ...string) {
+	for _, m := range placeholder.FindAllStringSubmatch(text, -1) {
+		if !slices.Contains(names, m[1]) {
+			l.add(line, field, "{%s}: %s", m[1], shows)
+		}
 	}
 }
 

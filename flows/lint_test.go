@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -252,6 +253,7 @@ func TestLintChecklistLength(t *testing.T) {
 	item := func(when string) string {
 		return "      - text: " + strings.Repeat("x", 400) + "\n        when: " + when + "\n"
 	}
+	plain := "      - text: " + strings.Repeat("x", 400) + "\n"
 	checklist := func(items ...string) string {
 		return "  - id: ds\n    type: checklist\n    text: Giấy tờ\n    items:\n" + strings.Join(items, "") + "  - id: cuoi\n"
 	}
@@ -264,6 +266,8 @@ func TestLintChecklistLength(t *testing.T) {
 		{"exclusive sides of a date", []string{item("{ngay: qua_han}"), item("{ngay: con_han}")}, ""},
 		{"today is still in time", []string{item("{ngay: hom_nay}"), item("{ngay: con_han}"), item("{hoi: a}")}, "can be 1216 characters, over 900"},
 		{"shown together", []string{item("{hoi: a}"), item("{ngay: qua_han}"), item("{hoi: [a, b]}")}, "can be 1216 characters, over 900"},
+		{"always shown, and one of two", []string{plain, item("{hoi: a}"), item("{hoi: b}")}, ""},
+		{"always shown, twice", []string{plain, item("{hoi: a}"), plain, item("{hoi: b}")}, "can be 1216 characters, over 900"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -282,5 +286,63 @@ func TestLintChecklistLength(t *testing.T) {
 				t.Errorf("got %q, want a warning containing %q (all: %v)", got, tt.warn, iss)
 			}
 		})
+	}
+}
+
+// BenchmarkParseLongChecklist parses a procedure with a checklist of
+// maxItemsWeighed items shown always: items without a condition exclude
+// none, so they need not be weighed one set at a time.
+func BenchmarkParseLongChecklist(b *testing.B) {
+	var items strings.Builder
+	for i := range maxItemsWeighed {
+		fmt.Fprintf(&items, "      - text: Giấy tờ số %d\n", i)
+	}
+	checklist := "  - id: ds\n    type: checklist\n    text: Giấy tờ\n    items:\n" + items.String() + "  - id: cuoi\n"
+	src := []byte(strings.Replace(base, "  - id: cuoi\n", checklist, 1))
+	if _, iss := Parse("mau.yaml", src); len(iss) > 0 {
+		b.Fatal(iss)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		Parse("mau.yaml", src)
+	}
+}
+
+// TestParseUnreadable: a file that is empty or not YAML is one issue, and
+// nothing read, whatever the file holds.
+func TestParseUnreadable(t *testing.T) {
+	parsers := map[string]func(file string, data []byte) (int, Issues){
+		"procedure": func(file string, data []byte) (int, Issues) {
+			f, iss := Parse(file, data)
+			if f != nil {
+				return 1, iss
+			}
+			return 0, iss
+		},
+		"faq": func(file string, data []byte) (int, Issues) {
+			qs, iss := ParseFAQ(file, data)
+			return len(qs), iss
+		},
+		"intents": func(file string, data []byte) (int, Issues) {
+			is, iss := ParseIntents(file, data)
+			return len(is), iss
+		},
+	}
+	tests := []struct {
+		name, data, want string
+	}{
+		{name: "empty", data: "", want: "x.yaml: the file is empty"},
+		{name: "comments only", data: "# nothing yet\n", want: "x.yaml: the file is empty"},
+		{name: "not YAML", data: "id: a\n  title: [b\n", want: "x.yaml:2: mapping values are not allowed in this context"},
+	}
+	for kind, parse := range parsers {
+		for _, tt := range tests {
+			t.Run(kind+"/"+tt.name, func(t *testing.T) {
+				n, iss := parse("x.yaml", []byte(tt.data))
+				if n != 0 || len(iss) != 1 || iss[0].String() != tt.want {
+					t.Errorf("read %d, issues %q, want none read and %q", n, iss, tt.want)
+				}
+			})
+		}
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"path"
 	"path/filepath"
@@ -23,11 +22,7 @@ func Parse(file string, data []byte) (*Flow, Issues) {
 	var root yaml.Node
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&root); err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, Issues{{File: file, Msg: "the file is empty"}}
-		}
-		line, msg := splitYAMLLine(strings.TrimPrefix(err.Error(), "yaml: "))
-		return nil, Issues{{File: file, Line: line, Msg: msg}}
+		return nil, unreadable(file, err)
 	}
 	var extra yaml.Node
 	if err := dec.Decode(&extra); err == nil {
@@ -82,6 +77,22 @@ func LoadFS(fsys fs.FS, label string) ([]*Flow, Issues) {
 			out = append(out, f)
 		}
 		return fi
+	})
+	return out, iss
+}
+
+// loadEntries reads every *.yaml file in directory dir of fsys as a file
+// of entries (questions, intents); issues name files label/dir/name.
+func loadEntries[T any](fsys fs.FS, label, dir string, parse func(file string, data []byte) ([]T, Issues)) ([]T, Issues) {
+	sub, err := fs.Sub(fsys, dir)
+	if err != nil {
+		return nil, Issues{{File: label, Msg: fmt.Sprintf("cannot read %s: %v", dir, err)}}
+	}
+	var out []T
+	iss := eachYAML(sub, filepath.Join(label, dir), func(file string, data []byte) Issues {
+		es, ei := parse(file, data)
+		out = append(out, es...)
+		return ei
 	})
 	return out, iss
 }

@@ -82,10 +82,7 @@ func (m *Messages) DaysLeftText(today, d Date) string {
 	n := today.DaysUntil(d)
 	switch {
 	case n > 60:
-		months := (d.Year-today.Year)*12 + int(d.Month-today.Month)
-		if d.Day < today.Day {
-			months--
-		}
+		months := wholeMonths(today, d)
 		if today.AddMonths(months).DaysUntil(d) >= 15 {
 			months++ // to the nearest month
 		}
@@ -101,10 +98,7 @@ func (m *Messages) DaysLeftText(today, d Date) string {
 		return Fill(m.Overdue, "n", strconv.Itoa(-n))
 	}
 	// Past two months, days are hard to read: count whole months.
-	months := (today.Year-d.Year)*12 + int(today.Month-d.Month)
-	if today.Day < d.Day {
-		months--
-	}
+	months := wholeMonths(d, today)
 	if months < 24 {
 		return Fill(m.OverdueMonths, "n", strconv.Itoa(months))
 	}

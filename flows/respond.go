@@ -206,16 +206,7 @@ func (r *run) validate(spec *InputSpec, in Input) (string, string) {
 		}
 		return p, ""
 	case InputYesNo:
-		// A button, or the number it is shown with: 1. Có, 2. Không.
-		switch {
-		case in.Choice == YesValue || in.Choice == NoValue:
-			return in.Choice, ""
-		case strings.TrimSpace(in.Text) == "1":
-			return YesValue, ""
-		case strings.TrimSpace(in.Text) == "2":
-			return NoValue, ""
-		}
-		yes, ok := ParseYesNo(in.Text)
+		yes, ok := yesOrNo(in.Choice, in.Text)
 		if !ok {
 			return "", or(spec.Hint, m.YesNoHint)
 		}
@@ -276,11 +267,35 @@ func (r *run) options(s *Step) []Option {
 		}
 		return out
 	case s.Kind == KindInput && s.Input.Kind == InputYesNo:
-		return []Option{{ID: YesValue, Label: r.e.msg.Yes}, {ID: NoValue, Label: r.e.msg.No}}
+		return r.e.msg.yesNoOptions()
 	case s.Kind == KindTasks:
 		return r.taskButtons(s)
 	}
 	return nil
+}
+
+// yesNoOptions are the buttons of a yes/no question: Có, Không.
+func (m *Messages) yesNoOptions() []Option {
+	return []Option{{ID: YesValue, Label: m.Yes}, {ID: NoValue, Label: m.No}}
+}
+
+// yesOrNo reads an answer to a yes/no question: a button, the number it is
+// shown with (1. Có, 2. Không), or yes or no in words. ok is false for
+// anything else.
+func yesOrNo(choice, text string) (yes, ok bool) {
+	switch {
+	case choice == YesValue:
+		return true, true
+	case choice == NoValue:
+		return false, true
+	}
+	switch strings.TrimSpace(text) {
+	case "1":
+		return true, true
+	case "2":
+		return false, true
+	}
+	return ParseYesNo(text)
 }
 
 // holds evaluates a condition against the answers so far.

@@ -134,6 +134,9 @@ type index struct {
 	said map[string]int
 	// minScore is the least score worth offering (see minShare).
 	minScore float64
+	// topIDF is the idf of a word a single entry holds, the highest:
+	// log(1+N) for N entries.
+	topIDF float64
 }
 
 type wordAt struct {
@@ -228,7 +231,8 @@ func buildIndex(flows []*Flow, faqs []*FAQ, intents []*Intent) index {
 	for w, d := range df {
 		ix.idf[w] = math.Log(1 + n/float64(d))
 	}
-	ix.minScore = minShare * math.Log(1+n)
+	ix.topIDF = math.Log(1 + n)
+	ix.minScore = minShare * ix.topIDF
 	for k := range variants {
 		for _, w := range strings.Fields(k) {
 			ix.vocab[w] = true // "kuhat nui" is "khuất núi"
@@ -256,9 +260,6 @@ func appendOnce(s []phraseAt, at phraseAt) []phraseAt {
 type scored struct {
 	entry int
 	score float64
-	// covered counts the message's content words the entry holds.
-	covered int
-	negated bool
 }
 
 // scoring is the work of scoring one message against every entry.
@@ -434,13 +435,11 @@ func (s *scoring) total(e int) scored {
 	for i := range s.q {
 		w := s.cov[e*len(s.q)+i]
 		r.score += w * s.idf[i]
-		if w > 0 && s.q[i].scores() {
-			r.covered++
-		}
 	}
-	if _, ok := s.negated(e); ok && r.score > 0 {
-		r.score *= negativeFactor
-		r.negated = true
+	if r.score > 0 {
+		if _, ok := s.negated(e); ok {
+			r.score *= negativeFactor
+		}
 	}
 	return r
 }
@@ -486,7 +485,6 @@ func (s *scoring) unsure(r scored) bool {
 	if r.score >= unsureScore*s.ix.minScore {
 		return false
 	}
-	top := math.Log(1 + float64(len(s.ix.entries)))
 	var held, all float64
 	for i, t := range s.q {
 		if !t.scores() {
@@ -494,7 +492,7 @@ func (s *scoring) unsure(r scored) bool {
 		}
 		w := s.idf[i]
 		if w == 0 {
-			w = top
+			w = s.ix.topIDF
 		}
 		all += w
 		if s.cov[r.entry*len(s.q)+i] > 0 {

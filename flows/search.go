@@ -49,18 +49,21 @@ var stopwords = wordSet(`a à ạ ah anh bạn bot cần cách chỉ chị cho c
 	ad admin nha nhá nhe hả hở ấy này đó luôn dùm vui lòng từ`)
 
 // foldedStopwords are the stopwords without their marks.
-var foldedStopwords = func() map[string]bool {
-	m := map[string]bool{}
-	for w := range stopwords {
-		m[Normalize(w)] = true
-	}
-	return m
-}()
+var foldedStopwords = foldedSet(stopwords)
 
 func wordSet(s string) map[string]bool {
 	m := map[string]bool{}
 	for _, w := range strings.Fields(s) {
 		m[norm.NFC.String(w)] = true
+	}
+	return m
+}
+
+// foldedSet is a set of words folded with Normalize.
+func foldedSet(words map[string]bool) map[string]bool {
+	m := map[string]bool{}
+	for w := range words {
+		m[Normalize(w)] = true
 	}
 	return m
 }

@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"errors"
 	"regexp"
 	"slices"
 	"strings"
@@ -55,7 +56,7 @@ func (c *Catalog) Explain(text string) (Understanding, string) {
 // matched nearly as well (at most four). It returns nothing when none
 // matched well enough. Intents are not searched: Understand tells them.
 func (c *Catalog) Search(text string) []Match {
-	q := c.query(text)
+	_, q := c.query(text)
 	if !slices.ContainsFunc(q, token.scores) {
 		return nil
 	}
@@ -63,10 +64,11 @@ func (c *Catalog) Search(text string) []Match {
 	return c.listed(s.ranked(func(e *entry) bool { return e.intent == nil }))
 }
 
-// query is a message as the index reads it: its words normalised, in
-// their canonical form, corrected.
-func (c *Catalog) query(text string) []token {
-	return canonical(c.index.correct(tokens(text)))
+// query is a message as the index reads it, q: its words normalised, in
+// their canonical form, corrected; raw are its words before correction.
+func (c *Catalog) query(text string) (raw, q []token) {
+	raw = tokens(text)
+	return raw, canonical(c.index.correct(raw))
 }
 
 // listed is what a ranking offers: the best procedure or question and
@@ -102,8 +104,7 @@ func (c *Catalog) understand(text string, explain bool) (Understanding, string) 
 		}
 		return Understanding{Class: ClassNotQuestion, ID: kind}, why.String()
 	}
-	raw := tokens(text)
-	q := canonical(c.index.correct(raw))
+	raw, q := c.query(text)
 	if explain {
 		why.WriteString("read as:")
 		for _, t := range q {
@@ -179,13 +180,7 @@ func politeless(q []token) string {
 	return strings.Join(ws, " ")
 }
 
-var foldedParticles = func() map[string]bool {
-	m := map[string]bool{}
-	for w := range particles {
-		m[Normalize(w)] = true
-	}
-	return m
-}()
+var foldedParticles = foldedSet(particles)
 
 // notQuestion tells text that asks nothing by its shape: no letter or
 // digit, markup, a link alone, a bare date or number, another script.
@@ -201,11 +196,12 @@ func notQuestion(text string) (string, bool) {
 		}
 		return NotQuestionEmpty, true
 	}
-	if _, err := ParseDate(rest, Date{Year: 2000}); err == nil {
+	_, err := ParseDate(rest, Date{Year: 2000})
+	if err == nil {
 		return NotQuestionDate, true
 	}
 	if !slices.ContainsFunc(words, func(w string) bool { return !isDigits(w) }) {
-		if len(words) == 3 && len(words[0]) <= 2 && len(words[1]) <= 2 && (len(words[2]) == 2 || len(words[2]) == 4) {
+		if errors.Is(err, ErrDateInvalid) {
 			return NotQuestionDate, true // a date that does not exist is still a date
 		}
 		return NotQuestionNumber, true
@@ -240,8 +236,13 @@ func (c *Catalog) foreign(q []token) bool {
 		if t.stop || foldedStopwords[t.w] || syllable(t.w) || c.index.vocab[t.w] || c.telex(t.w) {
 			continue
 		}
-		if _, ok := c.index.fix(q, i); !ok || len(t.w) < 5 {
-			odd++ // not a typo of a word the bot knows either ("how" is not "hơ")
+		// Odd unless it is a typo of a word the bot knows and long enough
+		// for that to count ("how" is not "hơ"); fix, the slower test,
+		// comes last.
+		if len(t.w) < 5 {
+			odd++
+		} else if _, ok := c.index.fix(q, i); !ok {
+			odd++
 		}
 	}
 	return odd >= 2 && 3*odd >= words || odd == 1 && words == 1

@@ -57,7 +57,10 @@ func TestUnderstand(t *testing.T) {
 		{"làm sổ đỏ", ClassOutOfScope, "dat-dai"},
 		{"xem bói tuổi con gì", ClassOutOfScope, ""}, // nothing known
 		{"12/05/2024", ClassNotQuestion, NotQuestionDate},
-		{"31/02/2024", ClassNotQuestion, NotQuestionDate},
+		{"31/02/2024", ClassNotQuestion, NotQuestionDate},    // no such day, still a date
+		{"01/01/1800", ClassNotQuestion, NotQuestionDate},    // a year out of bounds, still a date
+		{"123/05/2024", ClassNotQuestion, NotQuestionNumber}, // not shaped as a date
+		{"12/05/202", ClassNotQuestion, NotQuestionNumber},
 		{"0912 345 678", ClassNotQuestion, NotQuestionNumber},
 		{"15", ClassNotQuestion, NotQuestionNumber},
 		{"<script>alert(1)</script>", ClassNotQuestion, NotQuestionMarkup},

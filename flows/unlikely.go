@@ -1,9 +1,6 @@
 package flows
 
-import (
-	"strconv"
-	"strings"
-)
+import "strconv"
 
 // An answer can be allowed yet unlikely: a child born a century ago is
 // more often a mistyped year than a late registration. Such an answer is
@@ -58,25 +55,5 @@ func (r *run) confirm(spec *InputSpec, value string) {
 		}
 	}
 	text := Fill(or(spec.Unlikely, r.e.msg.Unlikely), "value", shown, "year", year)
-	r.out = append(r.out, Output{Text: text, Prompt: true, Options: []Option{
-		{ID: YesValue, Label: r.e.msg.Yes}, {ID: NoValue, Label: r.e.msg.No},
-	}})
-}
-
-// confirmation reads her answer to a confirmation: a button, its number,
-// or yes or no in words. ok is false for anything else.
-func confirmation(in Input) (yes, ok bool) {
-	switch {
-	case in.Choice == YesValue:
-		return true, true
-	case in.Choice == NoValue:
-		return false, true
-	}
-	switch strings.TrimSpace(narrow(in.Text)) {
-	case "1":
-		return true, true
-	case "2":
-		return false, true
-	}
-	return ParseYesNo(in.Text)
+	r.out = append(r.out, Output{Text: text, Prompt: true, Options: r.e.msg.yesNoOptions()})
 }

@@ -83,6 +83,9 @@ func TestUnlikelyAnswerIsConfirmed(t *testing.T) {
 	if got := texts(step(r, text("không"))); got != "Bé sinh ngày nào?" {
 		t.Errorf("not confirmed: %q", got)
 	}
+	if got := texts(step(r, text("２"))); got != "Bé sinh ngày nào?" {
+		t.Errorf("not confirmed by a full-width 2: %q", got)
+	}
 	if got := step(r, text("10/11/2026")); texts(got) != "Mấy người?" || got.State.Vars["ngay_sinh"] != "2026-11-10" {
 		t.Errorf("another date instead: %q %+v", texts(got), got.State)
 	}

@@ -64,14 +64,6 @@ func readSearchSet(t *testing.T, file string) []searchCase {
 	return out
 }
 
-// matchID is the id of a procedure or a question found by search.
-func matchID(m flows.Match) string {
-	if m.FAQ != nil {
-		return m.FAQ.ID
-	}
-	return m.Flow.ID
-}
-
 func describe(found []flows.Match) string {
 	if len(found) == 0 {
 		return "nothing"
@@ -82,7 +74,7 @@ func describe(found []flows.Match) string {
 			parts = append(parts, fmt.Sprintf("… %d more", len(found)-i))
 			break
 		}
-		parts = append(parts, fmt.Sprintf("%s (%.1f)", matchID(m), m.Score))
+		parts = append(parts, fmt.Sprintf("%s (%.1f)", m.ID(), m.Score))
 	}
 	return strings.Join(parts, ", ")
 }
@@ -116,7 +108,7 @@ func TestSearch(t *testing.T) {
 		covered[c.want] = true
 		asked++
 		found := cat.Search(c.query)
-		if len(found) > 0 && matchID(found[0]) == c.want {
+		if len(found) > 0 && found[0].ID() == c.want {
 			hits++
 			continue
 		}

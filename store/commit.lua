@@ -17,10 +17,17 @@
 -- ARGV[4]  a token unique to this Commit call
 -- ARGV[5]  how long the committer holds the reply, in milliseconds
 -- ARGV[6]  the reply to deliver; "" for none
--- ARGV[7]  the data to save; absent to delete the conversation
+-- ARGV[7]  "1" when the caller did not load the conversation but started
+--          from what it committed last (store/recent.go): it read neither
+--          the update key nor the block mark, so a block mark is a
+--          conflict too, for the caller to see it; "0" otherwise
+-- ARGV[8]  the data to save; absent to delete the conversation
 --
--- Returns 'ok', 'dup' (the update was already handled) or 'conflict' (the
--- version moved); 'dup' and 'conflict' write nothing.
+-- Returns 'ok'; {'dup', <update key's value>} when the update was already
+-- handled; {'conflict', <record or false>, <1 if the chat is marked
+-- blocked, else 0>} when the version moved (or, for ARGV[7] = "1", the
+-- chat is marked blocked). 'dup' and 'conflict' write nothing, and carry
+-- what the caller would load to try again.
 --
 -- The token makes a re-sent script harmless: when a reply is lost the
 -- client sends the same EVALSHA again, and the second run must report 'ok'
@@ -30,10 +37,11 @@ local token = ARGV[4]
 if KEYS[3] then
   local seen = redis.call('GET', KEYS[3])
   if seen then
+    local by = seen
     local sp = string.find(seen, ' ', 1, true)
-    if sp then seen = string.sub(seen, 1, sp - 1) end
-    if seen == token then return 'ok' end
-    return 'dup'
+    if sp then by = string.sub(seen, 1, sp - 1) end
+    if by == token then return 'ok' end
+    return {'dup', seen}
   end
 end
 
@@ -47,12 +55,15 @@ if rec then
 end
 if version ~= ARGV[1] then
   if wrote == token then return 'ok' end
-  return 'conflict'
+  return {'conflict', rec or false, redis.call('EXISTS', KEYS[2])}
+end
+if ARGV[7] == '1' and redis.call('EXISTS', KEYS[2]) == 1 then
+  return {'conflict', rec or false, 1}
 end
 
-if ARGV[7] then
+if ARGV[8] then
   local next = string.format('%d', tonumber(version) + 1)
-  redis.call('SET', KEYS[1], next .. ' ' .. token .. ' ' .. ARGV[7], 'PX', ARGV[2])
+  redis.call('SET', KEYS[1], next .. ' ' .. token .. ' ' .. ARGV[8], 'PX', ARGV[2])
 else
   redis.call('DEL', KEYS[1])
 end

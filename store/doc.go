@@ -22,6 +22,23 @@
 // were deleted and then committed exactly as many times as before; that
 // window is accepted.
 //
+// # Starting from the last commit
+//
+// A citizen's next message usually reaches the replica that handled her
+// last one, minutes later. Redis remembers what it committed for up to
+// 10,000 conversations, for 10 minutes each (recent.go), and UpdateSnapshot
+// starts from that instead of a Load: the update costs one round trip,
+// the commit, instead of two. The memory is a guess the commit checks. A
+// guess gone stale — another replica wrote, the record expired, was erased
+// or lost in a failover, the chat blocked the bot (the commit of a
+// remembered snapshot checks the block mark, which a Load would have
+// read), or the update was already handled — makes the commit write
+// nothing and answer a *StaleError carrying the record, the block mark or
+// the kept reply as they are; the update is then handled again from there,
+// in one more round trip: never worse than a Load first. The cost is that
+// the update's function may run for a duplicate before the commit finds
+// it (its result is dropped), which is why that function must be pure.
+//
 // # Every update once
 //
 // Telegram re-sends a webhook that did not get a 2xx, and long polling

@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 )
@@ -41,6 +42,7 @@ type Redis struct {
 	prefix  string
 	idleTTL int64 // milliseconds
 	hold    int64 // milliseconds
+	recent  *recent
 }
 
 var _ Conversations = (*Redis)(nil)
@@ -59,7 +61,24 @@ func NewRedis(client redis.UniversalClient, opts Options) *Redis {
 		prefix:  opts.Prefix,
 		idleTTL: max(1, opts.IdleTTL.Milliseconds()),
 		hold:    max(1, opts.ReplyHold.Milliseconds()),
+		recent:  newRecent(recentMax, min(opts.IdleTTL, recentAge), time.Now),
 	}
+}
+
+// What Redis remembers of its own commits (recent.go): up to recentMax
+// conversations (a few hundred bytes each), each for recentAge, enough
+// for a citizen's next answer and short enough that a chat served by
+// another replica meanwhile is rarely tried stale (which costs nothing
+// more than a Load would: the refused commit carries the record).
+const (
+	recentMax = 10_000
+	recentAge = 10 * time.Minute
+)
+
+// recentSnapshot returns what this store last committed for conv, for
+// UpdateSnapshot to start from; see remembering.
+func (r *Redis) recentSnapshot(conv string) (Snapshot, bool) {
+	return r.recent.get(conv)
 }
 
 // Load reads the conversation and whether updateID was handled, in one
@@ -115,6 +134,12 @@ func parseRecord(cmd *redis.StringCmd) (Snapshot, error) {
 	if err != nil {
 		return Snapshot{}, err
 	}
+	return parseRecordBytes(rec)
+}
+
+// parseRecordBytes reads the bytes of a record, as parseRecord; rec is not
+// kept.
+func parseRecordBytes(rec []byte) (Snapshot, error) {
 	v, rest, ok1 := bytes.Cut(rec, []byte{' '})
 	_, data, ok2 := bytes.Cut(rest, []byte{' '})
 	if !ok1 || !ok2 {
@@ -147,24 +172,54 @@ func (r *Redis) Commit(ctx context.Context, conv, updateID string, version int64
 	if updateID != "" {
 		keys = append(keys, r.updateKey(conv, updateID))
 	}
-	args := []any{version, r.idleTTL, DedupTTL.Milliseconds(), rand.Uint64(), r.hold, c.Reply}
+	fromRecent := "0"
+	if c.recent {
+		fromRecent = "1"
+	}
+	args := []any{version, r.idleTTL, DedupTTL.Milliseconds(), rand.Uint64(), r.hold, c.Reply, fromRecent}
 	if c.Data != nil {
 		args = append(args, c.Data)
 	}
-	res, err := commitScript.Run(ctx, r.client, keys, args...).Text()
+	res, err := commitScript.Run(ctx, r.client, keys, args...).Result()
 	if err != nil {
+		r.recent.forget(conv)
 		return redisFailure("commit", conv, err)
 	}
-	switch res {
-	case commitOK:
+	if res == commitOK {
+		if c.Data == nil {
+			r.recent.forget(conv)
+		} else {
+			r.recent.put(conv, version+1, c.Data)
+		}
 		return nil
-	case commitDuplicate:
-		return ErrDuplicate
-	case commitConflict:
-		return ErrConflict
-	default:
-		return fmt.Errorf("commit %s: store: unexpected script result %q", conv, res)
 	}
+	r.recent.forget(conv)
+	return refused(conv, res)
+}
+
+// refused reads commit.lua's answer when it wrote nothing: {'dup', <update
+// key's value>} or {'conflict', <record or nil>, <blocked 0/1>}, as a
+// *StaleError.
+func refused(conv string, res any) error {
+	a, _ := res.([]any)
+	if len(a) >= 2 && a[0] == commitDuplicate {
+		if v, ok := a[1].(string); ok {
+			return &StaleError{Err: ErrDuplicate, Now: Snapshot{Seen: true, Reply: pendingReply(v)}}
+		}
+	}
+	if len(a) == 3 && a[0] == commitConflict {
+		var now Snapshot
+		if rec, ok := a[1].(string); ok {
+			var err error
+			if now, err = parseRecordBytes([]byte(rec)); err != nil {
+				return fmt.Errorf("commit %s: %w", conv, err)
+			}
+		}
+		blocked, _ := a[2].(int64)
+		now.Blocked = blocked == 1
+		return &StaleError{Err: ErrConflict, Now: now}
+	}
+	return fmt.Errorf("commit %s: store: unexpected script result %v", conv, res)
 }
 
 // SetReply replaces the reply kept for updateID; see
@@ -253,6 +308,7 @@ func (r *Redis) Delete(ctx context.Context, conv string) error {
 	if err := checkConv("delete", conv); err != nil {
 		return err
 	}
+	r.recent.forget(conv)
 	if err := r.client.Del(ctx, r.convKey(conv)).Err(); err != nil {
 		return redisFailure("delete", conv, err)
 	}

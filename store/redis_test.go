@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -473,4 +474,93 @@ func TestRedisDeliveredMany(t *testing.T) {
 		t.Error("Delivered made an unknown update seen")
 	}
 	checkTTL(t, client, "mc:{tg:3}:u:u1", store.DedupTTL)
+}
+
+// TestRedisStartsFromItsLastCommit checks what Redis remembers of its own
+// commits: the next update of a chat costs one round trip (the commit), and
+// whatever made the memory stale (another replica's write, a block mark, a
+// record gone) is found by that commit, which hands back the record as it
+// is, so the update is handled again from there in one more round trip and
+// nothing is lost.
+func TestRedisStartsFromItsLastCommit(t *testing.T) {
+	ctx := context.Background()
+	srv := redistest.Start(t)
+	client := srv.Client(t)
+	rt := &roundTrips{}
+	client.AddHook(rt)
+	s := store.NewRedis(client, store.Options{})
+	other := store.NewRedis(srv.Client(t), store.Options{}) // another replica
+	const conv = "tg:8"
+
+	var seen []store.Snapshot
+	appendTo := func(suffix string) func(store.Snapshot) (store.Change, error) {
+		return func(snap store.Snapshot) (store.Change, error) {
+			seen = append(seen, snap)
+			return store.Change{Data: append(bytes.Clone(snap.Data), suffix...)}, nil
+		}
+	}
+	update := func(st store.Conversations, id, suffix string) {
+		t.Helper()
+		seen = nil
+		if _, err := store.UpdateSnapshot(ctx, st, conv, id, appendTo(suffix)); err != nil {
+			t.Fatalf("update %s: %v", id, err)
+		}
+	}
+	update(s, "u1", "a") // loads: nothing remembered yet (and the script gets cached)
+	rt.take()
+
+	update(s, "u2", "b")
+	if calls, writes := rt.take(); !equalStrings(calls, []string{"evalsha"}) || writes != 1 {
+		t.Errorf("update after its own commit: %d write(s) carrying %v, want one carrying [evalsha]", writes, calls)
+	}
+
+	update(other, "u3", "c") // the other replica writes; s's memory is stale
+	rt.take()
+	update(s, "u4", "d")
+	calls, writes := rt.take()
+	if !equalStrings(calls, []string{"evalsha", "evalsha"}) || writes != 2 {
+		t.Errorf("update after another replica's write: %d write(s) carrying %v, want two evalsha (refused with the record, then saved)", writes, calls)
+	}
+	if len(seen) != 2 || string(seen[1].Data) != "abc" {
+		t.Errorf("fn saw %d snapshots, the last %q; want the other replica's record %q second", len(seen), seen[len(seen)-1].Data, "abc")
+	}
+
+	if err := other.Block(ctx, conv); err != nil {
+		t.Fatal(err)
+	}
+	update(s, "u5", "e")
+	if len(seen) != 2 || seen[0].Blocked || !seen[1].Blocked {
+		t.Errorf("update after a block mark: fn saw Blocked %v; want false then true (the commit tells)", blocked(seen))
+	}
+
+	if err := other.Delete(ctx, conv); err != nil {
+		t.Fatal(err)
+	}
+	update(s, "u6", "f")
+	if len(seen) != 2 || seen[1].Data != nil || seen[1].Version != 0 {
+		t.Errorf("update after the record was erased elsewhere: fn saw %q last; want no record", seen[len(seen)-1].Data)
+	}
+
+	// A redelivery of an update handled here is found by the commit too:
+	// its reply, nothing saved.
+	if _, err := store.UpdateSnapshot(ctx, s, conv, "u7", func(snap store.Snapshot) (store.Change, error) {
+		return store.Change{Data: append(bytes.Clone(snap.Data), 'g'), Reply: []byte("the reply")}, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	snap, err := store.UpdateSnapshot(ctx, s, conv, "u7", appendTo("h"))
+	if !errors.Is(err, store.ErrDuplicate) || string(snap.Reply) != "the reply" {
+		t.Errorf("redelivery: %q, %v; want ErrDuplicate with the reply", snap.Reply, err)
+	}
+	if got, _ := s.Load(ctx, conv, ""); string(got.Data) != "fg" {
+		t.Errorf("record %q, want %q", got.Data, "fg")
+	}
+}
+
+func blocked(snaps []store.Snapshot) []bool {
+	var b []bool
+	for _, s := range snaps {
+		b = append(b, s.Blocked)
+	}
+	return b
 }

@@ -40,6 +40,11 @@ type Snapshot struct {
 	// delivered (or what is left of it, see SetReply); nil once delivered,
 	// or when there was nothing to deliver.
 	Reply []byte
+
+	// recent marks a snapshot this process remembered from its own last
+	// commit rather than loaded (see recent.go): Seen and Blocked were
+	// not read, and the commit checks them.
+	recent bool
 }
 
 // Change is what handling one update makes of a conversation.
@@ -52,6 +57,11 @@ type Change struct {
 	// instead of nothing. nil when there is nothing to deliver, and
 	// ignored for an update without an id.
 	Reply []byte
+
+	// recent: made from a remembered snapshot, which did not read the
+	// chat's block mark; the commit refuses it (ErrConflict) when the
+	// chat is marked blocked, so that it is made again from a Load.
+	recent bool
 }
 
 // Conversations keeps one record per conversation (a chat on a channel,
@@ -124,8 +134,11 @@ const maxAttempts = 50
 // calls fn again, so no update is ever dropped. fn must be free of side
 // effects other than its result, since it may run more than once.
 //
-// It returns ErrDuplicate, without calling fn, when updateID was already
-// handled. fn returning nil deletes the conversation.
+// It returns ErrDuplicate when updateID was already handled, and saves
+// nothing fn returned: a store that starts from what it committed last
+// (Redis) learns of the duplicate only at the commit, after calling fn.
+// fn must not change the bytes it is given. fn returning nil deletes the
+// conversation.
 func Update(ctx context.Context, s Conversations, conv, updateID string, fn func(old []byte) (data []byte, err error)) error {
 	_, err := UpdateSnapshot(ctx, s, conv, updateID, func(snap Snapshot) (Change, error) {
 		data, err := fn(snap.Data)
@@ -139,22 +152,36 @@ func Update(ctx context.Context, s Conversations, conv, updateID string, fn func
 // with the update. On ErrDuplicate it returns the snapshot that found the
 // update handled, whose Reply is what is still to deliver for it.
 func UpdateSnapshot(ctx context.Context, s Conversations, conv, updateID string, fn func(snap Snapshot) (Change, error)) (Snapshot, error) {
+	snap, known := Snapshot{}, false
+	if r, ok := s.(remembering); ok {
+		snap, known = r.recentSnapshot(conv)
+	}
 	var err error
 	for attempt := 0; attempt < maxAttempts; attempt++ {
-		var snap Snapshot
-		snap, err = s.Load(ctx, conv, updateID)
-		if err != nil {
-			return Snapshot{}, err
+		if !known {
+			if snap, err = s.Load(ctx, conv, updateID); err != nil {
+				return Snapshot{}, err
+			}
 		}
 		if snap.Seen {
 			return snap, ErrDuplicate
 		}
 		var c Change
-		c, err = fn(snap)
-		if err != nil {
+		if c, err = fn(snap); err != nil {
 			return Snapshot{}, err
 		}
+		c.recent = snap.recent
 		err = s.Commit(ctx, conv, updateID, snap.Version, c)
+		if err == nil {
+			return snap, nil
+		}
+		var stale *StaleError
+		if errors.As(err, &stale) {
+			// The commit read the record as it is: start from there.
+			snap, known = stale.Now, true
+			continue
+		}
+		known = false
 		if errors.Is(err, ErrDuplicate) {
 			// Another delivery of the update committed between our Load
 			// and Commit: what it left to deliver is the answer.
@@ -172,3 +199,23 @@ func UpdateSnapshot(ctx context.Context, s Conversations, conv, updateID string,
 	}
 	return Snapshot{}, err
 }
+
+// remembering is a store that remembers what it committed last (Redis):
+// UpdateSnapshot starts from that instead of a Load, and the commit, which
+// checks the version anyway, answers a *StaleError when it was stale.
+type remembering interface {
+	recentSnapshot(conv string) (Snapshot, bool)
+}
+
+// StaleError is Commit's ErrConflict or ErrDuplicate (Err) with the record
+// as the commit found it (Now), so that the caller starts again from there
+// without loading it: for ErrDuplicate, Now.Seen is set and Now.Reply is
+// what is left to deliver. Compare with errors.Is(err, ErrConflict) as
+// for any commit error.
+type StaleError struct {
+	Err error
+	Now Snapshot
+}
+
+func (e *StaleError) Error() string { return e.Err.Error() }
+func (e *StaleError) Unwrap() error { return e.Err }

@@ -310,8 +310,11 @@ func testUpdateDuplicate(t *testing.T, h Harness) {
 	if err := store.Update(ctx, s, conv, "u1", fn); !errors.Is(err, store.ErrDuplicate) {
 		t.Fatalf("repeated Update = %v, want ErrDuplicate", err)
 	}
-	if calls != 1 {
-		t.Errorf("fn ran %d times, want once", calls)
+	// A store that starts from what it committed last (Redis) learns of
+	// the duplicate only at the commit, after fn: fn may run again, but
+	// what it returns is dropped.
+	if calls < 1 || calls > 2 {
+		t.Errorf("fn ran %d times, want once or twice", calls)
 	}
 	if got := load(t, s, conv, ""); string(got.Data) != "x" {
 		t.Errorf("data = %q, want %q", got.Data, "x")
@@ -664,7 +667,9 @@ func testReplyWithoutUpdateID(t *testing.T, h Harness) {
 }
 
 // testDuplicateGivesReply checks that UpdateSnapshot, finding the update
-// handled, returns what is left to deliver of it, without calling fn.
+// handled, returns what is left to deliver of it, and saves nothing that
+// fn returns (a store that starts from what it committed last calls fn
+// before it learns of the duplicate).
 func testDuplicateGivesReply(t *testing.T, h Harness) {
 	s := h.New(t)
 	ctx := context.Background()
@@ -676,10 +681,12 @@ func testDuplicateGivesReply(t *testing.T, h Harness) {
 		t.Fatalf("first UpdateSnapshot: %v", err)
 	}
 	snap, err := store.UpdateSnapshot(ctx, s, conv, "u1", func(store.Snapshot) (store.Change, error) {
-		t.Error("fn called for a duplicate")
-		return store.Change{}, nil
+		return store.Change{Data: []byte("not saved"), Reply: []byte("not kept")}, nil
 	})
 	if !errors.Is(err, store.ErrDuplicate) || !snap.Seen || string(snap.Reply) != "the reply" {
 		t.Errorf("repeated UpdateSnapshot = seen %v, reply %q, %v; want ErrDuplicate with the reply", snap.Seen, snap.Reply, err)
+	}
+	if got := load(t, s, conv, "u1"); string(got.Data) != "d" || string(got.Reply) != "the reply" {
+		t.Errorf("after the duplicate: data %q, reply %q; want %q, %q", got.Data, got.Reply, "d", "the reply")
 	}
 }

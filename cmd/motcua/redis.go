@@ -77,6 +77,7 @@ func parseRedis(c RedisConfig) (redisSetup, error) {
 			return redisSetup{}, fmt.Errorf("redis.url: %w", err)
 		}
 		c.bound(&o.DialTimeout, &o.ReadTimeout, &o.WriteTimeout, &o.PoolTimeout, &o.MaxRetries)
+		sizeBuffers(&o.ReadBufferSize, &o.WriteBufferSize, &o.PipelineReadBufferSize, &o.PipelineWriteBufferSize)
 		o.ContextTimeoutEnabled = true
 		return redisSetup{topology: topologySingle, single: o}, nil
 	}
@@ -112,6 +113,7 @@ func parseRedis(c RedisConfig) (redisSetup, error) {
 		o.Username, o.Password = user, password
 		o.SentinelUsername, o.SentinelPassword = c.SentinelUsername, c.SentinelPassword
 		c.bound(&o.DialTimeout, &o.ReadTimeout, &o.WriteTimeout, &o.PoolTimeout, &o.MaxRetries)
+		sizeBuffers(&o.ReadBufferSize, &o.WriteBufferSize, &o.PipelineWriteBufferSize)
 		o.ContextTimeoutEnabled = true
 		if o.TLSConfig != nil {
 			// Each server's certificate is checked against the address it
@@ -132,6 +134,7 @@ func parseRedis(c RedisConfig) (redisSetup, error) {
 	}
 	o.Username, o.Password = user, password
 	c.bound(&o.DialTimeout, &o.ReadTimeout, &o.WriteTimeout, &o.PoolTimeout, &o.MaxRetries)
+	sizeBuffers(&o.ReadBufferSize, &o.WriteBufferSize, &o.PipelineWriteBufferSize)
 	o.ContextTimeoutEnabled = true
 	if o.TLSConfig != nil {
 		o.TLSConfig.ServerName = ""
@@ -192,6 +195,24 @@ func (c RedisConfig) bound(dial, read, write, pool *time.Duration, retries *int)
 		*retries = c.MaxRetries
 		if *retries == 0 {
 			*retries = -1 // go-redis reads 0 as its default, 3
+		}
+	}
+}
+
+// redisBuffer sizes each connection's buffers, both ways. go-redis's
+// defaults are for large values: 32 KiB each way, 128 KiB for the pipeline
+// pool's writes, 192 KiB for a pooled pipeline connection, megabytes for a
+// pool. The bot's commands and replies are a few hundred bytes (a
+// conversation, a kept reply) to a few KiB (a notice's batch of 100 chats);
+// a longer reply is read in several fills, not refused.
+const redisBuffer = 8 << 10
+
+// sizeBuffers sets go-redis's buffer sizes to redisBuffer where a URL did
+// not set them.
+func sizeBuffers(sizes ...*int) {
+	for _, n := range sizes {
+		if *n == 0 {
+			*n = redisBuffer
 		}
 	}
 }

@@ -23,6 +23,7 @@ func (ix *index) correct(ts []token) []token {
 		if out == nil {
 			out = append(make([]token, 0, len(ts)+1), ts[:i]...)
 		}
+		fixed[0].opens = t.opens
 		out = append(out, fixed...)
 	}
 	if out == nil {

@@ -271,10 +271,13 @@ type scoring struct {
 	// how, when explaining, says why.
 	cov []float64
 	how []string
+	// focus is what each word counts for, or nil when all count whole (see
+	// focus).
+	focus []float64
 }
 
 func (ix *index) score(q []token, explain bool) *scoring {
-	s := &scoring{ix: ix, q: q, idf: make([]float64, len(q)), cov: make([]float64, len(ix.entries)*len(q))}
+	s := &scoring{ix: ix, q: q, idf: make([]float64, len(q)), cov: make([]float64, len(ix.entries)*len(q)), focus: focus(q)}
 	if explain {
 		s.how = make([]string, len(s.cov))
 	}
@@ -434,7 +437,7 @@ func (s *scoring) total(e int) scored {
 	r := scored{entry: e}
 	for i := range s.q {
 		w := s.cov[e*len(s.q)+i]
-		r.score += w * s.idf[i]
+		r.score += w * s.idf[i] * s.counts(i)
 	}
 	if r.score > 0 {
 		if _, ok := s.negated(e); ok {
@@ -442,6 +445,15 @@ func (s *scoring) total(e int) scored {
 		}
 	}
 	return r
+}
+
+// counts is what word i counts for: contextWeight before the clause that
+// asks, else 1.
+func (s *scoring) counts(i int) float64 {
+	if s.focus == nil {
+		return 1
+	}
+	return s.focus[i]
 }
 
 // ranked returns the entries that scored, best first; keep filters them.
@@ -512,7 +524,11 @@ func (s *scoring) explain(b *strings.Builder, e int) {
 		if s.cov[k] == 0 {
 			continue
 		}
-		fmt.Fprintf(b, " %s=%.1f×%.2f (%s);", t.w, s.cov[k], s.idf[i], s.how[k])
+		fmt.Fprintf(b, " %s=%.1f×%.2f", t.w, s.cov[k], s.idf[i])
+		if c := s.counts(i); c != 1 {
+			fmt.Fprintf(b, "×%.1f", c)
+		}
+		fmt.Fprintf(b, " (%s);", s.how[k])
 	}
 	if p, ok := s.negated(e); ok {
 		fmt.Fprintf(b, " ×%.1f for negative keyword %q", negativeFactor, p.text)

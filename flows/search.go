@@ -135,6 +135,9 @@ type token struct {
 	// stop: a stopword as typed ("không", "cho"); weak: typed without marks
 	// and a stopword that way, so maybe one ("ban": bạn or bản?).
 	stop, weak bool
+	// opens: the word follows a mark that ends a clause (, . ; : ! ? or a
+	// line break), so it opens a new one (see focus).
+	opens bool
 }
 
 // scores reports whether the word scores on its own for a title, keyword or
@@ -153,7 +156,9 @@ func expand(ts []token) []token {
 	out := make([]token, 0, len(ts)+2)
 	for _, t := range ts {
 		if long, ok := abbreviations[t.w]; ok {
-			out = append(out, splitWords(long)...)
+			ws := splitWords(long)
+			ws[0].opens = t.opens
+			out = append(out, ws...)
 			continue
 		}
 		out = append(out, t)
@@ -165,6 +170,7 @@ func expand(ts []token) []token {
 // stopwords by the marks they were typed with.
 func splitWords(s string) []token {
 	var out []token
+	opens := false // a clause ended since the last word
 	word := func(raw string) {
 		n := Normalize(raw)
 		if n == "" {
@@ -172,14 +178,16 @@ func splitWords(s string) []token {
 		}
 		if strings.Contains(n, " ") { // a letter that folds to several words
 			for _, w := range strings.Fields(n) {
-				out = append(out, token{w: w, weak: foldedStopwords[w]})
+				out = append(out, token{w: w, weak: foldedStopwords[w], opens: opens})
+				opens = false
 			}
 			return
 		}
 		m := norm.NFC.String(strings.ToLower(raw))
-		t := token{w: n, stop: stopwords[m]}
+		t := token{w: n, stop: stopwords[m], opens: opens}
 		t.weak = !t.stop && m == n && foldedStopwords[n]
 		out = append(out, t)
+		opens = false
 	}
 	start := -1
 	for i, r := range s {
@@ -194,12 +202,18 @@ func splitWords(s string) []token {
 			word(s[start:i])
 			start = -1
 		}
+		if !inWord && len(out) > 0 && strings.ContainsRune(clauseEnds, r) {
+			opens = true
+		}
 	}
 	if start >= 0 {
 		word(s[start:])
 	}
 	return out
 }
+
+// clauseEnds are the marks that end a clause.
+const clauseEnds = ",.;:!?\n…"
 
 // canonical rewrites the variants among the words to their one form.
 func canonical(ts []token) []token {
@@ -208,8 +222,8 @@ next:
 	for i := 0; i < len(ts); {
 		for _, k := range variantKeys {
 			if i+len(k) <= len(ts) && wordsAre(ts[i:i+len(k)], k) {
-				for _, w := range strings.Fields(variants[strings.Join(k, " ")]) {
-					out = append(out, token{w: w})
+				for j, w := range strings.Fields(variants[strings.Join(k, " ")]) {
+					out = append(out, token{w: w, opens: j == 0 && ts[i].opens})
 				}
 				i += len(k)
 				continue next

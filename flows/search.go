@@ -135,6 +135,8 @@ type token struct {
 	// stop: a stopword as typed ("không", "cho"); weak: typed without marks
 	// and a stopword that way, so maybe one ("ban": bạn or bản?).
 	stop, weak bool
+	// marked: typed with marks ("trời"), so meant as typed, not a typo.
+	marked bool
 	// opens: the word follows a mark that ends a clause (, . ; : ! ? or a
 	// line break), so it opens a new one (see focus).
 	opens bool
@@ -184,7 +186,7 @@ func splitWords(s string) []token {
 			return
 		}
 		m := norm.NFC.String(strings.ToLower(raw))
-		t := token{w: n, stop: stopwords[m], opens: opens}
+		t := token{w: n, stop: stopwords[m], marked: m != n, opens: opens}
 		t.weak = !t.stop && m == n && foldedStopwords[n]
 		out = append(out, t)
 		opens = false

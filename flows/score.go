@@ -285,7 +285,9 @@ func (ix *index) score(q []token, explain bool) *scoring {
 		s.idf[i] = ix.idf[t.w]
 	}
 	for i, t := range q {
-		if !t.scores() {
+		// A number alone is no topic: "15 tuổi" is not "3 trong 1". It
+		// counts in a phrase ("mức 2", "30 ngày").
+		if !t.scores() || isDigits(t.w) {
 			continue
 		}
 		for _, at := range ix.words[t.w] {

@@ -70,6 +70,30 @@ func askingHas(c []token) int {
 	return 0
 }
 
+// askWeight is the share of its score a word that asks how much, how long
+// or when earns: "bao nhiêu" says what kind of answer is wanted, not what
+// about; "giá lúa hôm nay bao nhiêu" is not "BHYT bao nhiêu tiền".
+const askWeight = 0.5
+
+// askWords are the words that, after "bao", ask how much, how long or
+// when ("bao" alone may be "báo", to report).
+var askWords = map[string]bool{"nhieu": true, "lau": true, "gio": true}
+
+// asking returns which words of the message ask how much, how long or
+// when, or nil when none does.
+func asking(q []token) []bool {
+	var out []bool
+	for i := 1; i < len(q); i++ {
+		if q[i-1].w == "bao" && askWords[q[i].w] {
+			if out == nil {
+				out = make([]bool, len(q))
+			}
+			out[i-1], out[i] = true, true
+		}
+	}
+	return out
+}
+
 // scoresAny reports whether any of the words scores on its own.
 func scoresAny(ts []token) bool {
 	for _, t := range ts {
@@ -80,16 +104,28 @@ func scoresAny(ts []token) bool {
 	return false
 }
 
-// explainFocus writes which words are context and which ask.
-func (s *scoring) explainFocus(b *strings.Builder) {
-	b.WriteString("context (×" + strconv.FormatFloat(contextWeight, 'g', -1, 64) + "):")
-	asks := false
-	for i, t := range s.q {
-		if !asks && s.focus[i] == 1 {
-			asks = true
-			b.WriteString("; asks:")
+// explainWeights writes which words are context and which ask, and the
+// words that ask how much, how long or when.
+func (s *scoring) explainWeights(b *strings.Builder) {
+	if s.focus != nil {
+		b.WriteString("context (×" + strconv.FormatFloat(contextWeight, 'g', -1, 64) + "):")
+		asks := false
+		for i, t := range s.q {
+			if !asks && s.focus[i] == 1 {
+				asks = true
+				b.WriteString("; asks:")
+			}
+			b.WriteString(" " + t.w)
 		}
-		b.WriteString(" " + t.w)
+		b.WriteString("\n")
 	}
-	b.WriteString("\n")
+	if s.asks != nil {
+		b.WriteString("asks how much, how long or when (×" + strconv.FormatFloat(askWeight, 'g', -1, 64) + "):")
+		for i, t := range s.q {
+			if s.asks[i] {
+				b.WriteString(" " + t.w)
+			}
+		}
+		b.WriteString("\n")
+	}
 }

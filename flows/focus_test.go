@@ -56,3 +56,31 @@ func TestUnderstandWeighsTheClauseThatAsks(t *testing.T) {
 		}
 	}
 }
+
+// TestAskingWordsAreNoTopic: "bao nhiêu" shared with a question about
+// another thing is not enough to offer it; with its topic it still
+// counts.
+func TestAskingWordsAreNoTopic(t *testing.T) {
+	cat, iss := NewCatalogOf(Content{FAQs: []*FAQ{
+		{ID: "muc-dong", Question: "Mua BHYT hộ gia đình bao nhiêu tiền?", Keywords: []string{"bhyt bao nhiêu tiền"}},
+		{ID: "mai-tang", Question: "Tiền mai táng phí được bao nhiêu?", Keywords: []string{"mai táng phí"}},
+		{ID: "bao-tu", Question: "Giấy báo tử lấy ở đâu?", Keywords: []string{"giấy báo tử"}},
+	}})
+	if err := iss.Err(); err != nil {
+		t.Fatal(err)
+	}
+	for text, want := range map[string]string{
+		"lúa hôm nay bán bao nhiêu":       "",
+		"bảo hiểm y tế một năm bao nhiêu": "muc-dong",
+		"mai táng phí được bao nhiêu":     "mai-tang",
+		"báo tử ở đâu":                    "bao-tu", // báo is no "bao nhiêu"
+	} {
+		u, why := cat.Explain(text)
+		if u.ID != want {
+			t.Errorf("%q: %s %q, want %q\n%s", text, u.Class, u.ID, want, why)
+		}
+	}
+	if _, why := cat.Explain("giá lúa bao nhiêu"); !strings.Contains(why, "asks how much, how long or when (×0.5): bao nhieu") {
+		t.Errorf("the explanation does not name the asking words:\n%s", why)
+	}
+}

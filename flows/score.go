@@ -272,12 +272,14 @@ type scoring struct {
 	cov []float64
 	how []string
 	// focus is what each word counts for, or nil when all count whole (see
-	// focus).
+	// focus); asks are the words that ask how much, how long or when, or
+	// nil (see asking).
 	focus []float64
+	asks  []bool
 }
 
 func (ix *index) score(q []token, explain bool) *scoring {
-	s := &scoring{ix: ix, q: q, idf: make([]float64, len(q)), cov: make([]float64, len(ix.entries)*len(q)), focus: focus(q)}
+	s := &scoring{ix: ix, q: q, idf: make([]float64, len(q)), cov: make([]float64, len(ix.entries)*len(q)), focus: focus(q), asks: asking(q)}
 	if explain {
 		s.how = make([]string, len(s.cov))
 	}
@@ -450,12 +452,16 @@ func (s *scoring) total(e int) scored {
 }
 
 // counts is what word i counts for: contextWeight before the clause that
-// asks, else 1.
+// asks, askWeight for a word that asks how much, else 1.
 func (s *scoring) counts(i int) float64 {
-	if s.focus == nil {
-		return 1
+	c := 1.0
+	if s.focus != nil {
+		c = s.focus[i]
 	}
-	return s.focus[i]
+	if s.asks != nil && s.asks[i] {
+		c *= askWeight
+	}
+	return c
 }
 
 // ranked returns the entries that scored, best first; keep filters them.
@@ -501,7 +507,7 @@ func (s *scoring) unsure(r scored) bool {
 	}
 	var held, all float64
 	for i, t := range s.q {
-		if !t.scores() {
+		if !t.scores() || s.asks != nil && s.asks[i] {
 			continue
 		}
 		w := s.idf[i]

@@ -129,8 +129,8 @@ func (c *Catalog) understand(text string, explain bool) (Understanding, string) 
 		return Understanding{Class: it.Kind, ID: it.ID, Intent: it}, why.String()
 	}
 	s := c.index.score(q, explain)
-	if explain && s.focus != nil {
-		s.explainFocus(&why)
+	if explain {
+		s.explainWeights(&why)
 	}
 	ranked := s.ranked(nil)
 	// A greeting or thanks is the answer only to a message that says

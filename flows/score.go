@@ -487,15 +487,25 @@ func (s *scoring) ranked(keep func(*entry) bool) []scored {
 	return out
 }
 
-// uncovered counts the message's content words entry e does not hold.
-func (s *scoring) uncovered(e int) int {
-	n := 0
-	for i, t := range s.q {
-		if t.scores() && s.cov[e*len(s.q)+i] == 0 {
-			n++
+// heldBy reports whether every content word of the message from word
+// from to word to is held by some entry that keep accepts.
+func (s *scoring) heldBy(keep func(*entry) bool, from, to int) bool {
+	for i := from; i < to; i++ {
+		if !s.q[i].scores() {
+			continue
+		}
+		held := false
+		for e, en := range s.ix.entries {
+			if s.cov[e*len(s.q)+i] > 0 && keep(en) {
+				held = true
+				break
+			}
+		}
+		if !held {
+			return false
 		}
 	}
-	return n
+	return true
 }
 
 // unsure reports a best entry that holds little of what the message says

@@ -110,7 +110,7 @@ var abbreviations = map[string]string{
 	"mk": "mình", "mik": "mình", "vs": "với", "j": "gì", "r": "rồi",
 	"sdt": "số điện thoại", "dt": "điện thoại", "dthoai": "điện thoại",
 	"ubnd": "ủy ban", "ub": "ủy ban", "gd": "gia đình", "bt": "biết",
-	"ck": "chồng", "vk": "vợ", "ng": "người", "tks": "cảm ơn", "thks": "cảm ơn",
+	"ck": "chồng", "vk": "vợ", "e": "em", "tk": "tài khoản", "kd": "kinh doanh", "ng": "người", "tks": "cảm ơn", "thks": "cảm ơn",
 	"camon": "cảm ơn", "cmon": "cảm ơn", "oki": "ok", "oke": "ok", "okie": "ok", "okey": "ok",
 }
 

@@ -101,9 +101,9 @@ type phrase struct {
 	content []string
 }
 
-func newPhrase(text, field string) phrase {
+func newPhrase(lx lexicon, text, field string) phrase {
 	p := phrase{text: text, field: field}
-	for _, t := range tokens(text) {
+	for _, t := range lx.tokens(text) {
 		p.all = append(p.all, t.w)
 		p.stop = append(p.stop, !t.scores())
 		if t.scores() {
@@ -116,7 +116,9 @@ func newPhrase(text, field string) phrase {
 // index finds entries by the words of a message.
 type index struct {
 	entries []*entry
-	idf     map[string]float64
+	// lex rewrites the variants and synonyms of a text to one form.
+	lex lexicon
+	idf map[string]float64
 	// words: a word → the entries that hold it, with the weight of the best
 	// field holding it.
 	words map[string][]wordAt
@@ -149,8 +151,8 @@ type phraseAt struct {
 	entry, phrase int
 }
 
-func buildIndex(flows []*Flow, faqs []*FAQ, intents []*Intent) index {
-	ix := index{idf: map[string]float64{}, words: map[string][]wordAt{}, pairs: map[[2]string][]phraseAt{}, heads: map[string][]phraseAt{}, vocab: map[string]bool{}}
+func buildIndex(lx lexicon, flows []*Flow, faqs []*FAQ, intents []*Intent) index {
+	ix := index{lex: lx, idf: map[string]float64{}, words: map[string][]wordAt{}, pairs: map[[2]string][]phraseAt{}, heads: map[string][]phraseAt{}, vocab: map[string]bool{}}
 	df := map[string]int{}
 	add := func(e *entry, title, summary string, keywords, examples, negative []string) {
 		n := len(ix.entries)
@@ -170,7 +172,7 @@ func buildIndex(flows []*Flow, faqs []*FAQ, intents []*Intent) index {
 		}{{[]string{title}, fieldTitle, titleWeight}, {keywords, fieldKeyword, keywordWeight}, {examples, fieldExample, exampleWeight}}
 		for _, ps := range phrases {
 			for _, text := range ps.texts {
-				p := newPhrase(text, ps.field)
+				p := newPhrase(lx, text, ps.field)
 				if len(p.content) == 0 {
 					continue
 				}
@@ -191,14 +193,14 @@ func buildIndex(flows []*Flow, faqs []*FAQ, intents []*Intent) index {
 				}
 			}
 		}
-		for _, t := range tokens(summary) {
+		for _, t := range lx.tokens(summary) {
 			seen[t.w] = true
 			if t.scores() {
 				hold(t.w, summaryWeight, fieldSummary)
 			}
 		}
 		for _, text := range negative {
-			if p := newPhrase(text, "negative"); len(p.content) > 0 {
+			if p := newPhrase(lx, text, "negative"); len(p.content) > 0 {
 				e.neg = append(e.neg, p)
 			}
 		}
@@ -220,7 +222,7 @@ func buildIndex(flows []*Flow, faqs []*FAQ, intents []*Intent) index {
 	for _, it := range intents {
 		if it.Kind == ClassSocial {
 			for _, k := range it.Keywords {
-				if p := newPhrase(k, fieldKeyword); len(p.content) == 0 {
+				if p := newPhrase(lx, k, fieldKeyword); len(p.content) == 0 {
 					ix.said[strings.Join(p.all, " ")] = len(ix.entries)
 				}
 			}
@@ -233,7 +235,7 @@ func buildIndex(flows []*Flow, faqs []*FAQ, intents []*Intent) index {
 	}
 	ix.topIDF = math.Log(1 + n)
 	ix.minScore = minShare * ix.topIDF
-	for k := range variants {
+	for k := range lx.to {
 		for _, w := range strings.Fields(k) {
 			ix.vocab[w] = true // "kuhat nui" is "khuất núi"
 		}

@@ -68,10 +68,10 @@ func foldedSet(words map[string]bool) map[string]bool {
 	return m
 }
 
-// variants are spellings, abbreviations and regional words that mean one
-// thing, rewritten to one form in the index and in queries alike: "bhyt"
-// finds "bảo hiểm y tế", "khai sanh" finds "khai sinh", "qua đời" finds
-// "mất". A few compounds whose syllables, typed without marks, are
+// variants are spellings and abbreviations of one word, rewritten to one
+// form in the index and in queries alike: "bhyt" finds "bảo hiểm y tế",
+// "khai sanh" finds "khai sinh". Words that mean the same ("qua đời" for
+// "mất") are synonyms, read from the catalogue's words/ (see Synonym). A few compounds whose syllables, typed without marks, are
 // stopwords ("ban sao" may be "bạn sao", "can cuoc" may be "cần cuộc")
 // become one word, so that they count however they are typed. Keys and
 // values are normalised; longer keys are tried first.
@@ -86,14 +86,6 @@ var variants = map[string]string{
 	"ban sao":           "bansao",
 	"uy ban":            "uyban", // ban: a committee, not bạn
 	"ma so":             "maso",
-	"qua doi":           "mat",
-	"tu tran":           "mat",
-	"khuat nui":         "mat",
-	"ong noi":           "ong", // grandparents are grandparents, for khai sinh and khai tử
-	"ong ngoai":         "ong",
-	"ba noi":            "ba",
-	"ba ngoai":          "ba",
-	"ta the":            "mat",
 	"sanh":              "sinh", // khai sanh (miền Nam)
 	"ki":                "ky",   // đăng kí
 	"thu 7":             "thu bay",
@@ -114,21 +106,6 @@ var abbreviations = map[string]string{
 	"camon": "cảm ơn", "cmon": "cảm ơn", "oki": "ok", "oke": "ok", "okie": "ok", "okey": "ok",
 }
 
-// variantKeys are the keys of variants split into words, longest first.
-var variantKeys = func() [][]string {
-	var out [][]string
-	for k := range variants {
-		out = append(out, strings.Fields(k))
-	}
-	slices.SortFunc(out, func(a, b []string) int {
-		if len(a) != len(b) {
-			return len(b) - len(a)
-		}
-		return strings.Compare(strings.Join(a, " "), strings.Join(b, " "))
-	})
-	return out
-}()
-
 // token is one word of a text, normalised.
 type token struct {
 	w string
@@ -147,7 +124,7 @@ type token struct {
 func (t token) scores() bool { return !t.stop && !t.weak }
 
 // tokens are the words of a text, normalised, in their canonical form.
-func tokens(s string) []token { return canonical(expand(splitWords(s))) }
+func (lx lexicon) tokens(s string) []token { return lx.canonical(expand(splitWords(s))) }
 
 // expand rewrites the abbreviations among the words to the words they
 // stand for.
@@ -217,14 +194,15 @@ func splitWords(s string) []token {
 // clauseEnds are the marks that end a clause.
 const clauseEnds = ",.;:!?\n…"
 
-// canonical rewrites the variants among the words to their one form.
-func canonical(ts []token) []token {
+// canonical rewrites the variants and synonyms among the words to their
+// one form.
+func (lx lexicon) canonical(ts []token) []token {
 	out := make([]token, 0, len(ts))
 next:
 	for i := 0; i < len(ts); {
-		for _, k := range variantKeys {
+		for _, k := range lx.keys {
 			if i+len(k) <= len(ts) && wordsAre(ts[i:i+len(k)], k) {
-				for j, w := range strings.Fields(variants[strings.Join(k, " ")]) {
+				for j, w := range strings.Fields(lx.to[strings.Join(k, " ")]) {
 					out = append(out, token{w: w, opens: j == 0 && ts[i].opens})
 				}
 				i += len(k)

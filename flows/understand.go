@@ -67,8 +67,8 @@ func (c *Catalog) Search(text string) []Match {
 // query is a message as the index reads it, q: its words normalised, in
 // their canonical form, corrected; raw are its words before correction.
 func (c *Catalog) query(text string) (raw, q []token) {
-	raw = tokens(text)
-	return raw, canonical(c.index.correct(raw))
+	raw = c.index.lex.tokens(text)
+	return raw, c.index.lex.canonical(c.index.correct(raw))
 }
 
 // listed is what a ranking offers: the best procedure or question and

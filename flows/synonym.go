@@ -1,0 +1,149 @@
+package flows
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Synonym is a word the keywords use and what else people say for it:
+// "mất" for "qua đời", "từ trần", "khuất núi"; "sinh" for "đẻ". The index
+// and every message read each of Said as Word, so that a keyword written
+// once finds all of them, and an officer need not repeat a keyword for
+// each way of saying it. Spellings and abbreviations (khai sanh, bhyt,
+// ko) are the index's own (variants, abbreviations); synonyms are words,
+// which a commune may add to.
+type Synonym struct {
+	// Word is as the keywords write it, with its marks.
+	Word string   `yaml:"word"`
+	Said []string `yaml:"said"`
+
+	// File is where the synonym was read from.
+	File string `yaml:"-"`
+	pos  positions
+}
+
+// SynonymDir is the directory, beside the procedures, of the synonyms.
+const SynonymDir = "words"
+
+type synonymFile struct {
+	Synonyms []*Synonym `yaml:"synonyms"`
+}
+
+// ParseSynonyms decodes a file of synonyms, reporting every problem.
+func ParseSynonyms(file string, data []byte) ([]*Synonym, Issues) {
+	var f synonymFile
+	iss := decodeFile(file, data, &f)
+	var out []*Synonym
+	for i, s := range f.Synonyms {
+		field := fmt.Sprintf("synonyms[%d]", i)
+		if s == nil {
+			iss.add(file, 0, field, "an empty entry: remove the lone '-'")
+			continue
+		}
+		s.File = file
+		if Normalize(s.Word) == "" {
+			iss.add(file, s.pos.line, field+".word", "missing: the word as the keywords write it")
+		}
+		if len(s.Said) == 0 {
+			iss.add(file, s.pos.line, field+".said", "missing: what else people say for %q", s.Word)
+		}
+		for j, said := range s.Said {
+			switch n := Normalize(said); {
+			case n == "":
+				iss.add(file, s.pos.at("said"), fmt.Sprintf("%s.said[%d]", field, j), "empty")
+			case n == Normalize(s.Word):
+				iss.add(file, s.pos.at("said"), fmt.Sprintf("%s.said[%d]", field, j), "%q is the word itself", said)
+			}
+		}
+		out = append(out, s)
+	}
+	return out, iss
+}
+
+// lexicon rewrites the variants and synonyms among a text's words to one
+// form. Keys and values are normalised.
+type lexicon struct {
+	to map[string]string
+	// keys are the keys of to split into words, longest first.
+	keys [][]string
+}
+
+func newLexicon(to map[string]string) lexicon {
+	lx := lexicon{to: to}
+	for k := range to {
+		lx.keys = append(lx.keys, strings.Fields(k))
+	}
+	slices.SortFunc(lx.keys, func(a, b []string) int {
+		if len(a) != len(b) {
+			return len(b) - len(a)
+		}
+		return strings.Compare(strings.Join(a, " "), strings.Join(b, " "))
+	})
+	return lx
+}
+
+// spellings is the lexicon of the variants alone, for a catalogue without
+// synonyms.
+var spellings = newLexicon(variants)
+
+// withSynonyms is the lexicon of the variants and the synonyms, and the
+// problems found in the synonyms: a phrase said for two words, or one the
+// variants already spell as the word.
+func withSynonyms(syns []*Synonym) (lexicon, Issues) {
+	if len(syns) == 0 {
+		return spellings, nil
+	}
+	var iss Issues
+	to := make(map[string]string, len(variants))
+	for k, v := range variants {
+		to[k] = v
+	}
+	from := map[string]*Synonym{}
+	for _, s := range syns {
+		word := spellings.folded(s.Word)
+		for _, said := range s.Said {
+			// The key is matched against a message's words before its
+			// variants are rewritten, its abbreviations after.
+			key := strings.Join(wordsOf(expand(splitWords(said))), " ")
+			switch prev, dup := from[key]; {
+			case key == "" || Normalize(said) == Normalize(s.Word):
+				// ParseSynonyms said so.
+			case dup:
+				iss.add(s.File, s.pos.at("said"), "said", "%q is said for %q and for %q (%s)", said, s.Word, prev.Word, prev.File)
+			case spellings.folded(said) == word:
+				iss.add(s.File, s.pos.at("said"), "said", "%q is %q as the bot spells it already", said, s.Word)
+			default:
+				from[key] = s
+				to[key] = word
+			}
+		}
+	}
+	return newLexicon(to), iss
+}
+
+// folded is a text's words in their canonical form, joined by spaces.
+func (lx lexicon) folded(s string) string { return strings.Join(wordsOf(lx.tokens(s)), " ") }
+
+func wordsOf(ts []token) []string {
+	ws := make([]string, len(ts))
+	for i, t := range ts {
+		ws[i] = t.w
+	}
+	return ws
+}
+
+// lintSynonyms warns of a synonym whose word no procedure, question or
+// intent holds: what is said for it finds nothing.
+func (c *Catalog) lintSynonyms(syns []*Synonym) Issues {
+	var iss Issues
+	for _, s := range syns {
+		for _, t := range c.index.lex.tokens(s.Word) {
+			if len(c.index.words[t.w]) == 0 {
+				iss.warn(s.File, s.pos.at("word"), "word", "%q: no procedure, question or intent holds %q, so what is said for it finds nothing", s.Word, t.w)
+				break
+			}
+		}
+	}
+	return iss
+}

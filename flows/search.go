@@ -200,12 +200,12 @@ func (lx lexicon) canonical(ts []token) []token {
 	out := make([]token, 0, len(ts))
 next:
 	for i := 0; i < len(ts); {
-		for _, k := range lx.keys {
-			if i+len(k) <= len(ts) && wordsAre(ts[i:i+len(k)], k) {
-				for j, w := range strings.Fields(lx.to[strings.Join(k, " ")]) {
+		for _, r := range lx.byFirst[ts[i].w] {
+			if i+len(r.from) <= len(ts) && wordsAre(ts[i:i+len(r.from)], r.from) {
+				for j, w := range r.to {
 					out = append(out, token{w: w, opens: j == 0 && ts[i].opens})
 				}
-				i += len(k)
+				i += len(r.from)
 				continue next
 			}
 		}

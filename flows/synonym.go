@@ -65,21 +65,30 @@ func ParseSynonyms(file string, data []byte) ([]*Synonym, Issues) {
 // form. Keys and values are normalised.
 type lexicon struct {
 	to map[string]string
-	// keys are the keys of to split into words, longest first.
-	keys [][]string
+	// byFirst: the first word of a key → the rewrites of the keys that
+	// start with it, the longest first.
+	byFirst map[string][]rewrite
+}
+
+// rewrite is a key of a lexicon split into words, and what it becomes.
+type rewrite struct {
+	from, to []string
 }
 
 func newLexicon(to map[string]string) lexicon {
-	lx := lexicon{to: to}
-	for k := range to {
-		lx.keys = append(lx.keys, strings.Fields(k))
+	lx := lexicon{to: to, byFirst: map[string][]rewrite{}}
+	for k, v := range to {
+		from := strings.Fields(k)
+		lx.byFirst[from[0]] = append(lx.byFirst[from[0]], rewrite{from: from, to: strings.Fields(v)})
 	}
-	slices.SortFunc(lx.keys, func(a, b []string) int {
-		if len(a) != len(b) {
-			return len(b) - len(a)
-		}
-		return strings.Compare(strings.Join(a, " "), strings.Join(b, " "))
-	})
+	for _, rs := range lx.byFirst {
+		slices.SortFunc(rs, func(a, b rewrite) int {
+			if len(a.from) != len(b.from) {
+				return len(b.from) - len(a.from)
+			}
+			return slices.Compare(a.from, b.from)
+		})
+	}
 	return lx
 }
 

@@ -114,6 +114,8 @@ type token struct {
 	stop, weak bool
 	// marked: typed with marks ("trời"), so meant as typed, not a typo.
 	marked bool
+	// typed is the word as typed, lower-case, when marked ("đẻ", not "để").
+	typed string
 	// opens: the word follows a mark that ends a clause (, . ; : ! ? or a
 	// line break), so it opens a new one (see focus).
 	opens bool
@@ -164,6 +166,9 @@ func splitWords(s string) []token {
 		}
 		m := norm.NFC.String(strings.ToLower(raw))
 		t := token{w: n, stop: stopwords[m], marked: m != n, opens: opens}
+		if t.marked {
+			t.typed = m
+		}
 		t.weak = !t.stop && m == n && foldedStopwords[n]
 		out = append(out, t)
 		opens = false
@@ -201,9 +206,10 @@ func (lx lexicon) canonical(ts []token) []token {
 next:
 	for i := 0; i < len(ts); {
 		for _, r := range lx.byFirst[ts[i].w] {
-			if i+len(r.from) <= len(ts) && wordsAre(ts[i:i+len(r.from)], r.from) {
-				for j, w := range r.to {
-					out = append(out, token{w: w, opens: j == 0 && ts[i].opens})
+			if i+len(r.from) <= len(ts) && wordsAre(ts[i:i+len(r.from)], r.from) && (r.typed == "" || r.typed == ts[i].typed) {
+				for j, t := range r.to {
+					t.opens = j == 0 && ts[i].opens
+					out = append(out, t)
 				}
 				i += len(r.from)
 				continue next

@@ -33,10 +33,12 @@ func TestSynonymsFindTheKeywords(t *testing.T) {
 		FAQs: []*FAQ{
 			{ID: "khai-tu", Question: "Khai tử", Keywords: []string{"bố mất"}},
 			{ID: "ket-hon", Question: "Đăng ký kết hôn", Keywords: []string{"giấy kết hôn"}},
+			{ID: "khai-sinh", Question: "Khai sinh", Keywords: []string{"mới sinh con"}},
 		},
 		Synonyms: []*Synonym{
 			{Word: "mất", Said: []string{"qua đời", "từ trần"}},
 			{Word: "kết hôn", Said: []string{"hôn thú"}},
+			{Word: "sinh", Said: []string{"đẻ"}},
 		},
 	})
 	if err := iss.Err(); err != nil {
@@ -46,13 +48,17 @@ func TestSynonymsFindTheKeywords(t *testing.T) {
 		"bố tôi từ trần hôm qua": "khai-tu",
 		"bo toi tu tran":         "khai-tu",
 		"làm lại giấy hôn thú":   "ket-hon",
+		"vợ em mới đẻ con":       "khai-sinh",
 	} {
 		if u, why := cat.Explain(text); u.ID != want {
 			t.Errorf("%q: %s %q, want %s\n%s", text, u.Class, u.ID, want, why)
 		}
 	}
-	if u := cat.Understand("bố tôi từ trần"); u.ID != "khai-tu" {
-		t.Errorf("bố tôi từ trần: %+v", u)
+	// One syllable with marks is read only as typed: "để", "de" are not "đẻ".
+	for in, want := range map[string]string{"đẻ con": "sinh con", "để con": "de con", "de con": "de con", "hôn thú": "ket hon", "hon thu": "ket hon"} {
+		if got := cat.index.lex.folded(in); got != want {
+			t.Errorf("%q read as %q, want %q", in, got, want)
+		}
 	}
 }
 

@@ -27,6 +27,8 @@ type Content struct {
 	// commune's hours answer xa-gio-lam-viec). They are found through
 	// their intent, never searched themselves.
 	Answers []*FAQ
+	// Synonyms fold what else people say onto the words of the keywords.
+	Synonyms []*Synonym
 }
 
 // NewCatalog checks the flows together (ids unique, handovers lead to a flow
@@ -119,7 +121,10 @@ func NewCatalogOf(in Content) (*Catalog, Issues) {
 		}
 		return strings.Compare(a.File, b.File)
 	})
-	c.index = buildIndex(c.flows, searched, c.intents)
+	lex, lexIss := withSynonyms(in.Synonyms)
+	iss = append(iss, lexIss...)
+	c.index = buildIndex(lex, c.flows, searched, c.intents)
+	iss = append(iss, c.lintSynonyms(in.Synonyms)...)
 	iss = append(iss, c.lintExamples()...)
 	return c, iss
 }
@@ -129,8 +134,8 @@ func NewCatalogOf(in Content) (*Catalog, Issues) {
 const FAQDir = "faq"
 
 // Load reads the procedures at the root of base (the shipped ones, named
-// baseLabel/… in issues), its questions in FAQDir and its intents in
-// IntentDir and, when override is not nil, those of override (named
+// baseLabel/… in issues), its questions in FAQDir, its intents in
+// IntentDir and its synonyms in SynonymDir and, when override is not nil, those of override (named
 // overrideLabel/…) laid over them by id. Answers (the commune's own, from
 // its configuration) answer the intents of their ids. It returns every
 // problem found; the catalog is usable only when issues.Err() is nil.
@@ -140,6 +145,8 @@ func Load(base fs.FS, baseLabel string, override fs.FS, overrideLabel string, an
 	iss = append(iss, faqIss...)
 	intents, intentIss := loadEntries(base, baseLabel, IntentDir, ParseIntents)
 	iss = append(iss, intentIss...)
+	synonyms, synIss := loadEntries(base, baseLabel, SynonymDir, ParseSynonyms)
+	iss = append(iss, synIss...)
 	if override != nil {
 		more, moreIss := LoadFS(override, overrideLabel)
 		iss = append(iss, moreIss...)
@@ -150,8 +157,11 @@ func Load(base fs.FS, baseLabel string, override fs.FS, overrideLabel string, an
 		moreIntents, moreIntentIss := loadEntries(override, overrideLabel, IntentDir, ParseIntents)
 		iss = append(iss, moreIntentIss...)
 		intents = merge(intents, moreIntents, func(i *Intent) string { return i.ID })
+		moreSynonyms, moreSynIss := loadEntries(override, overrideLabel, SynonymDir, ParseSynonyms)
+		iss = append(iss, moreSynIss...)
+		synonyms = append(synonyms, moreSynonyms...) // a commune's add to the shipped ones
 	}
-	cat, catIss := NewCatalogOf(Content{Flows: flows, FAQs: faqs, Intents: intents, Answers: answers})
+	cat, catIss := NewCatalogOf(Content{Flows: flows, FAQs: faqs, Intents: intents, Answers: answers, Synonyms: synonyms})
 	iss = append(iss, catIss...)
 	slices.SortStableFunc(iss, func(a, b Issue) int {
 		if c := strings.Compare(a.File, b.File); c != 0 {

@@ -23,6 +23,7 @@ func (ix *index) correct(ts []token) []token {
 		if out == nil {
 			out = append(make([]token, 0, len(ts)+1), ts[:i]...)
 		}
+		fixed[0].opens = t.opens
 		out = append(out, fixed...)
 	}
 	if out == nil {
@@ -55,7 +56,9 @@ func (ix *index) fix(ts []token, i int) ([]token, bool) {
 			return []token{k}, true
 		}
 	}
-	if len(t.w) < 4 || t.weak {
+	// A word typed with its marks and shaped like a syllable is a word
+	// ("trời" is not a typo of "tuổi").
+	if len(t.w) < 4 || t.weak || t.marked && syllable(t.w) {
 		return nil, false
 	}
 	found := ix.oneEditOf(t.w)

@@ -45,15 +45,20 @@
 // number, markup, another language — told by their shape, before any
 // scoring). Scoring is hand-written and explainable (Explain): the words
 // of the message, normalised, abbreviations expanded ("ko", "sđt"),
-// variants made one ("khai sanh", "bảo hiểm y tế" = "bhyt"), typos
+// variants made one ("khai sanh", "bảo hiểm y tế" = "bhyt"), synonyms
+// folded onto the keywords' words (procedures/words: "từ trần" = "mất"),
+// typos
 // corrected against the words the catalogue holds (telex keys left in, one
 // letter off through an index of deletions, two words glued), each earn for
 // each entry the best of the ways the entry holds them — in a title,
 // keyword or example found whole and in order, next to a word they
 // neighbour there, alone in a field — times their idf among the entries, so
 // that distinctive words outweigh frequent ones; an entry's negative
-// keywords cut its score. A greeting or thanks wins only a message that says
-// nothing else; a best entry that holds little of the message and scores
+// keywords cut its score. The clause that asks counts whole and the context
+// before it less (focus.go); "bao nhiêu", "bao lâu" count half and a number
+// alone nothing, being no topic. A greeting or thanks wins only a message
+// that says nothing else, or one that then only says what she will do
+// (social.go); a best entry that holds little of the message and scores
 // little is not offered. Catalog.Evaluate runs an evaluation set through
 // Understand, which is what `motcua eval` reports and CI gates on.
 package flows

@@ -101,9 +101,9 @@ type phrase struct {
 	content []string
 }
 
-func newPhrase(text, field string) phrase {
+func newPhrase(lx lexicon, text, field string) phrase {
 	p := phrase{text: text, field: field}
-	for _, t := range tokens(text) {
+	for _, t := range lx.tokens(text) {
 		p.all = append(p.all, t.w)
 		p.stop = append(p.stop, !t.scores())
 		if t.scores() {
@@ -116,7 +116,9 @@ func newPhrase(text, field string) phrase {
 // index finds entries by the words of a message.
 type index struct {
 	entries []*entry
-	idf     map[string]float64
+	// lex rewrites the variants and synonyms of a text to one form.
+	lex lexicon
+	idf map[string]float64
 	// words: a word → the entries that hold it, with the weight of the best
 	// field holding it.
 	words map[string][]wordAt
@@ -149,8 +151,8 @@ type phraseAt struct {
 	entry, phrase int
 }
 
-func buildIndex(flows []*Flow, faqs []*FAQ, intents []*Intent) index {
-	ix := index{idf: map[string]float64{}, words: map[string][]wordAt{}, pairs: map[[2]string][]phraseAt{}, heads: map[string][]phraseAt{}, vocab: map[string]bool{}}
+func buildIndex(lx lexicon, flows []*Flow, faqs []*FAQ, intents []*Intent) index {
+	ix := index{lex: lx, idf: map[string]float64{}, words: map[string][]wordAt{}, pairs: map[[2]string][]phraseAt{}, heads: map[string][]phraseAt{}, vocab: map[string]bool{}}
 	df := map[string]int{}
 	add := func(e *entry, title, summary string, keywords, examples, negative []string) {
 		n := len(ix.entries)
@@ -170,7 +172,7 @@ func buildIndex(flows []*Flow, faqs []*FAQ, intents []*Intent) index {
 		}{{[]string{title}, fieldTitle, titleWeight}, {keywords, fieldKeyword, keywordWeight}, {examples, fieldExample, exampleWeight}}
 		for _, ps := range phrases {
 			for _, text := range ps.texts {
-				p := newPhrase(text, ps.field)
+				p := newPhrase(lx, text, ps.field)
 				if len(p.content) == 0 {
 					continue
 				}
@@ -191,14 +193,14 @@ func buildIndex(flows []*Flow, faqs []*FAQ, intents []*Intent) index {
 				}
 			}
 		}
-		for _, t := range tokens(summary) {
+		for _, t := range lx.tokens(summary) {
 			seen[t.w] = true
 			if t.scores() {
 				hold(t.w, summaryWeight, fieldSummary)
 			}
 		}
 		for _, text := range negative {
-			if p := newPhrase(text, "negative"); len(p.content) > 0 {
+			if p := newPhrase(lx, text, "negative"); len(p.content) > 0 {
 				e.neg = append(e.neg, p)
 			}
 		}
@@ -220,7 +222,7 @@ func buildIndex(flows []*Flow, faqs []*FAQ, intents []*Intent) index {
 	for _, it := range intents {
 		if it.Kind == ClassSocial {
 			for _, k := range it.Keywords {
-				if p := newPhrase(k, fieldKeyword); len(p.content) == 0 {
+				if p := newPhrase(lx, k, fieldKeyword); len(p.content) == 0 {
 					ix.said[strings.Join(p.all, " ")] = len(ix.entries)
 				}
 			}
@@ -233,7 +235,7 @@ func buildIndex(flows []*Flow, faqs []*FAQ, intents []*Intent) index {
 	}
 	ix.topIDF = math.Log(1 + n)
 	ix.minScore = minShare * ix.topIDF
-	for k := range variants {
+	for k := range lx.to {
 		for _, w := range strings.Fields(k) {
 			ix.vocab[w] = true // "kuhat nui" is "khuất núi"
 		}
@@ -271,10 +273,15 @@ type scoring struct {
 	// how, when explaining, says why.
 	cov []float64
 	how []string
+	// focus is what each word counts for, or nil when all count whole (see
+	// focus); asks are the words that ask how much, how long or when, or
+	// nil (see asking).
+	focus []float64
+	asks  []bool
 }
 
 func (ix *index) score(q []token, explain bool) *scoring {
-	s := &scoring{ix: ix, q: q, idf: make([]float64, len(q)), cov: make([]float64, len(ix.entries)*len(q))}
+	s := &scoring{ix: ix, q: q, idf: make([]float64, len(q)), cov: make([]float64, len(ix.entries)*len(q)), focus: focus(q), asks: asking(q)}
 	if explain {
 		s.how = make([]string, len(s.cov))
 	}
@@ -282,7 +289,9 @@ func (ix *index) score(q []token, explain bool) *scoring {
 		s.idf[i] = ix.idf[t.w]
 	}
 	for i, t := range q {
-		if !t.scores() {
+		// A number alone is no topic: "15 tuổi" is not "3 trong 1". It
+		// counts in a phrase ("mức 2", "30 ngày").
+		if !t.scores() || isDigits(t.w) {
 			continue
 		}
 		for _, at := range ix.words[t.w] {
@@ -434,7 +443,7 @@ func (s *scoring) total(e int) scored {
 	r := scored{entry: e}
 	for i := range s.q {
 		w := s.cov[e*len(s.q)+i]
-		r.score += w * s.idf[i]
+		r.score += w * s.idf[i] * s.counts(i)
 	}
 	if r.score > 0 {
 		if _, ok := s.negated(e); ok {
@@ -442,6 +451,19 @@ func (s *scoring) total(e int) scored {
 		}
 	}
 	return r
+}
+
+// counts is what word i counts for: contextWeight before the clause that
+// asks, askWeight for a word that asks how much, else 1.
+func (s *scoring) counts(i int) float64 {
+	c := 1.0
+	if s.focus != nil {
+		c = s.focus[i]
+	}
+	if s.asks != nil && s.asks[i] {
+		c *= askWeight
+	}
+	return c
 }
 
 // ranked returns the entries that scored, best first; keep filters them.
@@ -467,15 +489,25 @@ func (s *scoring) ranked(keep func(*entry) bool) []scored {
 	return out
 }
 
-// uncovered counts the message's content words entry e does not hold.
-func (s *scoring) uncovered(e int) int {
-	n := 0
-	for i, t := range s.q {
-		if t.scores() && s.cov[e*len(s.q)+i] == 0 {
-			n++
+// heldBy reports whether every content word of the message from word
+// from to word to is held by some entry that keep accepts.
+func (s *scoring) heldBy(keep func(*entry) bool, from, to int) bool {
+	for i := from; i < to; i++ {
+		if !s.q[i].scores() {
+			continue
+		}
+		held := false
+		for e, en := range s.ix.entries {
+			if s.cov[e*len(s.q)+i] > 0 && keep(en) {
+				held = true
+				break
+			}
+		}
+		if !held {
+			return false
 		}
 	}
-	return n
+	return true
 }
 
 // unsure reports a best entry that holds little of what the message says
@@ -487,7 +519,7 @@ func (s *scoring) unsure(r scored) bool {
 	}
 	var held, all float64
 	for i, t := range s.q {
-		if !t.scores() {
+		if !t.scores() || s.asks != nil && s.asks[i] {
 			continue
 		}
 		w := s.idf[i]
@@ -512,7 +544,11 @@ func (s *scoring) explain(b *strings.Builder, e int) {
 		if s.cov[k] == 0 {
 			continue
 		}
-		fmt.Fprintf(b, " %s=%.1f×%.2f (%s);", t.w, s.cov[k], s.idf[i], s.how[k])
+		fmt.Fprintf(b, " %s=%.1f×%.2f", t.w, s.cov[k], s.idf[i])
+		if c := s.counts(i); c != 1 {
+			fmt.Fprintf(b, "×%.1f", c)
+		}
+		fmt.Fprintf(b, " (%s);", s.how[k])
 	}
 	if p, ok := s.negated(e); ok {
 		fmt.Fprintf(b, " ×%.1f for negative keyword %q", negativeFactor, p.text)

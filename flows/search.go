@@ -68,10 +68,10 @@ func foldedSet(words map[string]bool) map[string]bool {
 	return m
 }
 
-// variants are spellings, abbreviations and regional words that mean one
-// thing, rewritten to one form in the index and in queries alike: "bhyt"
-// finds "bảo hiểm y tế", "khai sanh" finds "khai sinh", "qua đời" finds
-// "mất". A few compounds whose syllables, typed without marks, are
+// variants are spellings and abbreviations of one word, rewritten to one
+// form in the index and in queries alike: "bhyt" finds "bảo hiểm y tế",
+// "khai sanh" finds "khai sinh". Words that mean the same ("qua đời" for
+// "mất") are synonyms, read from the catalogue's words/ (see Synonym). A few compounds whose syllables, typed without marks, are
 // stopwords ("ban sao" may be "bạn sao", "can cuoc" may be "cần cuộc")
 // become one word, so that they count however they are typed. Keys and
 // values are normalised; longer keys are tried first.
@@ -86,14 +86,6 @@ var variants = map[string]string{
 	"ban sao":           "bansao",
 	"uy ban":            "uyban", // ban: a committee, not bạn
 	"ma so":             "maso",
-	"qua doi":           "mat",
-	"tu tran":           "mat",
-	"khuat nui":         "mat",
-	"ong noi":           "ong", // grandparents are grandparents, for khai sinh and khai tử
-	"ong ngoai":         "ong",
-	"ba noi":            "ba",
-	"ba ngoai":          "ba",
-	"ta the":            "mat",
 	"sanh":              "sinh", // khai sanh (miền Nam)
 	"ki":                "ky",   // đăng kí
 	"thu 7":             "thu bay",
@@ -110,24 +102,9 @@ var abbreviations = map[string]string{
 	"mk": "mình", "mik": "mình", "vs": "với", "j": "gì", "r": "rồi",
 	"sdt": "số điện thoại", "dt": "điện thoại", "dthoai": "điện thoại",
 	"ubnd": "ủy ban", "ub": "ủy ban", "gd": "gia đình", "bt": "biết",
-	"ck": "chồng", "vk": "vợ", "ng": "người", "tks": "cảm ơn", "thks": "cảm ơn",
+	"ck": "chồng", "vk": "vợ", "e": "em", "tk": "tài khoản", "kd": "kinh doanh", "ng": "người", "tks": "cảm ơn", "thks": "cảm ơn",
 	"camon": "cảm ơn", "cmon": "cảm ơn", "oki": "ok", "oke": "ok", "okie": "ok", "okey": "ok",
 }
-
-// variantKeys are the keys of variants split into words, longest first.
-var variantKeys = func() [][]string {
-	var out [][]string
-	for k := range variants {
-		out = append(out, strings.Fields(k))
-	}
-	slices.SortFunc(out, func(a, b []string) int {
-		if len(a) != len(b) {
-			return len(b) - len(a)
-		}
-		return strings.Compare(strings.Join(a, " "), strings.Join(b, " "))
-	})
-	return out
-}()
 
 // token is one word of a text, normalised.
 type token struct {
@@ -135,6 +112,13 @@ type token struct {
 	// stop: a stopword as typed ("không", "cho"); weak: typed without marks
 	// and a stopword that way, so maybe one ("ban": bạn or bản?).
 	stop, weak bool
+	// marked: typed with marks ("trời"), so meant as typed, not a typo.
+	marked bool
+	// typed is the word as typed, lower-case, when marked ("đẻ", not "để").
+	typed string
+	// opens: the word follows a mark that ends a clause (, . ; : ! ? or a
+	// line break), so it opens a new one (see focus).
+	opens bool
 }
 
 // scores reports whether the word scores on its own for a title, keyword or
@@ -142,7 +126,7 @@ type token struct {
 func (t token) scores() bool { return !t.stop && !t.weak }
 
 // tokens are the words of a text, normalised, in their canonical form.
-func tokens(s string) []token { return canonical(expand(splitWords(s))) }
+func (lx lexicon) tokens(s string) []token { return lx.canonical(expand(splitWords(s))) }
 
 // expand rewrites the abbreviations among the words to the words they
 // stand for.
@@ -153,7 +137,9 @@ func expand(ts []token) []token {
 	out := make([]token, 0, len(ts)+2)
 	for _, t := range ts {
 		if long, ok := abbreviations[t.w]; ok {
-			out = append(out, splitWords(long)...)
+			ws := splitWords(long)
+			ws[0].opens = t.opens
+			out = append(out, ws...)
 			continue
 		}
 		out = append(out, t)
@@ -165,6 +151,7 @@ func expand(ts []token) []token {
 // stopwords by the marks they were typed with.
 func splitWords(s string) []token {
 	var out []token
+	opens := false // a clause ended since the last word
 	word := func(raw string) {
 		n := Normalize(raw)
 		if n == "" {
@@ -172,14 +159,19 @@ func splitWords(s string) []token {
 		}
 		if strings.Contains(n, " ") { // a letter that folds to several words
 			for _, w := range strings.Fields(n) {
-				out = append(out, token{w: w, weak: foldedStopwords[w]})
+				out = append(out, token{w: w, weak: foldedStopwords[w], opens: opens})
+				opens = false
 			}
 			return
 		}
 		m := norm.NFC.String(strings.ToLower(raw))
-		t := token{w: n, stop: stopwords[m]}
+		t := token{w: n, stop: stopwords[m], marked: m != n, opens: opens}
+		if t.marked {
+			t.typed = m
+		}
 		t.weak = !t.stop && m == n && foldedStopwords[n]
 		out = append(out, t)
+		opens = false
 	}
 	start := -1
 	for i, r := range s {
@@ -194,6 +186,9 @@ func splitWords(s string) []token {
 			word(s[start:i])
 			start = -1
 		}
+		if !inWord && len(out) > 0 && strings.ContainsRune(clauseEnds, r) {
+			opens = true
+		}
 	}
 	if start >= 0 {
 		word(s[start:])
@@ -201,17 +196,22 @@ func splitWords(s string) []token {
 	return out
 }
 
-// canonical rewrites the variants among the words to their one form.
-func canonical(ts []token) []token {
+// clauseEnds are the marks that end a clause.
+const clauseEnds = ",.;:!?\n…"
+
+// canonical rewrites the variants and synonyms among the words to their
+// one form.
+func (lx lexicon) canonical(ts []token) []token {
 	out := make([]token, 0, len(ts))
 next:
 	for i := 0; i < len(ts); {
-		for _, k := range variantKeys {
-			if i+len(k) <= len(ts) && wordsAre(ts[i:i+len(k)], k) {
-				for _, w := range strings.Fields(variants[strings.Join(k, " ")]) {
-					out = append(out, token{w: w})
+		for _, r := range lx.byFirst[ts[i].w] {
+			if i+len(r.from) <= len(ts) && wordsAre(ts[i:i+len(r.from)], r.from) && (r.typed == "" || r.typed == ts[i].typed) {
+				for j, t := range r.to {
+					t.opens = j == 0 && ts[i].opens
+					out = append(out, t)
 				}
-				i += len(k)
+				i += len(r.from)
 				continue next
 			}
 		}

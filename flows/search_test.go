@@ -78,7 +78,6 @@ func TestCanonicalVariants(t *testing.T) {
 		"bảo hiểm xã hội":             "bhxh",
 		"làm CCCD, căn cước công dân": "lam cancuoc cancuoc",
 		"xin bản sao khai sanh":       "xin bansao khai sinh",
-		"mẹ tôi qua đời":              "me toi mat",
 		"đăng kí kết hôn":             "dang ky ket hon",
 		"bảo hiểm":                    "bao hiem",
 	}
@@ -103,7 +102,6 @@ func TestSearchVariantsMeetEachOther(t *testing.T) {
 	for q, want := range map[string]string{
 		"gia han bhyt":         "bhyt",
 		"gia hạn BHYT":         "bhyt",
-		"bo toi qua doi":       "chet",
 		"khai sanh cho con":    "sinh",
 		"lam cccd cho con":     "cancuoc",
 		"làm căn cước":         "cancuoc",
@@ -212,7 +210,7 @@ func TestCover(t *testing.T) {
 		{"mua bhyt", "bhyt", []float64{0, phraseWeight}},
 	}
 	for _, tt := range tests {
-		ix := buildIndex(nil, []*FAQ{{ID: "x", Keywords: []string{tt.phrase}}}, nil)
+		ix := buildIndex(spellings, nil, []*FAQ{{ID: "x", Keywords: []string{tt.phrase}}}, nil)
 		q := tokens(tt.query)
 		s := &scoring{ix: &ix, q: q, idf: make([]float64, len(q)), cov: make([]float64, len(q))}
 		s.cover(phraseAt{entry: 0, phrase: 0})
@@ -221,3 +219,7 @@ func TestCover(t *testing.T) {
 		}
 	}
 }
+
+// tokens are the words of a text as a catalogue without synonyms reads
+// them.
+func tokens(s string) []token { return spellings.tokens(s) }

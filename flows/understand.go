@@ -67,8 +67,8 @@ func (c *Catalog) Search(text string) []Match {
 // query is a message as the index reads it, q: its words normalised, in
 // their canonical form, corrected; raw are its words before correction.
 func (c *Catalog) query(text string) (raw, q []token) {
-	raw = tokens(text)
-	return raw, canonical(c.index.correct(raw))
+	raw = c.index.lex.tokens(text)
+	return raw, c.index.lex.canonical(c.index.correct(raw))
 }
 
 // listed is what a ranking offers: the best procedure or question and
@@ -129,13 +129,22 @@ func (c *Catalog) understand(text string, explain bool) (Understanding, string) 
 		return Understanding{Class: it.Kind, ID: it.ID, Intent: it}, why.String()
 	}
 	s := c.index.score(q, explain)
+	if explain {
+		s.explainWeights(&why)
+	}
 	ranked := s.ranked(nil)
+	if it, ok := c.acknowledged(text, q, s, ranked); ok {
+		if explain {
+			why.WriteString("thanks or an acknowledgement, then a statement that asks nothing\n")
+		}
+		return Understanding{Class: it.Kind, ID: it.ID, Intent: it}, why.String()
+	}
 	// A greeting or thanks is the answer only to a message that says
-	// nothing else: "chào bạn, cho hỏi khai sinh" asks for khai sinh.
-	ranked = slices.DeleteFunc(ranked, func(r scored) bool {
-		e := c.index.entries[r.entry]
-		return e.intent != nil && e.intent.Kind == ClassSocial && s.uncovered(r.entry) > 0
-	})
+	// nothing else: "chào bạn, cho hỏi khai sinh" asks for khai sinh, while
+	// "dạ vâng, chào anh" is thanks and goodbye.
+	if !s.heldBy(isSocial, 0, len(q)) {
+		ranked = slices.DeleteFunc(ranked, func(r scored) bool { return isSocial(c.index.entries[r.entry]) })
+	}
 	if explain {
 		for i, r := range ranked {
 			if i == 5 {

@@ -50,10 +50,15 @@ func TestUnderstand(t *testing.T) {
 		{"cho tôi gặp cán bộ", ClassPerson, "gap-nguoi"},
 		{"chào bạn", ClassSocial, "chao"},
 		{"cảm ơn", ClassSocial, "cam-on"},
-		{"dạ", ClassSocial, "cam-on"},                                   // stopwords only, said whole
-		{"được rồi ạ", ClassSocial, "cam-on"},                           // with a particle
-		{"cho tôi hỏi", ClassOutOfScope, ""},                            // stopwords only, not said
-		{"chào bạn, cho hỏi làm giấy khai sinh", ClassFAQ, "khai-sinh"}, // a greeting and a question
+		{"dạ", ClassSocial, "cam-on"},                                        // stopwords only, said whole
+		{"được rồi ạ", ClassSocial, "cam-on"},                                // with a particle
+		{"cho tôi hỏi", ClassOutOfScope, ""},                                 // stopwords only, not said
+		{"chào bạn, cho hỏi làm giấy khai sinh", ClassFAQ, "khai-sinh"},      // a greeting and a question
+		{"cảm ơn, chào bạn", ClassSocial, "cam-on"},                          // thanks and goodbye
+		{"cảm ơn nhé, chiều nay tôi qua ủy ban", ClassSocial, "cam-on"},      // thanks, then a plan
+		{"dạ, để tuần sau em gọi lại", ClassSocial, "cam-on"},                // an acknowledgement, then a plan
+		{"cảm ơn, cho hỏi điện thoại ủy ban", ClassCommune, "xa-dien-thoai"}, // thanks, then a question
+		{"ok, giờ làm giấy khai sinh cho con", ClassFAQ, "khai-sinh"},        // what follows names khai sinh strongly
 		{"làm sổ đỏ", ClassOutOfScope, "dat-dai"},
 		{"xem bói tuổi con gì", ClassOutOfScope, ""}, // nothing known
 		{"12/05/2024", ClassNotQuestion, NotQuestionDate},

@@ -6,5 +6,5 @@ import "embed"
 
 // FS holds the shipped procedure files at its root.
 //
-//go:embed *.yaml faq/*.yaml intents/*.yaml
+//go:embed *.yaml faq/*.yaml intents/*.yaml words/*.yaml
 var FS embed.FS

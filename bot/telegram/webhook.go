@@ -1,12 +1,14 @@
 package telegram
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"sync"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
@@ -99,10 +101,25 @@ func (b *Bot) slowDown(upd tgbotapi.Update) {
 	}()
 }
 
+// bodies holds the buffers updates are read into: a json.Decoder would
+// grow a new one for every update, the largest allocation of the webhook.
+var bodies = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
 // decodeUpdate reads one update as Telegram sends it.
 func decodeUpdate(r io.Reader) (tgbotapi.Update, error) {
-	var upd tgbotapi.Update
-	if err := json.NewDecoder(r).Decode(&upd); err != nil {
+	buf := bodies.Get().(*bytes.Buffer)
+	defer func() {
+		if buf.Cap() <= maxUpdate {
+			buf.Reset()
+			bodies.Put(buf)
+		}
+	}()
+	buf.Reset()
+	if _, err := buf.ReadFrom(r); err != nil {
+		return tgbotapi.Update{}, fmt.Errorf("decode update: %w", err)
+	}
+	var upd tgbotapi.Update // Unmarshal copies what it keeps out of buf
+	if err := json.Unmarshal(buf.Bytes(), &upd); err != nil {
 		return tgbotapi.Update{}, fmt.Errorf("decode update: %w", err)
 	}
 	if upd.UpdateID <= 0 {

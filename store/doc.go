@@ -97,7 +97,9 @@
 // run by EVALSHA, sent once more as EVAL the first time after Redis
 // restarts); SetReply is one SET (XX, KEEPTTL); ClaimReply, only for a
 // redelivery, one script; Delete is one DEL. An update on the happy path
-// costs three: Load, Commit, SetReply. No command walks the key space.
+// costs two, Commit and a SetReply shared with other updates' (Delivered),
+// and a Load when this process holds nothing recent of the chat (see
+// "Starting from the last commit"). No command walks the key space.
 //
 // Each commit carries a random token, stored with the record and as the
 // value of the update key, so that when go-redis re-sends the script after

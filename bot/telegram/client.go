@@ -69,6 +69,76 @@ func config(c tgbotapi.Chattable) request {
 	return func(api *tgbotapi.BotAPI) (*tgbotapi.APIResponse, error) { return api.Request(c) }
 }
 
+// request calls the Bot API with c: a text message as JSON (message), any
+// other config through the library.
+func (b *Bot) request(c tgbotapi.Chattable) request {
+	if m, ok := c.(tgbotapi.MessageConfig); ok {
+		return b.message(m)
+	}
+	return config(c)
+}
+
+// textMessage is sendMessage's JSON body for the text messages render.go
+// builds: the fields it sets, under the names the library sends them.
+type textMessage struct {
+	ChatID      int64  `json:"chat_id"`
+	Text        string `json:"text"`
+	ParseMode   string `json:"parse_mode,omitempty"`
+	NoPreview   bool   `json:"disable_web_page_preview,omitempty"`
+	ReplyMarkup any    `json:"reply_markup,omitempty"`
+}
+
+// message sends a text message as a JSON body, which the Bot API takes as
+// well as a form. It is the call of nearly every update, and the
+// library's way (api.Request) costs it a Params map, the keyboard
+// marshalled to JSON and then escaped byte by byte into a form, and a
+// json.Decoder growing its own buffer for the answer. The answer is the
+// library's APIResponse, and a refusal its *Error, as from api.Request.
+func (b *Bot) message(m tgbotapi.MessageConfig) request {
+	return func(api *tgbotapi.BotAPI) (*tgbotapi.APIResponse, error) {
+		return b.postJSON(api, "sendMessage", textMessage{
+			ChatID: m.ChatID, Text: m.Text, ParseMode: m.ParseMode,
+			NoPreview: m.DisableWebPagePreview, ReplyMarkup: m.ReplyMarkup,
+		})
+	}
+}
+
+// postJSON calls method with body as JSON through api's client (which
+// carries the call's context and keeps the token out of errors).
+func (b *Bot) postJSON(api *tgbotapi.BotAPI, method string, body any) (*tgbotapi.APIResponse, error) {
+	payload, err := json.Marshal(body)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", method, err)
+	}
+	req, err := http.NewRequest(http.MethodPost, b.apiURL+"/bot"+api.Token+"/"+method, bytes.NewReader(payload))
+	if err != nil {
+		return nil, channel.Redact(fmt.Errorf("%s: %w", method, err), api.Token)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := api.Client.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	buf := bodies.Get().(*bytes.Buffer)
+	defer putBody(buf)
+	if _, err := buf.ReadFrom(io.LimitReader(resp.Body, maxUpdate)); err != nil {
+		return nil, fmt.Errorf("%s: read the answer: %w", method, err)
+	}
+	var answer tgbotapi.APIResponse // Unmarshal copies what it keeps out of buf
+	if err := json.Unmarshal(buf.Bytes(), &answer); err != nil {
+		return nil, fmt.Errorf("%s: decode the answer: %w", method, err)
+	}
+	if !answer.Ok {
+		var params tgbotapi.ResponseParameters
+		if answer.Parameters != nil {
+			params = *answer.Parameters
+		}
+		return &answer, &tgbotapi.Error{Code: answer.ErrorCode, Message: answer.Description, ResponseParameters: params}
+	}
+	return &answer, nil
+}
+
 // raw calls a method with parameters the library's configs lack (the
 // secret_token of setWebhook).
 func raw(method string, params tgbotapi.Params) request {

@@ -40,7 +40,7 @@ func (b *Bot) sendParts(ctx context.Context, chatID int64, m bot.Message, waitRa
 	var resp *tgbotapi.APIResponse
 	for _, p := range b.parts(chatID, m) {
 		var err error
-		if resp, err = b.sendWith(ctx, p.method, config(p.c), waitRateLimit); err != nil {
+		if resp, err = b.sendWith(ctx, p.method, b.request(p.c), waitRateLimit); err != nil {
 			return nil, err
 		}
 	}

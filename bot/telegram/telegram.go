@@ -70,6 +70,7 @@ const DefaultAPIURL = "https://api.telegram.org"
 // replies into messages and keyboards.
 type Bot struct {
 	api      *tgbotapi.BotAPI
+	apiURL   string // without the trailing slash
 	http     *http.Client
 	svc      Handler
 	username string
@@ -129,7 +130,7 @@ func New(ctx context.Context, svc Handler, opts Options) (*Bot, error) {
 	if err != nil {
 		return nil, fmt.Errorf("telegram: connect to %s: %w", apiURL, channel.Redact(err, opts.Token))
 	}
-	b.api = api
+	b.api, b.apiURL = api, apiURL
 	b.username = api.Self.UserName
 	b.disp = channel.NewDispatcher(channel.DispatchOptions[inbound]{
 		Workers: workers, Rate: opts.ChatRate, Burst: opts.ChatBurst,

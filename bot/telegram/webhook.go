@@ -101,20 +101,24 @@ func (b *Bot) slowDown(upd tgbotapi.Update) {
 	}()
 }
 
-// bodies holds the buffers updates are read into: a json.Decoder would
-// grow a new one for every update, the largest allocation of the webhook.
+// bodies holds the buffers updates and the Bot API's answers are read
+// into: a json.Decoder would grow a new one for each, the largest
+// allocation of the webhook.
 var bodies = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// putBody empties buf and gives it back to bodies, unless an outsized body
+// grew it.
+func putBody(buf *bytes.Buffer) {
+	if buf.Cap() <= 64<<10 {
+		buf.Reset()
+		bodies.Put(buf)
+	}
+}
 
 // decodeUpdate reads one update as Telegram sends it.
 func decodeUpdate(r io.Reader) (tgbotapi.Update, error) {
 	buf := bodies.Get().(*bytes.Buffer)
-	defer func() {
-		if buf.Cap() <= maxUpdate {
-			buf.Reset()
-			bodies.Put(buf)
-		}
-	}()
-	buf.Reset()
+	defer putBody(buf)
 	if _, err := buf.ReadFrom(r); err != nil {
 		return tgbotapi.Update{}, fmt.Errorf("decode update: %w", err)
 	}

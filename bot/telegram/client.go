@@ -69,13 +69,33 @@ func config(c tgbotapi.Chattable) request {
 	return func(api *tgbotapi.BotAPI) (*tgbotapi.APIResponse, error) { return api.Request(c) }
 }
 
-// request calls the Bot API with c: a text message as JSON (message), any
-// other config through the library.
+// request calls the Bot API with c: the two calls of nearly every update
+// as JSON (a text message, the answer to a button), any other config
+// through the library.
 func (b *Bot) request(c tgbotapi.Chattable) request {
-	if m, ok := c.(tgbotapi.MessageConfig); ok {
-		return b.message(m)
+	switch c := c.(type) {
+	case tgbotapi.MessageConfig:
+		return b.message(c)
+	case tgbotapi.CallbackConfig:
+		return b.jsonRequest("answerCallbackQuery", callbackAnswer{
+			ID: c.CallbackQueryID, Text: c.Text, ShowAlert: c.ShowAlert, URL: c.URL, CacheTime: c.CacheTime,
+		})
 	}
 	return config(c)
+}
+
+// callbackAnswer is answerCallbackQuery's JSON body.
+type callbackAnswer struct {
+	ID        string `json:"callback_query_id"`
+	Text      string `json:"text,omitempty"`
+	ShowAlert bool   `json:"show_alert,omitempty"`
+	URL       string `json:"url,omitempty"`
+	CacheTime int    `json:"cache_time,omitempty"`
+}
+
+// jsonRequest calls method with body as JSON (postJSON).
+func (b *Bot) jsonRequest(method string, body any) request {
+	return func(api *tgbotapi.BotAPI) (*tgbotapi.APIResponse, error) { return b.postJSON(api, method, body) }
 }
 
 // textMessage is sendMessage's JSON body for the text messages render.go
@@ -95,12 +115,10 @@ type textMessage struct {
 // json.Decoder growing its own buffer for the answer. The answer is the
 // library's APIResponse, and a refusal its *Error, as from api.Request.
 func (b *Bot) message(m tgbotapi.MessageConfig) request {
-	return func(api *tgbotapi.BotAPI) (*tgbotapi.APIResponse, error) {
-		return b.postJSON(api, "sendMessage", textMessage{
-			ChatID: m.ChatID, Text: m.Text, ParseMode: m.ParseMode,
-			NoPreview: m.DisableWebPagePreview, ReplyMarkup: m.ReplyMarkup,
-		})
-	}
+	return b.jsonRequest("sendMessage", textMessage{
+		ChatID: m.ChatID, Text: m.Text, ParseMode: m.ParseMode,
+		NoPreview: m.DisableWebPagePreview, ReplyMarkup: m.ReplyMarkup,
+	})
 }
 
 // postJSON calls method with body as JSON through api's client (which

@@ -172,7 +172,7 @@ func (b *Bot) process(ctx context.Context, in inbound) error {
 	b.metrics.Update(kind)
 	if cq := upd.CallbackQuery; cq != nil {
 		// Always answer, so the button stops spinning.
-		if _, err := b.send(ctx, "answerCallbackQuery", config(tgbotapi.NewCallback(cq.ID, ""))); err != nil {
+		if _, err := b.send(ctx, "answerCallbackQuery", b.request(tgbotapi.NewCallback(cq.ID, ""))); err != nil {
 			b.log.Debug("telegram: answer callback", "err", err)
 		}
 		// And take the keyboard off the message, so the question cannot

@@ -28,7 +28,7 @@ type httpClient struct {
 }
 
 func (c httpClient) Do(req *http.Request) (*http.Response, error) {
-	if c.ctx != nil {
+	if c.ctx != nil && req.Context() != c.ctx {
 		req = req.WithContext(c.ctx)
 	}
 	resp, err := c.base.Do(req)
@@ -128,7 +128,11 @@ func (b *Bot) postJSON(api *tgbotapi.BotAPI, method string, body any) (*tgbotapi
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", method, err)
 	}
-	req, err := http.NewRequest(http.MethodPost, b.apiURL+"/bot"+api.Token+"/"+method, bytes.NewReader(payload))
+	ctx := context.Background()
+	if c, ok := api.Client.(httpClient); ok && c.ctx != nil {
+		ctx = c.ctx // made with it, the request need not be copied to carry it
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, b.apiURL+"/bot"+api.Token+"/"+method, bytes.NewReader(payload))
 	if err != nil {
 		return nil, channel.Redact(fmt.Errorf("%s: %w", method, err), api.Token)
 	}

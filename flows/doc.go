@@ -51,8 +51,10 @@
 // corrected against the words the catalogue holds (telex keys left in, one
 // letter off through an index of deletions, two words glued), each earn for
 // each entry the best of the ways the entry holds them — in a title,
-// keyword or example found whole and in order, next to a word they
-// neighbour there, alone in a field — times their idf among the entries, so
+// keyword or example found whole and in order (or with one word of the
+// message inside it: "ai đi làm giấy khai sinh" holds "ai đi khai sinh"),
+// next to a word they neighbour there, alone in a field — times their idf
+// among the entries, so
 // that distinctive words outweigh frequent ones; an entry's negative
 // keywords cut its score. The clause that asks counts whole and the context
 // before it less (focus.go); "bao nhiêu", "bao lâu" count half and a number

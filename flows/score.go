@@ -30,6 +30,10 @@ const (
 	// stopPhraseWeight: a stopword of such a phrase, typed there too: the
 	// "làm" of "làm giấy khai sinh" tells making one from copying one.
 	stopPhraseWeight = 0.5
+	// gapWeight: in a title, keyword or example found in order but for
+	// one word of the message inside it: "ai đi khai sinh" in "ai đi làm
+	// giấy khai sinh".
+	gapWeight = 1.5
 	// looseWeight: in a keyword whose words are all there in another order:
 	// "thẻ bảo hiểm bị mất" for "mất thẻ bảo hiểm".
 	looseWeight = 1.5
@@ -347,26 +351,60 @@ func (s *scoring) raise(e, i int, w float64, how string) {
 
 // cover raises the words of the message where a phrase is found: whole
 // with its stopwords; whole once the message's stopwords are stepped over;
-// or, for a keyword of several content words, all of them in another
-// order.
+// whole but for one word of the message inside it, for a phrase of
+// several content words; or, for a keyword of several content words, all
+// of them in another order.
 func (s *scoring) cover(at phraseAt) {
 	p := &s.ix.entries[at.entry].phrases[at.phrase]
-	q := s.q
 	how := func(kind string) string {
 		if s.how == nil {
 			return ""
 		}
 		return fmt.Sprintf("%s %s %q", kind, p.field, p.text)
 	}
+	if s.coverInOrder(at, p, 0, how) || len(p.content) < 2 || !s.holdsAll(p.content) {
+		return
+	}
+	if s.coverInOrder(at, p, 1, how) || p.field == fieldExample {
+		return
+	}
+	for i, t := range s.q {
+		if !t.stop && slices.Contains(p.content, t.w) {
+			s.raise(at.entry, i, looseWeight, how("all words of"))
+		}
+	}
+}
+
+// holdsAll reports whether every one of words is a content word of the
+// message.
+func (s *scoring) holdsAll(words []string) bool {
+	for _, w := range words {
+		if !slices.ContainsFunc(s.q, func(t token) bool { return t.w == w && !t.stop }) {
+			return false
+		}
+	}
+	return true
+}
+
+// coverInOrder raises the words of the message where phrase p is found
+// in order, with up to gaps words of the message inside it (see inOrder),
+// and reports whether it was.
+func (s *scoring) coverInOrder(at phraseAt, p *phrase, gaps int, how func(string) string) bool {
+	kind := "in"
+	if gaps > 0 {
+		kind = "in, one word apart,"
+	}
 	found := false
-	for i := range q {
-		missed, ok := inOrder(q, i, p, nil)
+	for i := range s.q {
+		missed, ok := inOrder(s.q, i, p, gaps, nil)
 		if !ok {
 			continue
 		}
 		found = true
 		w := phraseWeight
 		switch {
+		case gaps > 0:
+			w = gapWeight
 		case p.field == fieldExample && missed:
 			w = exampleContentWeight
 		case p.field == fieldExample:
@@ -374,34 +412,24 @@ func (s *scoring) cover(at phraseAt) {
 		case missed:
 			w = contentWeight
 		}
-		inOrder(q, i, p, func(k int, stop bool) {
+		inOrder(s.q, i, p, gaps, func(k int, stop bool) {
 			if stop {
-				s.raise(at.entry, k, stopPhraseWeight, how("in"))
+				s.raise(at.entry, k, stopPhraseWeight, how(kind))
 			} else {
-				s.raise(at.entry, k, w, how("in"))
+				s.raise(at.entry, k, w, how(kind))
 			}
 		})
 	}
-	if found || len(p.content) < 2 || p.field == fieldExample {
-		return
-	}
-	for _, w := range p.content {
-		if !slices.ContainsFunc(q, func(t token) bool { return t.w == w && !t.stop }) {
-			return
-		}
-	}
-	for i, t := range q {
-		if !t.stop && slices.Contains(p.content, t.w) {
-			s.raise(at.entry, i, looseWeight, how("all words of"))
-		}
-	}
+	return found
 }
 
 // inOrder reports whether phrase p starts at word i of the message: its
 // content words in order, the message's stopwords stepped over, its own
-// stopwords there or missed; mark, when not nil, is told each word of the
-// message matched and whether it matched a stopword of the phrase.
-func inOrder(q []token, i int, p *phrase, mark func(k int, stop bool)) (missed, ok bool) {
+// stopwords there or missed, and up to gaps other words of the message
+// stepped over inside it ("ai đi làm giấy khai sinh" holds "ai đi khai
+// sinh"); mark, when not nil, is told each word of the message matched
+// and whether it matched a stopword of the phrase.
+func inOrder(q []token, i int, p *phrase, gaps int, mark func(k int, stop bool)) (missed, ok bool) {
 	j := 0
 	for k := i; j < len(p.all); {
 		switch {
@@ -414,7 +442,10 @@ func inOrder(q []token, i int, p *phrase, mark func(k int, stop bool)) (missed, 
 		case p.stop[j]:
 			missed = true
 			j++
-		case k < len(q) && q[k].stop && k > i && j > 0:
+		case k < len(q) && k > i && j > 0 && (q[k].stop || gaps > 0):
+			if !q[k].stop {
+				gaps--
+			}
 			k++
 		default:
 			return false, false
@@ -430,7 +461,7 @@ func inOrder(q []token, i int, p *phrase, mark func(k int, stop bool)) (missed, 
 func (s *scoring) negated(e int) (phrase, bool) {
 	for _, p := range s.ix.entries[e].neg {
 		for i := range s.q {
-			if missed, ok := inOrder(s.q, i, &p, nil); ok && !missed {
+			if missed, ok := inOrder(s.q, i, &p, 0, nil); ok && !missed {
 				return p, true
 			}
 		}

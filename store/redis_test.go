@@ -196,15 +196,21 @@ func (c *countingConn) Write(p []byte) (int, error) {
 	return c.Conn.Write(p)
 }
 
+// countedStore returns a store on client, and what counts the round trips
+// client makes from then on.
+func countedStore(client *redis.Client) (*store.Redis, *roundTrips) {
+	rt := &roundTrips{}
+	client.AddHook(rt)
+	return store.NewRedis(client, store.Options{}), rt
+}
+
 // TestRedisRoundTrips checks that Load and Commit each cost one round trip
 // once the connection is open and the script cached.
 func TestRedisRoundTrips(t *testing.T) {
 	ctx := context.Background()
 	srv := redistest.Start(t)
 	client := srv.Client(t)
-	rt := &roundTrips{}
-	client.AddHook(rt)
-	s := store.NewRedis(client, store.Options{})
+	s, rt := countedStore(client)
 	const conv = "tg:7"
 
 	// Open the connections: go-redis keeps one pool for commands and
@@ -442,9 +448,7 @@ func TestRedisDeliveredMany(t *testing.T) {
 	ctx := context.Background()
 	srv := redistest.Start(t)
 	client := srv.Client(t)
-	rt := &roundTrips{}
-	client.AddHook(rt)
-	s := store.NewRedis(client, store.Options{})
+	s, rt := countedStore(client)
 	var ds []store.Delivery
 	for i := range 20 {
 		conv := "tg:" + strconv.Itoa(i)
@@ -486,9 +490,7 @@ func TestRedisStartsFromItsLastCommit(t *testing.T) {
 	ctx := context.Background()
 	srv := redistest.Start(t)
 	client := srv.Client(t)
-	rt := &roundTrips{}
-	client.AddHook(rt)
-	s := store.NewRedis(client, store.Options{})
+	s, rt := countedStore(client)
 	other := store.NewRedis(srv.Client(t), store.Options{}) // another replica
 	const conv = "tg:8"
 

@@ -68,7 +68,9 @@ else
   redis.call('DEL', KEYS[1])
 end
 
-redis.call('DEL', KEYS[2])
+-- From a remembered start the mark was just found absent; otherwise clear
+-- it, set or not: she wrote again.
+if ARGV[7] ~= '1' then redis.call('DEL', KEYS[2]) end
 if KEYS[3] then
   local value = token
   if ARGV[6] ~= '' then

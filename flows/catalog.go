@@ -16,6 +16,9 @@ type Catalog struct {
 	intents  []*Intent
 	intentID map[string]*Intent
 	index    index
+	// model, when not nil, is the learned model beside the matcher (see
+	// decide).
+	model *learned
 }
 
 // Content is what a catalog is made of.

@@ -1,0 +1,380 @@
+package flows
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"strings"
+)
+
+// A learned model beside the phrase matcher: multinomial logistic
+// regression over the words of a message as the index reads them (folded
+// and canonical, typed with marks, pairs of neighbouring words, the words
+// of the clause that asks, letter trigrams of a word), trained on what the
+// catalog says itself (titles, keywords, examples, questions) and on
+// labelled messages. Its classes are the entries of the index and none
+// (nothing the bot guides).
+
+// noneClass is the model's class for a message that asks for nothing the
+// bot knows: out of scope.
+const noneClass = "@none"
+
+// learned is a trained model.
+type learned struct {
+	// classes are the entries' ids, in the index's order, then noneClass.
+	classes []string
+	// rows: a feature's hash → its row of weights.
+	rows map[uint64]int32
+	// w[row*len(classes)+class] is a feature's weight for a class; bias
+	// the classes' own.
+	w    []float32
+	bias []float32
+}
+
+// Labelled is a message and the id it should be understood as: an entry's
+// id, or "@none" for nothing the bot guides.
+type Labelled struct {
+	Text, Want string
+}
+
+// Training settings.
+const (
+	learnEpochs = 12
+	learnRate   = 0.5
+	learnL2     = 1e-5
+	learnSeed   = 1
+)
+
+// featureSet picks the features a model reads; all on by default.
+type featureSet struct {
+	typed, pairs, asks, trigrams bool
+}
+
+var learnFeatures = featureSet{typed: true, pairs: true, asks: true, trigrams: true}
+
+// features calls emit with the hash of each feature of a message: its
+// words, folded; as typed with marks; pairs of neighbours; the words of
+// the clause that asks (see focus); letter trigrams of the longer words.
+// Each is emitted once.
+func features(q []token, emit func(h uint64)) {
+	f := focus(q)
+	for i, t := range q {
+		emit(hashOf('w', t.w, ""))
+		if learnFeatures.typed && t.typed != "" {
+			emit(hashOf('t', t.typed, ""))
+		}
+		if learnFeatures.pairs && i > 0 {
+			emit(hashOf('p', q[i-1].w, t.w))
+		}
+		if learnFeatures.asks && f != nil && f[i] == 1 && t.scores() {
+			emit(hashOf('a', t.w, ""))
+		}
+		if learnFeatures.trigrams && t.scores() && len(t.w) >= 4 {
+			w := t.w
+			for k := 0; k+3 <= len(w); k++ {
+				emit(hashOf('c', w[k:k+3], ""))
+			}
+		}
+	}
+	if len(q) > 0 {
+		emit(hashOf('p', "^", q[0].w))
+		emit(hashOf('p', q[len(q)-1].w, "$"))
+	}
+}
+
+// hashOf is FNV-1a of a kind and two strings.
+func hashOf(kind byte, a, b string) uint64 {
+	h := uint64(14695981039346656037)
+	mix := func(c byte) {
+		h ^= uint64(c)
+		h *= 1099511628211
+	}
+	mix(kind)
+	for i := 0; i < len(a); i++ {
+		mix(a[i])
+	}
+	mix(0)
+	for i := 0; i < len(b); i++ {
+		mix(b[i])
+	}
+	return h
+}
+
+// featuresOf is the distinct features of a message, sorted.
+func featuresOf(q []token) []uint64 {
+	var hs []uint64
+	features(q, func(h uint64) { hs = append(hs, h) })
+	slices.Sort(hs)
+	return slices.Compact(hs)
+}
+
+// train fits a model to examples: each the features of a message and its
+// class. It is deterministic: the order of the examples is shuffled with
+// a fixed seed.
+func train(classes []string, xs [][]uint64, ys []int) *learned {
+	m := &learned{classes: classes, rows: map[uint64]int32{}}
+	rows := make([][]int32, len(xs))
+	for i, x := range xs {
+		for _, h := range x {
+			r, ok := m.rows[h]
+			if !ok {
+				r = int32(len(m.rows))
+				m.rows[h] = r
+			}
+			rows[i] = append(rows[i], r)
+		}
+	}
+	nc := len(classes)
+	w := make([]float64, len(m.rows)*nc)
+	bias := make([]float64, nc)
+	p := make([]float64, nc)
+	order := make([]int, len(xs))
+	for i := range order {
+		order[i] = i
+	}
+	rnd := rand.New(rand.NewPCG(learnSeed, learnSeed))
+	step := 0
+	total := learnEpochs * len(xs)
+	for range learnEpochs {
+		rnd.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+		for _, i := range order {
+			x := rows[i]
+			if len(x) == 0 {
+				continue
+			}
+			v := 1 / math.Sqrt(float64(len(x)))
+			copy(p, bias)
+			for _, r := range x {
+				ws := w[int(r)*nc : int(r)*nc+nc]
+				for c := range p {
+					p[c] += v * ws[c]
+				}
+			}
+			softmax(p)
+			p[ys[i]] -= 1
+			rate := learnRate * (1 - float64(step)/float64(total))
+			step++
+			for c := range p {
+				bias[c] -= rate * p[c] * 0.1
+			}
+			for _, r := range x {
+				ws := w[int(r)*nc : int(r)*nc+nc]
+				for c := range ws {
+					ws[c] -= rate * (v*p[c] + learnL2*ws[c])
+				}
+			}
+		}
+	}
+	m.w = make([]float32, len(w))
+	for i, x := range w {
+		m.w[i] = float32(x)
+	}
+	m.bias = make([]float32, nc)
+	for i, x := range bias {
+		m.bias[i] = float32(x)
+	}
+	return m
+}
+
+func softmax(p []float64) {
+	mx := math.Inf(-1)
+	for _, x := range p {
+		mx = max(mx, x)
+	}
+	var sum float64
+	for c, x := range p {
+		p[c] = math.Exp(x - mx)
+		sum += p[c]
+	}
+	for c := range p {
+		p[c] /= sum
+	}
+}
+
+// predict returns the probability of each class for a message.
+func (m *learned) predict(q []token) []float64 {
+	nc := len(m.classes)
+	p := make([]float64, nc)
+	for c := range p {
+		p[c] = float64(m.bias[c])
+	}
+	var buf [128]uint64
+	hs := buf[:0]
+	features(q, func(h uint64) { hs = append(hs, h) })
+	slices.Sort(hs)
+	hs = slices.Compact(hs)
+	n := len(hs)
+	if n == 0 {
+		softmax(p)
+		return p
+	}
+	var rows [128]int32
+	x := rows[:0]
+	for _, h := range hs {
+		if r, ok := m.rows[h]; ok {
+			x = append(x, r)
+		}
+	}
+	v := 1 / math.Sqrt(float64(n))
+	for _, r := range x {
+		ws := m.w[int(r)*nc : int(r)*nc+nc]
+		for c := range p {
+			p[c] += v * float64(ws[c])
+		}
+	}
+	softmax(p)
+	return p
+}
+
+// catalogExamples are what the catalog's entries say of themselves, each
+// labelled with its entry: title, keywords, examples.
+func (c *Catalog) catalogExamples() []Labelled {
+	var out []Labelled
+	for _, e := range c.index.entries {
+		id := e.id()
+		for _, p := range e.phrases {
+			out = append(out, Labelled{Text: p.text, Want: id})
+		}
+	}
+	return out
+}
+
+// learn trains a model on what the catalog says and on more, labelled
+// messages (whose ids the catalog does not know are skipped).
+func (c *Catalog) learn(more []Labelled) *learned {
+	classes := make([]string, 0, len(c.index.entries)+1)
+	at := map[string]int{}
+	for i, e := range c.index.entries {
+		classes = append(classes, e.id())
+		at[e.id()] = i
+	}
+	at[noneClass] = len(classes)
+	classes = append(classes, noneClass)
+	var xs [][]uint64
+	var ys []int
+	for _, l := range append(c.catalogExamples(), more...) {
+		y, ok := at[l.Want]
+		if !ok {
+			continue
+		}
+		_, q := c.query(l.Text)
+		xs = append(xs, featuresOf(q))
+		ys = append(ys, y)
+	}
+	return train(classes, xs, ys)
+}
+
+// blendSettings say when the model's answer is taken over the matcher's.
+type blendSettings struct {
+	// rescue: when the matcher finds nothing, the model's best entry is
+	// taken when its probability is at least rescue.
+	rescue float64
+	// override: the model's best (an entry or none) is taken over the
+	// matcher's when its probability is at least override.
+	override float64
+	// beta: when not 0, the entries are ranked by their score (in idfs
+	// of a word one entry holds) plus beta times the model's probability;
+	// none scores noneAt.
+	beta, noneAt float64
+}
+
+var blend = blendSettings{rescue: 2, override: 2}
+
+// decide combines the matcher's ranking with the model's probabilities.
+// It returns false to leave the matcher's answer.
+func (c *Catalog) decide(q []token, s *scoring, ranked []scored, none bool, explain bool, why *strings.Builder) (Understanding, bool) {
+	p := c.model.predict(q)
+	ix := &c.index
+	nc := len(p) - 1 // the none class is last
+	social := s.heldBy(isSocial, 0, len(q))
+	pNone := p[nc]
+	for e, en := range ix.entries {
+		if en.intent != nil && en.intent.Kind == ClassOutOfScope {
+			pNone += p[e]
+		}
+	}
+	best, bestP := -1, pNone
+	for e, en := range ix.entries {
+		if en.intent != nil && en.intent.Kind == ClassOutOfScope || !social && isSocial(en) {
+			continue
+		}
+		if p[e] > bestP {
+			best, bestP = e, p[e]
+		}
+	}
+	matcher := -1
+	if !none {
+		matcher = ranked[0].entry
+	}
+	if explain {
+		fmt.Fprintf(why, "model: ")
+		type cp struct {
+			id string
+			p  float64
+		}
+		var top []cp
+		for e := range ix.entries {
+			top = append(top, cp{ix.entries[e].id(), p[e]})
+		}
+		top = append(top, cp{"none", p[nc]})
+		slices.SortStableFunc(top, func(a, b cp) int { return cmp.Compare(b.p, a.p) })
+		for _, t := range top[:min(3, len(top))] {
+			fmt.Fprintf(why, "%s %.2f; ", t.id, t.p)
+		}
+		fmt.Fprintf(why, "out of scope %.2f\n", pNone)
+	}
+	choice := matcher
+	switch {
+	case blend.beta != 0:
+		bestS := blend.noneAt + blend.beta*pNone
+		choice = -1
+		for _, r := range ranked {
+			sc := r.score/ix.topIDF + blend.beta*p[r.entry]
+			if sc > bestS {
+				choice, bestS = r.entry, sc
+			}
+		}
+	case none && best >= 0 && bestP >= blend.rescue:
+		choice = best
+	case best != matcher && bestP >= blend.override:
+		choice = best
+	}
+	if choice == matcher {
+		return Understanding{}, false
+	}
+	if explain {
+		fmt.Fprintf(why, "the model's answer is taken over the matcher's\n")
+	}
+	if choice < 0 {
+		// Out of scope: the intent that says what, when the model prefers
+		// one to none.
+		oos, oosP := -1, p[nc]
+		for e, en := range ix.entries {
+			if en.intent != nil && en.intent.Kind == ClassOutOfScope && p[e] > oosP {
+				oos, oosP = e, p[e]
+			}
+		}
+		if oos >= 0 {
+			it := ix.entries[oos].intent
+			return Understanding{Class: it.Kind, ID: it.ID, Intent: it}, true
+		}
+		return Understanding{Class: ClassOutOfScope}, true
+	}
+	en := ix.entries[choice]
+	if it := en.intent; it != nil {
+		return Understanding{Class: it.Kind, ID: it.ID, Intent: it}, true
+	}
+	matches := []Match{{Flow: en.flow, FAQ: en.faq}}
+	for _, m := range c.listed(ranked) {
+		if m.ID() != en.id() && len(matches) < maxListed {
+			matches = append(matches, m)
+		}
+	}
+	u := Understanding{Class: ClassProcedure, ID: en.id(), Matches: matches}
+	if en.faq != nil {
+		u.Class = ClassFAQ
+	}
+	return u, true
+}

@@ -40,11 +40,11 @@ type Labelled struct {
 }
 
 // Training settings.
-const (
-	learnEpochs = 12
-	learnRate   = 0.5
-	learnL2     = 1e-5
-	learnSeed   = 1
+var (
+	learnEpochs        = 20
+	learnRate          = 4.0
+	learnL2            = 1e-5
+	learnSeed   uint64 = 1
 )
 
 // featureSet picks the features a model reads; all on by default.

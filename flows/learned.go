@@ -33,18 +33,22 @@ type learned struct {
 	bias []float32
 }
 
-// Labelled is a message and the id it should be understood as: an entry's
-// id, or "@none" for nothing the bot guides.
+// Labelled is a message and what it should be understood as, written as in
+// an evaluation set: an entry's id, @person or @out-of-scope (other
+// classes are not learned: the shape of the text tells them).
 type Labelled struct {
 	Text, Want string
 }
 
 // Training settings.
 var (
-	learnEpochs        = 20
+	learnEpochs        = 10
 	learnRate          = 4.0
 	learnL2            = 1e-5
 	learnSeed   uint64 = 1
+	// learnSkip: a class whose gradient for an example is smaller is not
+	// updated for it.
+	learnSkip = 1e-3
 )
 
 // featureSet picks the features a model reads; all on by default.
@@ -130,6 +134,7 @@ func train(classes []string, xs [][]uint64, ys []int) *learned {
 	w := make([]float64, len(m.rows)*nc)
 	bias := make([]float64, nc)
 	p := make([]float64, nc)
+	grad := make([]int, 0, nc)
 	order := make([]int, len(xs))
 	for i := range order {
 		order[i] = i
@@ -156,12 +161,18 @@ func train(classes []string, xs [][]uint64, ys []int) *learned {
 			p[ys[i]] -= 1
 			rate := learnRate * (1 - float64(step)/float64(total))
 			step++
-			for c := range p {
-				bias[c] -= rate * p[c] * 0.1
+			// Only the classes whose gradient is worth it are updated: most
+			// are near 0 once the model has learned a little.
+			grad = grad[:0]
+			for c, g := range p {
+				if g > learnSkip || g < -learnSkip {
+					grad = append(grad, c)
+					bias[c] -= rate * g * 0.1
+				}
 			}
 			for _, r := range x {
 				ws := w[int(r)*nc : int(r)*nc+nc]
-				for c := range ws {
+				for _, c := range grad {
 					ws[c] -= rate * (v*p[c] + learnL2*ws[c])
 				}
 			}
@@ -242,7 +253,8 @@ func (c *Catalog) catalogExamples() []Labelled {
 }
 
 // learn trains a model on what the catalog says and on more, labelled
-// messages (whose ids the catalog does not know are skipped).
+// messages (those whose ids the catalog does not know, and @not-question,
+// are skipped).
 func (c *Catalog) learn(more []Labelled) *learned {
 	classes := make([]string, 0, len(c.index.entries)+1)
 	at := map[string]int{}
@@ -252,10 +264,23 @@ func (c *Catalog) learn(more []Labelled) *learned {
 	}
 	at[noneClass] = len(classes)
 	classes = append(classes, noneClass)
+	person := ""
+	for _, it := range c.intents {
+		if it.Kind == ClassPerson {
+			person = it.ID // one is enough: it teaches the class
+		}
+	}
 	var xs [][]uint64
 	var ys []int
 	for _, l := range append(c.catalogExamples(), more...) {
-		y, ok := at[l.Want]
+		want := l.Want
+		switch want {
+		case "@person":
+			want = person
+		case "@out-of-scope":
+			want = noneClass
+		}
+		y, ok := at[want]
 		if !ok {
 			continue
 		}
@@ -266,25 +291,43 @@ func (c *Catalog) learn(more []Labelled) *learned {
 	return train(classes, xs, ys)
 }
 
-// blendSettings say when the model's answer is taken over the matcher's.
+// blendSettings say how the model's probabilities and the matcher's
+// scores are added up (see decide).
 type blendSettings struct {
-	// rescue: when the matcher finds nothing, the model's best entry is
-	// taken when its probability is at least rescue.
-	rescue float64
-	// override: the model's best (an entry or none) is taken over the
-	// matcher's when its probability is at least override.
-	override float64
-	// beta: when not 0, the entries are ranked by their score (in idfs
-	// of a word one entry holds) plus beta times the model's probability;
-	// none scores noneAt.
-	beta, noneAt float64
+	// beta is what a probability of 1 is worth, in idfs of a word one
+	// entry holds (the unit of the matcher's scores, see minShare).
+	beta float64
+	// noneAt is what nothing (out of scope) scores for the matcher.
+	noneAt float64
+	// social: a greeting or thanks may be the answer even where the
+	// message says more than the social intents hold (the matcher's own
+	// rule, see understand), when the model says so.
+	social bool
+	// minWords is how many words that score on their own (numbers aside)
+	// a message needs for the model to weigh in: "không biết" said to a
+	// step is no request for a person.
+	minWords int
 }
 
-var blend = blendSettings{rescue: 2, override: 2}
+// blend is chosen by cross-validation on the tuned part of the evaluation
+// set (procedures/testdata/eval/README.md).
+var blend = blendSettings{beta: 4, noneAt: 1.4, social: true, minWords: 2}
 
 // decide combines the matcher's ranking with the model's probabilities.
 // It returns false to leave the matcher's answer.
 func (c *Catalog) decide(q []token, s *scoring, ranked []scored, none bool, explain bool, why *strings.Builder) (Understanding, bool) {
+	words := 0
+	for _, t := range q {
+		if t.scores() && !isDigits(t.w) {
+			words++
+		}
+	}
+	if words < blend.minWords {
+		if explain {
+			fmt.Fprintf(why, "model: not asked (%d words that score, under %d)\n", words, blend.minWords)
+		}
+		return Understanding{}, false
+	}
 	p := c.model.predict(q)
 	ix := &c.index
 	nc := len(p) - 1 // the none class is last
@@ -293,15 +336,6 @@ func (c *Catalog) decide(q []token, s *scoring, ranked []scored, none bool, expl
 	for e, en := range ix.entries {
 		if en.intent != nil && en.intent.Kind == ClassOutOfScope {
 			pNone += p[e]
-		}
-	}
-	best, bestP := -1, pNone
-	for e, en := range ix.entries {
-		if en.intent != nil && en.intent.Kind == ClassOutOfScope || !social && isSocial(en) {
-			continue
-		}
-		if p[e] > bestP {
-			best, bestP = e, p[e]
 		}
 	}
 	matcher := -1
@@ -325,21 +359,31 @@ func (c *Catalog) decide(q []token, s *scoring, ranked []scored, none bool, expl
 		}
 		fmt.Fprintf(why, "out of scope %.2f\n", pNone)
 	}
-	choice := matcher
-	switch {
-	case blend.beta != 0:
-		bestS := blend.noneAt + blend.beta*pNone
-		choice = -1
-		for _, r := range ranked {
-			sc := r.score/ix.topIDF + blend.beta*p[r.entry]
-			if sc > bestS {
-				choice, bestS = r.entry, sc
+	// Each entry scores what the matcher gave it plus beta times its
+	// probability; out of scope scores noneAt plus beta times its own (none
+	// and the out-of-scope intents together).
+	choice := -1
+	bestS := blend.noneAt + blend.beta*pNone
+	ms := make([]float64, len(ix.entries))
+	for _, r := range ranked {
+		ms[r.entry] = r.score / ix.topIDF
+	}
+	for e, en := range ix.entries {
+		if en.intent != nil && en.intent.Kind == ClassOutOfScope && ms[e] == 0 || !blend.social && !social && isSocial(en) {
+			continue
+		}
+		if sc := ms[e] + blend.beta*p[e]; sc > bestS {
+			choice, bestS = e, sc
+		}
+	}
+	if explain {
+		fmt.Fprintf(why, "blend (score/%.2f + %g×p): out of scope %.2f", ix.topIDF, blend.beta, blend.noneAt+blend.beta*pNone)
+		for e := range ix.entries {
+			if sc := ms[e] + blend.beta*p[e]; sc >= 1 {
+				fmt.Fprintf(why, "; %s %.2f", ix.entries[e].id(), sc)
 			}
 		}
-	case none && best >= 0 && bestP >= blend.rescue:
-		choice = best
-	case best != matcher && bestP >= blend.override:
-		choice = best
+		fmt.Fprintf(why, "\n")
 	}
 	if choice == matcher {
 		return Understanding{}, false

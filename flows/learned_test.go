@@ -87,3 +87,45 @@ func TestExplainShowsTheModel(t *testing.T) {
 		t.Errorf("a message of one word that scores asks the model:\n%s", why)
 	}
 }
+
+// CrossValidate understands each part of a set with a model that never
+// learned it: on the tuned part, which the shipped model learned whole,
+// it is right less often than Evaluate, and it answers for every message,
+// in the set's order.
+func TestCrossValidateHoldsEachPartOut(t *testing.T) {
+	c := shipped(t, nil)
+	f, err := os.Open("../procedures/testdata/eval/tuned.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	cases, err := ReadEvalSet(f, "tuned.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	model := c.model
+	learned, err := c.Evaluate(cases)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cv, err := c.CrossValidate(cases, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cv) != len(cases) {
+		t.Fatalf("%d results for %d messages", len(cv), len(cases))
+	}
+	for i, r := range cv {
+		if r.EvalCase != cases[i] {
+			t.Fatalf("result %d is line %d, want line %d", i, r.Line, cases[i].Line)
+		}
+	}
+	seen, held := learned.Overall().TopShare(), cv.Overall().TopShare()
+	t.Logf("first answers right: %.1f %% learned, %.1f %% cross-validated", 100*seen, 100*held)
+	if seen < 0.99 || held > seen-0.01 {
+		t.Errorf("learned %.1f %%, cross-validated %.1f %%: the parts were not held out", 100*seen, 100*held)
+	}
+	if c.model != model {
+		t.Error("CrossValidate replaced the catalog's own model")
+	}
+}

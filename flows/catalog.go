@@ -32,11 +32,11 @@ type Content struct {
 	Answers []*FAQ
 	// Synonyms fold what else people say onto the words of the keywords.
 	Synonyms []*Synonym
-	// Learn are labelled messages. When there are some, a model is
-	// trained on them and on what the entries say (titles, keywords,
-	// examples), and understanding weighs its answer with the matcher's
-	// (see decide).
-	Learn []Labelled
+	// Learn are labelled messages, written as in an evaluation set. When
+	// there are some, a model is trained on them and on what the entries
+	// say (titles, keywords, examples), and understanding weighs its
+	// answer with the matcher's (see decide).
+	Learn []EvalCase
 }
 
 // NewCatalog checks the flows together (ids unique, handovers lead to a flow
@@ -132,6 +132,11 @@ func NewCatalogOf(in Content) (*Catalog, Issues) {
 	lex, lexIss := withSynonyms(in.Synonyms)
 	iss = append(iss, lexIss...)
 	c.index = buildIndex(lex, c.flows, searched, c.intents)
+	for _, k := range in.Learn {
+		if _, ok := c.classOf(k.Want); !ok {
+			iss.add(k.File, k.Line, "", "%q expects %q, which is neither a procedure, a question, an intent nor @class", k.Text, k.Want)
+		}
+	}
 	if len(in.Learn) > 0 {
 		c.model = c.learn(in.Learn)
 	}

@@ -121,13 +121,13 @@ func (c *Catalog) CrossValidate(cases []EvalCase, k int) (Evaluation, error) {
 	fold := folds(cases, k, cvSeed)
 	out := make(Evaluation, 0, len(cases))
 	for f := range k {
-		var train []Labelled
+		var train []EvalCase
 		var test []EvalCase
 		for i, kc := range cases {
 			if fold[i] == f {
 				test = append(test, kc)
 			} else {
-				train = append(train, Labelled{Text: kc.Text, Want: kc.Want})
+				train = append(train, kc)
 			}
 		}
 		cv := *c

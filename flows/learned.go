@@ -33,13 +33,6 @@ type learned struct {
 	bias []float32
 }
 
-// Labelled is a message and what it should be understood as, written as in
-// an evaluation set: an entry's id, @person or @out-of-scope (other
-// classes are not learned: the shape of the text tells them).
-type Labelled struct {
-	Text, Want string
-}
-
 // Training settings.
 var (
 	learnEpochs        = 10
@@ -241,21 +234,22 @@ func (m *learned) predict(q []token) []float64 {
 
 // catalogExamples are what the catalog's entries say of themselves, each
 // labelled with its entry: title, keywords, examples.
-func (c *Catalog) catalogExamples() []Labelled {
-	var out []Labelled
+func (c *Catalog) catalogExamples() []EvalCase {
+	var out []EvalCase
 	for _, e := range c.index.entries {
 		id := e.id()
 		for _, p := range e.phrases {
-			out = append(out, Labelled{Text: p.text, Want: id})
+			out = append(out, EvalCase{Text: p.text, Want: id})
 		}
 	}
 	return out
 }
 
 // learn trains a model on what the catalog says and on more, labelled
-// messages (those whose ids the catalog does not know, and @not-question,
-// are skipped).
-func (c *Catalog) learn(more []Labelled) *learned {
+// messages: those expecting an entry's id, @person or @out-of-scope (the
+// shape of the text tells @not-question, and Load reports an id the
+// catalog does not know).
+func (c *Catalog) learn(more []EvalCase) *learned {
 	classes := make([]string, 0, len(c.index.entries)+1)
 	at := map[string]int{}
 	for i, e := range c.index.entries {

@@ -129,3 +129,15 @@ func TestCrossValidateHoldsEachPartOut(t *testing.T) {
 		t.Error("CrossValidate replaced the catalog's own model")
 	}
 }
+
+// A commune's labelled messages are checked like an evaluation set: an id
+// the catalog does not know is an error that names the file and line.
+func TestLearnNamesAnUnknownID(t *testing.T) {
+	_, iss := Load(os.DirFS("../procedures"), "procedures", fstest.MapFS{
+		"learn/xa.tsv": {Data: []byte("# của xã\nmượn hội trường thôn\tmuon-hoi-truong\n")},
+	}, "xa")
+	err := iss.Err()
+	if err == nil || !strings.Contains(err.Error(), "xa/learn/xa.tsv:2") || !strings.Contains(err.Error(), `"muon-hoi-truong"`) {
+		t.Fatalf("issues: %v", err)
+	}
+}

@@ -150,7 +150,7 @@ const LearnDir = "learn"
 
 // loadLearned reads the labelled messages of LearnDir in fsys; a missing
 // directory has none.
-func loadLearned(fsys fs.FS, label string) ([]Labelled, Issues) {
+func loadLearned(fsys fs.FS, label string) ([]EvalCase, Issues) {
 	entries, err := fs.ReadDir(fsys, LearnDir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
@@ -158,7 +158,7 @@ func loadLearned(fsys fs.FS, label string) ([]Labelled, Issues) {
 	if err != nil {
 		return nil, Issues{{File: filepath.Join(label, LearnDir), Msg: fmt.Sprintf("cannot read the directory: %v", err)}}
 	}
-	var out []Labelled
+	var out []EvalCase
 	var iss Issues
 	for _, e := range entries {
 		name := e.Name()
@@ -176,9 +176,7 @@ func loadLearned(fsys fs.FS, label string) ([]Labelled, Issues) {
 			iss.add(file, 0, "", "%v", err)
 			continue
 		}
-		for _, c := range cases {
-			out = append(out, Labelled{Text: c.Text, Want: c.Want})
-		}
+		out = append(out, cases...)
 	}
 	return out, iss
 }

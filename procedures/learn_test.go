@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"os"
 	"testing"
-	"time"
 
 	"github.com/motcua/motcua/flows"
 	"github.com/motcua/motcua/procedures"
@@ -33,17 +32,5 @@ func TestLearnIsTheTunedSet(t *testing.T) {
 		if e.Name() != "tuned.tsv" {
 			t.Errorf("learn/%s: the model learns from the tuned part only", e.Name())
 		}
-	}
-}
-
-// TestLoadIsQuick: the model is trained when the catalogue is loaded; that
-// stays well under a second (about 0.1 s).
-func TestLoadIsQuick(t *testing.T) {
-	start := time.Now()
-	if _, iss := flows.Load(procedures.FS, "procedures", nil, ""); iss.Err() != nil {
-		t.Fatal(iss)
-	}
-	if d := time.Since(start); d > time.Second {
-		t.Errorf("loading took %v", d)
 	}
 }

@@ -386,12 +386,16 @@ func (c *Catalog) decide(q []token, s *scoring, ranked []scored, none bool, expl
 		fmt.Fprintf(why, "the model's answer is taken over the matcher's\n")
 	}
 	if choice < 0 {
-		// Out of scope: the intent that says what, when the model prefers
-		// one to none.
-		oos, oosP := -1, p[nc]
+		// Out of scope: the intent that says what ("làm sổ đỏ" is land,
+		// which the bot does not guide), when the matcher and the model
+		// together prefer one to none.
+		oos, oosS := -1, blend.beta*p[nc]
 		for e, en := range ix.entries {
-			if en.intent != nil && en.intent.Kind == ClassOutOfScope && p[e] > oosP {
-				oos, oosP = e, p[e]
+			if en.intent == nil || en.intent.Kind != ClassOutOfScope {
+				continue
+			}
+			if sc := ms[e] + blend.beta*p[e]; sc > oosS {
+				oos, oosS = e, sc
 			}
 		}
 		if oos >= 0 {

@@ -16,6 +16,9 @@ type Catalog struct {
 	intents  []*Intent
 	intentID map[string]*Intent
 	index    index
+	// model, when not nil, is the learned model beside the matcher (see
+	// decide).
+	model *learned
 }
 
 // Content is what a catalog is made of.
@@ -29,6 +32,11 @@ type Content struct {
 	Answers []*FAQ
 	// Synonyms fold what else people say onto the words of the keywords.
 	Synonyms []*Synonym
+	// Learn are labelled messages, written as in an evaluation set. When
+	// there are some, a model is trained on them and on what the entries
+	// say (titles, keywords, examples), and understanding weighs its
+	// answer with the matcher's (see decide).
+	Learn []EvalCase
 }
 
 // NewCatalog checks the flows together (ids unique, handovers lead to a flow
@@ -124,6 +132,14 @@ func NewCatalogOf(in Content) (*Catalog, Issues) {
 	lex, lexIss := withSynonyms(in.Synonyms)
 	iss = append(iss, lexIss...)
 	c.index = buildIndex(lex, c.flows, searched, c.intents)
+	for _, k := range in.Learn {
+		if _, ok := c.classOf(k.Want); !ok {
+			iss.add(k.File, k.Line, "", "%q expects %q, which is neither a procedure, a question, an intent nor @class", k.Text, k.Want)
+		}
+	}
+	if len(in.Learn) > 0 {
+		c.model = c.learn(in.Learn)
+	}
 	iss = append(iss, c.lintSynonyms(in.Synonyms)...)
 	iss = append(iss, c.lintExamples()...)
 	return c, iss
@@ -147,6 +163,8 @@ func Load(base fs.FS, baseLabel string, override fs.FS, overrideLabel string, an
 	iss = append(iss, intentIss...)
 	synonyms, synIss := loadEntries(base, baseLabel, SynonymDir, ParseSynonyms)
 	iss = append(iss, synIss...)
+	learn, learnIss := loadLearned(base, baseLabel)
+	iss = append(iss, learnIss...)
 	if override != nil {
 		more, moreIss := LoadFS(override, overrideLabel)
 		iss = append(iss, moreIss...)
@@ -160,8 +178,11 @@ func Load(base fs.FS, baseLabel string, override fs.FS, overrideLabel string, an
 		moreSynonyms, moreSynIss := loadEntries(override, overrideLabel, SynonymDir, ParseSynonyms)
 		iss = append(iss, moreSynIss...)
 		synonyms = append(synonyms, moreSynonyms...) // a commune's add to the shipped ones
+		moreLearn, moreLearnIss := loadLearned(override, overrideLabel)
+		iss = append(iss, moreLearnIss...)
+		learn = append(learn, moreLearn...)
 	}
-	cat, catIss := NewCatalogOf(Content{Flows: flows, FAQs: faqs, Intents: intents, Answers: answers, Synonyms: synonyms})
+	cat, catIss := NewCatalogOf(Content{Flows: flows, FAQs: faqs, Intents: intents, Answers: answers, Synonyms: synonyms, Learn: learn})
 	iss = append(iss, catIss...)
 	slices.SortStableFunc(iss, func(a, b Issue) int {
 		if c := strings.Compare(a.File, b.File); c != 0 {

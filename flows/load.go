@@ -141,3 +141,42 @@ func merge[T any](base, override []T, id func(T) string) []T {
 	}
 	return out
 }
+
+// LearnDir is the directory, beside the procedures, of labelled messages
+// the learned model is trained on, besides what the catalog says itself:
+// *.tsv files, each line "message<TAB>expected" as in an evaluation set.
+// A commune adds its own.
+const LearnDir = "learn"
+
+// loadLearned reads the labelled messages of LearnDir in fsys; a missing
+// directory has none.
+func loadLearned(fsys fs.FS, label string) ([]EvalCase, Issues) {
+	entries, err := fs.ReadDir(fsys, LearnDir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, Issues{{File: filepath.Join(label, LearnDir), Msg: fmt.Sprintf("cannot read the directory: %v", err)}}
+	}
+	var out []EvalCase
+	var iss Issues
+	for _, e := range entries {
+		name := e.Name()
+		if e.IsDir() || path.Ext(name) != ".tsv" || strings.HasPrefix(name, "_") || strings.HasPrefix(name, ".") {
+			continue
+		}
+		file := filepath.Join(label, LearnDir, name)
+		data, err := fs.ReadFile(fsys, path.Join(LearnDir, name))
+		if err != nil {
+			iss.add(file, 0, "", "cannot read the file: %v", err)
+			continue
+		}
+		cases, err := ReadEvalSet(strings.NewReader(string(data)), file)
+		if err != nil {
+			iss.add(file, 0, "", "%v", err)
+			continue
+		}
+		out = append(out, cases...)
+	}
+	return out, iss
+}

@@ -153,7 +153,13 @@ func (c *Catalog) understand(text string, explain bool) (Understanding, string) 
 			s.explain(&why, r.entry)
 		}
 	}
-	if len(ranked) == 0 || ranked[0].score < c.index.minScore || s.unsure(ranked[0]) {
+	none := len(ranked) == 0 || ranked[0].score < c.index.minScore || s.unsure(ranked[0])
+	if c.model != nil {
+		if u, ok := c.decide(q, s, ranked, none, explain, &why); ok {
+			return u, why.String()
+		}
+	}
+	if none {
 		if explain {
 			why.WriteString("nothing scored enough\n")
 		}

@@ -17,20 +17,25 @@ const (
 
 // TestEvalSet is the gate on understanding what villagers type, understood
 // exactly as the bot does (the shipped configuration and procedures):
-//   - on the tuned part, the first answer is right for at least 95 % of
-//     the messages, and for at least 90 % in every class;
-//   - on the held-out part, written blind, for at least 85 % (86.4 % on
-//     2026-12-07). That is a floor against regressions, not the goal (95 %,
-//     procedures/testdata/eval/README.md): a gate at the goal on a part
-//     nobody may tune on would invite tuning on it. Its classes, of 10 to
-//     99 messages, are not gated one by one.
+//   - on the tuned part, read by cross-validation in five parts (the
+//     learned model is trained on that part, so as it is it would say
+//     nothing), the first answer is right for at least 95 % of the
+//     messages, and for at least 90 % in every class (97.5 % on
+//     2026-12-07, its weakest class faq at 94.0 %);
+//   - on the held-out part, written blind, for at least 93 % (95.5 % on
+//     2026-12-07). That is a floor against regressions a little under
+//     the goal (95 %, procedures/testdata/eval/README.md): a gate right at
+//     the goal on a part nobody may tune on would invite tuning on it, and
+//     one message is 0.45 % of it. Its classes, of 13 to 99 messages, are
+//     not gated one by one.
 func TestEvalSet(t *testing.T) {
 	for _, tt := range []struct {
-		file string
-		args []string
+		file  string
+		args  []string
+		title string
 	}{
-		{tunedSet, []string{"-min", "0.95", "-min-class", "0.90"}},
-		{heldoutSet, []string{"-min", "0.85"}},
+		{tunedSet, []string{"-cv", "5", "-min", "0.95", "-min-class", "0.90"}, "tuned.tsv, cross-validated in 5 parts: "},
+		{heldoutSet, []string{"-min", "0.93"}, "heldout.tsv: "},
 	} {
 		var out, errOut bytes.Buffer
 		args := append(append([]string{"eval"}, tt.args...), tt.file)
@@ -38,7 +43,7 @@ func TestEvalSet(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v\n%s", tt.file, err, errOut.String())
 		}
-		for _, want := range []string{".tsv: ", "first answer right", "in the list shown", "µs a message"} {
+		for _, want := range []string{tt.title, "first answer right", "in the list shown", "µs a message"} {
 			if !strings.Contains(out.String(), want) {
 				t.Errorf("%s: missing %q in the report", tt.file, want)
 			}

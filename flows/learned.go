@@ -27,10 +27,13 @@ type learned struct {
 	classes []string
 	// rows: a feature's hash → its row of weights.
 	rows map[uint64]int32
-	// w[row*len(classes)+class] is a feature's weight for a class; bias
-	// the classes' own.
-	w    []float32
-	bias []float32
+	// w[row*len(classes)+class] is a feature's weight for a class, in
+	// steps of scale[row] (a row's largest weight is ±127 steps): a byte a
+	// weight keeps the model at 0.4 MB, a quarter of float32's, with the
+	// same answers on the evaluation set. bias is the classes' own.
+	w     []int8
+	scale []float32
+	bias  []float32
 }
 
 // Training settings.
@@ -171,15 +174,35 @@ func train(classes []string, xs [][]uint64, ys []int) *learned {
 			}
 		}
 	}
-	m.w = make([]float32, len(w))
-	for i, x := range w {
-		m.w[i] = float32(x)
-	}
+	m.w, m.scale = quantize(w, nc)
 	m.bias = make([]float32, nc)
 	for i, x := range bias {
 		m.bias[i] = float32(x)
 	}
 	return m
+}
+
+// quantize keeps each row of nc weights as bytes, in steps of the row's
+// largest weight / 127.
+func quantize(w []float64, nc int) ([]int8, []float32) {
+	q := make([]int8, len(w))
+	scale := make([]float32, len(w)/nc)
+	for r := range scale {
+		row := w[r*nc : r*nc+nc]
+		var top float64
+		for _, x := range row {
+			top = max(top, math.Abs(x))
+		}
+		if top == 0 {
+			continue
+		}
+		step := top / 127
+		scale[r] = float32(step)
+		for c, x := range row {
+			q[r*nc+c] = int8(math.Round(x / step))
+		}
+	}
+	return q, scale
 }
 
 func softmax(p []float64) {
@@ -224,8 +247,9 @@ func (m *learned) predict(q []token) []float64 {
 	v := 1 / math.Sqrt(float64(n))
 	for _, r := range x {
 		ws := m.w[int(r)*nc : int(r)*nc+nc]
+		f := v * float64(m.scale[r])
 		for c := range p {
-			p[c] += v * float64(ws[c])
+			p[c] += f * float64(ws[c])
 		}
 	}
 	softmax(p)

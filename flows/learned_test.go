@@ -30,7 +30,7 @@ func shipped(t *testing.T, over fstest.MapFS) *Catalog {
 // messages: same features, same weights, same answers.
 func TestLearnedIsDeterministic(t *testing.T) {
 	a, b := shipped(t, nil), shipped(t, nil)
-	if !slices.Equal(a.model.w, b.model.w) || !slices.Equal(a.model.bias, b.model.bias) || len(a.model.rows) != len(b.model.rows) {
+	if !slices.Equal(a.model.w, b.model.w) || !slices.Equal(a.model.scale, b.model.scale) || !slices.Equal(a.model.bias, b.model.bias) || len(a.model.rows) != len(b.model.rows) {
 		t.Fatal("two trainings on the same text differ")
 	}
 	for h, r := range a.model.rows {

@@ -210,12 +210,15 @@ func drawPlot(c *canvas, days []Day, all []series, title string, titleText, tick
 		c.hline(left, right, y(v), gridColor)
 		c.text(tickText, l, axisX-tickLong-labelGap-tickText.width(l), y(v)+tickText.capHeight/2)
 	}
-	c.fill(color.Black, axisX-tickLong-1, top-axisWidth, right+axisWidth, axisY+tickLong+1, func(z *vector.Rasterizer, o point) {
+	// The axes in two thin boxes: the rasteriser's work is its box.
+	c.fill(color.Black, axisX-tickLong-1, top-axisWidth, axisX+axisWidth, axisY+axisWidth, func(z *vector.Rasterizer, o point) {
 		for i := range yLabels {
 			v := y(float64(i) * step)
 			rect(z, o, axisX-tickLong, v-axisWidth/2, axisX, v+axisWidth/2)
 		}
 		rect(z, o, axisX-axisWidth/2, top-axisWidth/2, axisX+axisWidth/2, axisY+axisWidth/2)
+	})
+	c.fill(color.Black, axisX-axisWidth, axisY-axisWidth, right+axisWidth, axisY+tickLong+1, func(z *vector.Rasterizer, o point) {
 		rect(z, o, axisX-axisWidth/2, axisY-axisWidth/2, right+axisWidth/2, axisY+axisWidth/2)
 		for i, l := range dayLabels {
 			length := tickShort
@@ -231,18 +234,25 @@ func drawPlot(c *canvas, days []Day, all []series, title string, titleText, tick
 		}
 	}
 
+	// Each line a day at a time, in a box around the day's segment and
+	// point: the segment from the day before ends under the point of that
+	// day, drawn already, whose middle is opaque, so that the pieces join
+	// without a seam.
 	for i, s := range all {
-		if n == 0 {
-			break
+		for j, v := range s.values {
+			x1, y1 := x(float64(j)), y(v)
+			x0, y0 := x1, y1
+			if j > 0 {
+				x0, y0 = x(float64(j-1)), y(s.values[j-1])
+			}
+			edge := max(radius, lineWidth/2) + 1
+			c.fill(seriesColors[i], min(x0, x1)-edge, min(y0, y1)-edge, max(x0, x1)+edge, max(y0, y1)+edge, func(z *vector.Rasterizer, o point) {
+				if j > 0 {
+					segment(z, o, x0, y0, x1, y1, lineWidth/2)
+				}
+				circle(z, o, x1, y1, radius)
+			})
 		}
-		c.fill(seriesColors[i], left-radius-1, top-radius-1, right+radius+1, bottom+radius+1, func(z *vector.Rasterizer, o point) {
-			for j := 1; j < n; j++ {
-				segment(z, o, x(float64(j-1)), y(s.values[j-1]), x(float64(j)), y(s.values[j]), lineWidth/2)
-			}
-			for j, v := range s.values {
-				circle(z, o, x(float64(j)), y(v), radius)
-			}
-		})
 	}
 }
 

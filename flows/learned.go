@@ -36,8 +36,9 @@ type learned struct {
 	bias  []float32
 }
 
-// Training settings.
-var (
+// Training settings, chosen by cross-validation on the tuned part of the
+// evaluation set (procedures/testdata/eval/README.md).
+const (
 	learnEpochs        = 10
 	learnRate          = 4.0
 	learnL2            = 1e-5
@@ -47,13 +48,6 @@ var (
 	learnSkip = 1e-3
 )
 
-// featureSet picks the features a model reads; all on by default.
-type featureSet struct {
-	typed, pairs, asks, trigrams bool
-}
-
-var learnFeatures = featureSet{typed: true, pairs: true, asks: true, trigrams: true}
-
 // features calls emit with the hash of each feature of a message: its
 // words, folded; as typed with marks; pairs of neighbours; the words of
 // the clause that asks (see focus); letter trigrams of the longer words.
@@ -62,16 +56,16 @@ func features(q []token, emit func(h uint64)) {
 	f := focus(q)
 	for i, t := range q {
 		emit(hashOf('w', t.w, ""))
-		if learnFeatures.typed && t.typed != "" {
+		if t.typed != "" {
 			emit(hashOf('t', t.typed, ""))
 		}
-		if learnFeatures.pairs && i > 0 {
+		if i > 0 {
 			emit(hashOf('p', q[i-1].w, t.w))
 		}
-		if learnFeatures.asks && f != nil && f[i] == 1 && t.scores() {
+		if f != nil && f[i] == 1 && t.scores() {
 			emit(hashOf('a', t.w, ""))
 		}
-		if learnFeatures.trigrams && t.scores() && len(t.w) >= 4 {
+		if t.scores() && len(t.w) >= 4 {
 			w := t.w
 			for k := 0; k+3 <= len(w); k++ {
 				emit(hashOf('c', w[k:k+3], ""))

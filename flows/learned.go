@@ -96,9 +96,9 @@ func hashOf(kind byte, a, b string) uint64 {
 	return h
 }
 
-// featuresOf is the distinct features of a message, sorted.
-func featuresOf(q []token) []uint64 {
-	var hs []uint64
+// featuresOf appends to dst the distinct features of a message, sorted.
+func featuresOf(dst []uint64, q []token) []uint64 {
+	hs := dst
 	features(q, func(h uint64) { hs = append(hs, h) })
 	slices.Sort(hs)
 	return slices.Compact(hs)
@@ -222,10 +222,7 @@ func (m *learned) predict(q []token) []float64 {
 		p[c] = float64(m.bias[c])
 	}
 	var buf [128]uint64
-	hs := buf[:0]
-	features(q, func(h uint64) { hs = append(hs, h) })
-	slices.Sort(hs)
-	hs = slices.Compact(hs)
+	hs := featuresOf(buf[:0], q)
 	n := len(hs)
 	if n == 0 {
 		softmax(p)
@@ -297,7 +294,7 @@ func (c *Catalog) learn(more []EvalCase) *learned {
 			continue
 		}
 		_, q := c.query(l.Text)
-		xs = append(xs, featuresOf(q))
+		xs = append(xs, featuresOf(nil, q))
 		ys = append(ys, y)
 	}
 	return train(classes, xs, ys)

@@ -100,6 +100,13 @@ func loadEntries[T any](fsys fs.FS, label, dir string, parse func(file string, d
 // eachYAML calls parse for every *.yaml file at the root of fsys and
 // gathers the issues. A missing directory has no files.
 func eachYAML(fsys fs.FS, label string, parse func(file string, data []byte) Issues) Issues {
+	return eachFile(fsys, label, []string{".yaml", ".yml"}, parse)
+}
+
+// eachFile calls parse for every file at the root of fsys whose extension
+// is one of exts, skipping those whose name starts with "_" or ".", and
+// gathers the issues. A missing directory has no files.
+func eachFile(fsys fs.FS, label string, exts []string, parse func(file string, data []byte) Issues) Issues {
 	entries, err := fs.ReadDir(fsys, ".")
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
@@ -113,7 +120,7 @@ func eachYAML(fsys fs.FS, label string, parse func(file string, data []byte) Iss
 		if e.IsDir() || strings.HasPrefix(name, "_") || strings.HasPrefix(name, ".") {
 			continue
 		}
-		if ext := path.Ext(name); ext != ".yaml" && ext != ".yml" {
+		if !slices.Contains(exts, path.Ext(name)) {
 			continue
 		}
 		file := filepath.Join(label, name)
@@ -151,32 +158,20 @@ const LearnDir = "learn"
 // loadLearned reads the labelled messages of LearnDir in fsys; a missing
 // directory has none.
 func loadLearned(fsys fs.FS, label string) ([]EvalCase, Issues) {
-	entries, err := fs.ReadDir(fsys, LearnDir)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
+	sub, err := fs.Sub(fsys, LearnDir)
 	if err != nil {
-		return nil, Issues{{File: filepath.Join(label, LearnDir), Msg: fmt.Sprintf("cannot read the directory: %v", err)}}
+		return nil, Issues{{File: label, Msg: fmt.Sprintf("cannot read %s: %v", LearnDir, err)}}
 	}
 	var out []EvalCase
-	var iss Issues
-	for _, e := range entries {
-		name := e.Name()
-		if e.IsDir() || path.Ext(name) != ".tsv" || strings.HasPrefix(name, "_") || strings.HasPrefix(name, ".") {
-			continue
-		}
-		file := filepath.Join(label, LearnDir, name)
-		data, err := fs.ReadFile(fsys, path.Join(LearnDir, name))
+	iss := eachFile(sub, filepath.Join(label, LearnDir), []string{".tsv"}, func(file string, data []byte) Issues {
+		cases, err := ReadEvalSet(bytes.NewReader(data), file)
 		if err != nil {
-			iss.add(file, 0, "", "cannot read the file: %v", err)
-			continue
-		}
-		cases, err := ReadEvalSet(strings.NewReader(string(data)), file)
-		if err != nil {
-			iss.add(file, 0, "", "%v", err)
-			continue
+			var is Issues
+			is.add(file, 0, "", "%v", err)
+			return is
 		}
 		out = append(out, cases...)
-	}
+		return nil
+	})
 	return out, iss
 }

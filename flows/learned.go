@@ -300,47 +300,41 @@ func (c *Catalog) learn(more []EvalCase) *learned {
 	return train(classes, xs, ys)
 }
 
-// blendSettings say how the model's probabilities and the matcher's
-// scores are added up (see decide).
-type blendSettings struct {
-	// beta is what a probability of 1 is worth, in idfs of a word one
+// How the model's probabilities and the matcher's scores are added up
+// (see decide), chosen by cross-validation on the tuned part of the
+// evaluation set (procedures/testdata/eval/README.md).
+const (
+	// blendBeta is what a probability of 1 is worth, in idfs of a word one
 	// entry holds (the unit of the matcher's scores, see minShare).
-	beta float64
-	// noneAt is what nothing (out of scope) scores for the matcher.
-	noneAt float64
-	// social: a greeting or thanks may be the answer even where the
-	// message says more than the social intents hold (the matcher's own
-	// rule, see understand), when the model says so.
-	social bool
-	// minWords is how many words that score on their own (numbers aside)
-	// a message needs for the model to weigh in: "không biết" said to a
-	// step is no request for a person.
-	minWords int
-}
-
-// blend is chosen by cross-validation on the tuned part of the evaluation
-// set (procedures/testdata/eval/README.md).
-var blend = blendSettings{beta: 4, noneAt: 1.4, social: true, minWords: 2}
+	blendBeta = 4.0
+	// blendNoneAt is what nothing (out of scope) scores for the matcher.
+	blendNoneAt = 1.4
+	// blendMinWords is how many words that score on their own (numbers
+	// aside) a message needs for the model to weigh in: "không biết" said
+	// to a step is no request for a person.
+	blendMinWords = 2
+)
 
 // decide combines the matcher's ranking with the model's probabilities.
-// It returns false to leave the matcher's answer.
-func (c *Catalog) decide(q []token, s *scoring, ranked []scored, none bool, explain bool, why *strings.Builder) (Understanding, bool) {
+// It returns false to leave the matcher's answer. Unlike the matcher
+// alone (see understand), it lets a greeting or thanks win where the
+// message says more than the social intents hold, when the model says so.
+func (c *Catalog) decide(q []token, ranked []scored, none bool, explain bool, why *strings.Builder) (Understanding, bool) {
 	words := 0
 	for _, t := range q {
 		if t.scores() && !isDigits(t.w) {
 			words++
 		}
 	}
-	if words < blend.minWords {
+	if words < blendMinWords {
 		if explain {
-			fmt.Fprintf(why, "model: not asked (%d words that score, under %d)\n", words, blend.minWords)
+			fmt.Fprintf(why, "model: not asked (%d words that score, under %d)\n", words, blendMinWords)
 		}
 		return Understanding{}, false
 	}
 	p := c.model.predict(q)
 	ix := &c.index
 	nc := len(p) - 1 // the none class is last
-	social := s.heldBy(isSocial, 0, len(q))
 	pNone := p[nc]
 	for e, en := range ix.entries {
 		if en.intent != nil && en.intent.Kind == ClassOutOfScope {
@@ -372,23 +366,23 @@ func (c *Catalog) decide(q []token, s *scoring, ranked []scored, none bool, expl
 	// probability; out of scope scores noneAt plus beta times its own (none
 	// and the out-of-scope intents together).
 	choice := -1
-	bestS := blend.noneAt + blend.beta*pNone
+	bestS := blendNoneAt + blendBeta*pNone
 	ms := make([]float64, len(ix.entries))
 	for _, r := range ranked {
 		ms[r.entry] = r.score / ix.topIDF
 	}
 	for e, en := range ix.entries {
-		if en.intent != nil && en.intent.Kind == ClassOutOfScope && ms[e] == 0 || !blend.social && !social && isSocial(en) {
+		if en.intent != nil && en.intent.Kind == ClassOutOfScope && ms[e] == 0 {
 			continue
 		}
-		if sc := ms[e] + blend.beta*p[e]; sc > bestS {
+		if sc := ms[e] + blendBeta*p[e]; sc > bestS {
 			choice, bestS = e, sc
 		}
 	}
 	if explain {
-		fmt.Fprintf(why, "blend (score/%.2f + %g×p): out of scope %.2f", ix.topIDF, blend.beta, blend.noneAt+blend.beta*pNone)
+		fmt.Fprintf(why, "blend (score/%.2f + %g×p): out of scope %.2f", ix.topIDF, blendBeta, blendNoneAt+blendBeta*pNone)
 		for e := range ix.entries {
-			if sc := ms[e] + blend.beta*p[e]; sc >= 1 {
+			if sc := ms[e] + blendBeta*p[e]; sc >= 1 {
 				fmt.Fprintf(why, "; %s %.2f", ix.entries[e].id(), sc)
 			}
 		}
@@ -404,12 +398,12 @@ func (c *Catalog) decide(q []token, s *scoring, ranked []scored, none bool, expl
 		// Out of scope: the intent that says what ("làm sổ đỏ" is land,
 		// which the bot does not guide), when the matcher and the model
 		// together prefer one to none.
-		oos, oosS := -1, blend.beta*p[nc]
+		oos, oosS := -1, blendBeta*p[nc]
 		for e, en := range ix.entries {
 			if en.intent == nil || en.intent.Kind != ClassOutOfScope {
 				continue
 			}
-			if sc := ms[e] + blend.beta*p[e]; sc > oosS {
+			if sc := ms[e] + blendBeta*p[e]; sc > oosS {
 				oos, oosS = e, sc
 			}
 		}

@@ -155,7 +155,7 @@ func (c *Catalog) understand(text string, explain bool) (Understanding, string) 
 	}
 	none := len(ranked) == 0 || ranked[0].score < c.index.minScore || s.unsure(ranked[0])
 	if c.model != nil {
-		if u, ok := c.decide(q, s, ranked, none, explain, &why); ok {
+		if u, ok := c.decide(q, ranked, none, explain, &why); ok {
 			return u, why.String()
 		}
 	}
